@@ -1,0 +1,73 @@
+import * as z from 'zod/mini';
+import type { ParamIssue, Params } from './params.js';
+
+/** Limits of the query API, shared by the SDK (composer) and the backend. */
+export const QUERY_LIMITS = Object.freeze({ maxInputLength: 4000, maxBodyBytes: 64 * 1024 });
+
+export const QUERY_ID_PATTERN = /^q_[A-Za-z0-9_-]{8,64}$/;
+export const CONVERSATION_ID_PATTERN = /^c_[A-Za-z0-9_-]{8,64}$/;
+
+export const QueryContextSchema = z.object({
+  page_url: z.optional(z.string().check(z.maxLength(2048))),
+  referrer: z.optional(z.string().check(z.maxLength(2048))),
+  locale: z.optional(z.string().check(z.maxLength(35))),
+  sdk: z.optional(z.string().check(z.maxLength(64))),
+});
+export type QueryContext = z.infer<typeof QueryContextSchema>;
+
+/** Body of `POST /v1/agents/{agentId}/queries`. `params` is checked by `checkParams`, not here. */
+export const QueryRequestSchema = z.object({
+  query_id: z.string().check(z.regex(QUERY_ID_PATTERN)),
+  conversation_id: z.string().check(z.regex(CONVERSATION_ID_PATTERN)),
+  input: z.string().check(z.minLength(1), z.maxLength(QUERY_LIMITS.maxInputLength)),
+  params: z.optional(z.unknown()),
+  signed_params: z.optional(z.string().check(z.maxLength(16 * 1024))),
+  context: z.optional(QueryContextSchema),
+});
+export interface QueryRequest extends Omit<z.infer<typeof QueryRequestSchema>, 'params'> {
+  params: Params;
+}
+
+/** Server-Sent Events of a query stream: zero or more `delta`, then `done` or `error`. */
+export const DeltaEventSchema = z.object({ text: z.string() });
+export const DoneEventSchema = z.object({ query_id: z.string(), output: z.string() });
+export const ErrorEventSchema = z.object({ code: z.string(), message: z.string() });
+export type DeltaEvent = z.infer<typeof DeltaEventSchema>;
+export type DoneEvent = z.infer<typeof DoneEventSchema>;
+export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
+
+/** JSON error body of every non-2xx answer. */
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.optional(
+      z.array(z.object({ key: z.string(), code: z.string(), message: z.string() })),
+    ),
+  }),
+});
+export interface ApiErrorBody {
+  error: { code: string; message: string; issues?: ParamIssue[] };
+}
+
+export const WEBHOOK_EVENT_TYPE = 'query.completed';
+
+const ParamValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** Body of the webhook Aicado POSTs to the site owner's server. */
+export const WebhookEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPE),
+  id: z.string(),
+  created_at: z.string(),
+  data: z.object({
+    agent_id: z.string(),
+    query_id: z.string(),
+    conversation_id: z.string(),
+    input: z.string(),
+    output: z.string(),
+    params: z.record(z.string(), ParamValueSchema),
+    verified_params: z.optional(z.record(z.string(), ParamValueSchema)),
+    context: z.optional(QueryContextSchema),
+  }),
+});
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;

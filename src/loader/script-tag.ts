@@ -1,0 +1,89 @@
+import { AicadoError, isAicadoError } from '../errors.js';
+import type { AicadoAgent } from '../sdk/handle.js';
+import { init } from '../sdk/init.js';
+import { SDK_VERSION } from '../version.js';
+import { optionsFromScript } from './attributes.js';
+
+type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; version?: string };
+type ErrorListener = (payload: { error: AicadoError }) => void;
+
+const METHODS = ['init', 'send', 'setParams', 'getParams', 'setSignedParams', 'open', 'close', 'toggle', 'on', 'reset', 'destroy'];
+
+let agent: AicadoAgent | undefined;
+// Error listeners are kept here too: they must hear calls that fail before any agent exists.
+const errorListeners = new Set<ErrorListener>();
+
+/** Reports a failed call through console.error and the `error` event; never throws into the host page. */
+function report(error: unknown, method: string, notifyListeners = true): void {
+  const wrapped = isAicadoError(error) ? error : new AicadoError('internal', String(error), { cause: error });
+  console.error(`[aicado] Aicado('${method}') failed: ${wrapped.message}`, wrapped);
+  if (!notifyListeners) return;
+  for (const listener of errorListeners) {
+    try {
+      listener({ error: wrapped });
+    } catch {
+      /* a host listener's bug stays the host's */
+    }
+  }
+}
+
+/** Runs one `Aicado(method, ...args)` call against the running agent. */
+function call(method: unknown, args: unknown[]): unknown {
+  const name = String(method);
+  try {
+    if (!METHODS.includes(name)) {
+      throw new AicadoError('unknown_method', `Aicado('${name}') is not a method; use one of: ${METHODS.join(', ')}`);
+    }
+    if (name === 'on' && args[0] === 'error' && typeof args[1] === 'function') {
+      const listener = args[1] as ErrorListener;
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
+    }
+    if (name === 'init') {
+      agent = init(args[0] as Parameters<typeof init>[0]);
+      agent.on('error', (payload) => {
+        for (const listener of errorListeners) listener(payload);
+      });
+      return agent;
+    }
+    if (!agent) {
+      throw new AicadoError('not_initialised', `Aicado('${name}') needs a running agent: call Aicado('init', { agentId, ... }) first`);
+    }
+    const result = (agent[name as keyof AicadoAgent] as (...a: unknown[]) => unknown)(...args);
+    if (name === 'destroy') agent = undefined;
+    // The agent already emitted `error` for a failed query; log it so it is never silent.
+    if (result instanceof Promise) result.catch((error: unknown) => report(error, name, false));
+    return result;
+  } catch (error) {
+    report(error, name);
+    return undefined;
+  }
+}
+
+/** Replays the calls queued by the stub — every `init` first, then the rest in order — and takes over. */
+function boot(queued: ArrayLike<unknown>[], script: HTMLScriptElement | null): void {
+  const calls = queued.map((entry) => Array.from(entry));
+  const inits = calls.filter((c) => c[0] === 'init');
+  if (!inits.length && script) {
+    try {
+      const options = optionsFromScript(script);
+      if (options) inits.push(['init', options]);
+    } catch (error) {
+      report(error, 'init');
+    }
+  }
+  for (const [method, ...args] of [...inits, ...calls.filter((c) => c[0] !== 'init')]) call(method, args);
+}
+
+const global = window as unknown as { Aicado?: Loader };
+if (!global.Aicado?.loaded) {
+  const queued = Array.from(global.Aicado?.q ?? []);
+  const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+  const loader: Loader = (method, ...args) => call(method, args);
+  loader.loaded = true;
+  loader.version = SDK_VERSION;
+  global.Aicado = loader;
+  // The bubble needs <body>; a script in <head> waits for it.
+  if (document.body) boot(queued, script);
+  else document.addEventListener('DOMContentLoaded', () => boot(queued, script), { once: true });
+}

@@ -1,0 +1,329 @@
+import { invalidParamsError, validateParams, type Params } from '../contract/params.js';
+import { QUERY_LIMITS, type QueryRequest } from '../contract/protocol.js';
+import { AicadoError, isAicadoError } from '../errors.js';
+import { postQuery, type QueryAnswer } from '../transport/query.js';
+import { SDK_NAME } from '../version.js';
+import { Emitter } from './emitter.js';
+import { newConversationId, newQueryId } from './ids.js';
+import type { NormalizedOptions } from './options.js';
+import { RETRY_POLICY, isRetryable, retryDelay } from './retry.js';
+import { openStorage } from './storage.js';
+import { TranscriptStore, type ChatMessage } from './transcript.js';
+
+export type { QueryAnswer };
+
+export type AgentEvents = {
+  ready: { agentId: string };
+  open: Record<string, never>;
+  close: Record<string, never>;
+  query: { queryId: string; input: string; params: Params };
+  delta: { queryId: string; text: string };
+  response: { queryId: string; output: string };
+  error: { error: AicadoError; queryId?: string };
+  params: { params: Params };
+};
+
+export interface AgentState {
+  open: boolean;
+  online: boolean;
+  conversationId: string;
+  messages: readonly ChatMessage[];
+}
+
+/** Without progress for this long, an attempt is abandoned and retried. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * One agent on the page, without its UI: params, conversation, queries with retries, events.
+ * The widget renders `state` and calls these methods; the public handle is this object, typed.
+ */
+export class Agent {
+  readonly events = new Emitter<AgentEvents>();
+  private readonly listeners = new Set<() => void>();
+  private readonly transcript: TranscriptStore;
+  private readonly attempts = new Set<AbortController>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private pending: QueryRequest[] = [];
+  private params: Params;
+  private signedParams: string | undefined;
+  private destroyed = false;
+  state: AgentState;
+
+  constructor(
+    readonly options: NormalizedOptions,
+    params: Params,
+  ) {
+    this.params = params;
+    this.signedParams = options.signedParams;
+    this.transcript = new TranscriptStore(openStorage(options.storage), `aicado:v1:${options.agentId}:conversation`);
+    const stored = this.transcript.load();
+    this.pending = stored?.pending ?? [];
+    this.state = {
+      open: options.mode === 'bubble' && options.open,
+      online: navigator.onLine !== false,
+      conversationId: stored?.conversationId ?? newConversationId(),
+      messages: stored?.messages ?? [],
+    };
+    if (!stored) this.persist();
+    window.addEventListener('online', this.onConnectivity);
+    window.addEventListener('offline', this.onConnectivity);
+  }
+
+  /** Resends queries that were still pending when the page was last closed, with their original ids. */
+  resumePending(): void {
+    const failed = new Set(this.state.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
+    for (const request of this.pending) {
+      if (!failed.has(request.query_id)) this.run(request).catch(() => undefined);
+    }
+  }
+
+  /** Subscribes the UI to state changes. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Sends a visitor message with the params in force now; resolves with the complete answer. */
+  send(input: string): Promise<QueryAnswer> {
+    try {
+      this.assertAlive();
+      if (typeof input !== 'string' || input.trim() === '') {
+        throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
+      }
+      if (input.length > QUERY_LIMITS.maxInputLength) {
+        throw new AicadoError('invalid_input', `The message has ${input.length} characters; at most ${QUERY_LIMITS.maxInputLength} are allowed`);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const request: QueryRequest = {
+      query_id: newQueryId(),
+      conversation_id: this.state.conversationId,
+      input,
+      params: { ...this.params },
+      context: this.context(),
+      ...(this.signedParams ? { signed_params: this.signedParams } : {}),
+    };
+    this.pending.push(request);
+    this.setMessages([
+      ...this.state.messages,
+      { id: `${request.query_id}:user`, role: 'user', text: input, queryId: request.query_id, status: 'done' },
+      { id: request.query_id, role: 'agent', text: '', queryId: request.query_id, status: 'sending' },
+    ]);
+    this.events.emit('query', { queryId: request.query_id, input, params: { ...request.params } });
+    return this.run(request);
+  }
+
+  /** Sends a failed query again, with the same query id and the params it was first sent with. */
+  retry(queryId: string): Promise<QueryAnswer> {
+    const request = this.pending.find((r) => r.query_id === queryId);
+    if (!request) return Promise.reject(new AicadoError('unknown_query', `No failed query with id ${queryId}`));
+    return this.run(request);
+  }
+
+  /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
+  setParams(patch: Record<string, unknown>): void {
+    this.assertAlive();
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw invalidParamsError([{ key: '', code: 'invalid_value', message: 'setParams() needs a plain object of params' }]);
+    }
+    const next: Record<string, unknown> = { ...this.params };
+    const clean = validatePatch(patch);
+    for (const [key, value] of Object.entries(clean)) {
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+    }
+    this.params = validateParams(next);
+    this.events.emit('params', { params: this.getParams() });
+  }
+
+  getParams(): Params {
+    return { ...this.params };
+  }
+
+  setSignedParams(token: string | undefined): void {
+    this.assertAlive();
+    this.signedParams = token || undefined;
+  }
+
+  open(): void {
+    if (this.destroyed || this.state.open || this.options.mode !== 'bubble') return;
+    this.setState({ ...this.state, open: true });
+    this.events.emit('open', {});
+  }
+
+  close(): void {
+    if (this.destroyed || !this.state.open) return;
+    this.setState({ ...this.state, open: false });
+    this.events.emit('close', {});
+  }
+
+  toggle(): void {
+    if (this.state.open) this.close();
+    else this.open();
+  }
+
+  /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
+  reset(): void {
+    this.assertAlive();
+    this.abortAll();
+    this.pending = [];
+    this.transcript.clear();
+    this.setState({ ...this.state, conversationId: newConversationId(), messages: [] });
+  }
+
+  /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.abortAll();
+    window.removeEventListener('online', this.onConnectivity);
+    window.removeEventListener('offline', this.onConnectivity);
+    this.listeners.clear();
+    this.events.clear();
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  private async run(request: QueryRequest): Promise<QueryAnswer> {
+    const queryId = request.query_id;
+    for (let attempt = 0; ; attempt++) {
+      this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying' });
+      try {
+        await this.whenOnline();
+        const answer = await this.attempt(request);
+        this.pending = this.pending.filter((r) => r.query_id !== queryId);
+        this.updateMessage(queryId, { text: answer.output, status: 'done' });
+        this.events.emit('response', { queryId, output: answer.output });
+        return answer;
+      } catch (cause) {
+        if (this.destroyed || !this.pending.includes(request)) {
+          throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed or reset)', { cause });
+        }
+        const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
+        if (isRetryable(error) && attempt + 1 < RETRY_POLICY.maxAttempts) {
+          this.updateMessage(queryId, { status: 'retrying' });
+          await this.sleep(retryDelay(attempt, error.retryAfterMs));
+          continue;
+        }
+        this.updateMessage(queryId, { status: 'failed', error: error.message });
+        this.events.emit('error', { error, queryId });
+        throw error;
+      }
+    }
+  }
+
+  private attempt(request: QueryRequest): Promise<QueryAnswer> {
+    const controller = new AbortController();
+    this.attempts.add(controller);
+    let idle = this.setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
+    return postQuery({
+      apiBase: this.options.apiBase,
+      agentId: this.options.agentId,
+      request,
+      signal: controller.signal,
+      onDelta: (text) => {
+        this.clearTimer(idle);
+        idle = this.setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
+        const message = this.state.messages.find((m) => m.id === request.query_id);
+        this.updateMessage(request.query_id, { text: (message?.text ?? '') + text, status: 'streaming' }, false);
+        this.events.emit('delta', { queryId: request.query_id, text });
+      },
+    })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted && !this.destroyed) {
+          throw new AicadoError('timeout', `No answer from the Aicado API for ${IDLE_TIMEOUT_MS / 1000} s`, { cause: error });
+        }
+        throw error;
+      })
+      .finally(() => {
+        this.clearTimer(idle);
+        this.attempts.delete(controller);
+      });
+  }
+
+  private whenOnline(): Promise<void> {
+    if (this.state.online) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.subscribe(() => {
+        if (this.state.online || this.destroyed) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.setTimer(resolve, ms);
+    });
+  }
+
+  private setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clearTimer(timer: ReturnType<typeof setTimeout>): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private abortAll(): void {
+    for (const controller of this.attempts) controller.abort();
+    this.attempts.clear();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private readonly onConnectivity = (): void => {
+    this.setState({ ...this.state, online: navigator.onLine !== false });
+  };
+
+  private context(): QueryRequest['context'] {
+    return {
+      page_url: location.href.slice(0, 2048),
+      referrer: document.referrer.slice(0, 2048),
+      locale: this.options.locale.slice(0, 35),
+      sdk: SDK_NAME,
+    };
+  }
+
+  private updateMessage(id: string, patch: Partial<ChatMessage>, persist = true): void {
+    const messages = this.state.messages.map((m) => (m.id === id ? { ...m, ...patch } : m));
+    this.setState({ ...this.state, messages }, persist);
+  }
+
+  private setMessages(messages: ChatMessage[]): void {
+    this.setState({ ...this.state, messages });
+  }
+
+  private setState(state: AgentState, persist = true): void {
+    this.state = state;
+    if (persist) this.persist();
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private persist(): void {
+    if (this.destroyed) return;
+    this.transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.pending });
+  }
+
+  private assertAlive(): void {
+    if (this.destroyed) throw new AicadoError('destroyed', 'This agent was destroyed; call init() again');
+  }
+}
+
+/** Checks a setParams patch, where undefined (removal) is allowed for any valid key. */
+function validatePatch(patch: Record<string, unknown>): Record<string, unknown> {
+  const present = validateParams(patch);
+  const removed = Object.keys(patch).filter((key) => !(key in present));
+  return { ...present, ...Object.fromEntries(removed.map((key) => [key, undefined])) };
+}

@@ -1,0 +1,30 @@
+import type { CheckedParams, ParamsPatch } from '../contract/params-types.js';
+import type { Params } from '../contract/params.js';
+import type { QueryAnswer } from '../transport/query.js';
+import type { AgentEvents } from './agent.js';
+import type { BaseInitOptions } from './options.js';
+
+/** Options of `init<P>()`: `params` must satisfy the params rules at compile time too. */
+export type InitOptions<P = Params> = BaseInitOptions & { params?: P & CheckedParams<P> };
+
+/** The handle `init()` returns: the page's way to talk to its agent. */
+export interface AicadoAgent<P = Params> {
+  readonly agentId: string;
+  /** Sends a message as the visitor; resolves with the complete answer, also shown in the widget. */
+  send(input: string): Promise<QueryAnswer>;
+  /** Merges params for the next queries; a key set to `undefined` is removed. Throws on invalid params. */
+  setParams(patch: ParamsPatch<P> & CheckedParams<ParamsPatch<P>>): void;
+  /** The params the next query will carry. */
+  getParams(): ParamsPatch<P>;
+  /** Replaces the server-signed params token (see `signParams` in `aicado-embed/server`). */
+  setSignedParams(token: string | undefined): void;
+  open(): void;
+  close(): void;
+  toggle(): void;
+  /** Listens to an event; returns the function that stops listening. */
+  on<E extends keyof AgentEvents>(event: E, listener: (payload: AgentEvents[E]) => void): () => void;
+  /** Starts a new conversation and clears the stored transcript. */
+  reset(): void;
+  /** Removes the widget's DOM, listeners and timers; the page is as before. */
+  destroy(): void;
+}

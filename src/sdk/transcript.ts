@@ -1,0 +1,51 @@
+import type { QueryRequest } from '../contract/protocol.js';
+import type { SafeStorage } from './storage.js';
+
+export type MessageStatus = 'sending' | 'streaming' | 'retrying' | 'done' | 'failed';
+
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'agent';
+  text: string;
+  queryId: string;
+  status: MessageStatus;
+  error?: string;
+}
+
+/** What survives a reload: the conversation, its last messages, and queries not yet answered. */
+export interface StoredConversation {
+  conversationId: string;
+  messages: ChatMessage[];
+  pending: QueryRequest[];
+}
+
+export const MAX_STORED_MESSAGES = 50;
+
+/** Reads and writes one agent's conversation in storage; corrupt data is treated as absent. */
+export class TranscriptStore {
+  constructor(
+    private readonly storage: SafeStorage,
+    private readonly key: string,
+  ) {}
+
+  load(): StoredConversation | undefined {
+    const raw = this.storage.get(this.key);
+    if (!raw) return undefined;
+    try {
+      const value = JSON.parse(raw) as Partial<StoredConversation>;
+      if (typeof value.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
+      return value as StoredConversation;
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(conversation: StoredConversation): void {
+    const messages = conversation.messages.slice(-MAX_STORED_MESSAGES);
+    this.storage.set(this.key, JSON.stringify({ ...conversation, messages }));
+  }
+
+  clear(): void {
+    this.storage.remove(this.key);
+  }
+}

@@ -1,0 +1,42 @@
+export interface ServerSentEvent {
+  event: string;
+  data: string;
+}
+
+/** Parses a Server-Sent Events byte stream into events (the subset of the spec the protocol uses). */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let event = 'message';
+  let data: string[] = [];
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      const lines = buffer.split(/\r\n|\r|\n/);
+      // The last piece may be an incomplete line; keep it for the next chunk (or flush it at the end).
+      buffer = done ? '' : (lines.pop() ?? '');
+      for (const line of lines) {
+        if (line === '') {
+          if (data.length) yield { event, data: data.join('\n') };
+          event = 'message';
+          data = [];
+        } else if (!line.startsWith(':')) {
+          const colon = line.indexOf(':');
+          const field = colon === -1 ? line : line.slice(0, colon);
+          const raw = colon === -1 ? '' : line.slice(colon + 1);
+          const text = raw.startsWith(' ') ? raw.slice(1) : raw;
+          if (field === 'event') event = text;
+          else if (field === 'data') data.push(text);
+        }
+      }
+      if (done) {
+        if (data.length) yield { event, data: data.join('\n') };
+        return;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,64 @@
+import type { RefObject } from 'preact';
+import { useState } from 'preact/hooks';
+import { QUERY_LIMITS } from '../contract/protocol.js';
+import type { WidgetStrings } from './strings.js';
+
+interface ComposerProps {
+  strings: WidgetStrings;
+  onSend: (text: string) => void;
+  inputRef: RefObject<HTMLTextAreaElement | null>;
+}
+
+/** Show the remaining characters once the visitor gets this close to the limit. */
+const COUNT_VISIBLE_FROM = QUERY_LIMITS.maxInputLength - 400;
+
+/** The text area and send button: Enter sends, Shift+Enter adds a line, it grows with the text. */
+export function Composer({ strings, onSend, inputRef }: ComposerProps) {
+  const [text, setText] = useState('');
+  const empty = text.trim() === '';
+
+  const submit = (event?: Event) => {
+    event?.preventDefault();
+    if (empty) return;
+    onSend(text);
+    setText('');
+    if (inputRef.current) inputRef.current.style.height = 'auto';
+  };
+
+  const grow = (element: HTMLTextAreaElement) => {
+    // Set through CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
+    element.style.height = 'auto';
+    element.style.height = `${element.scrollHeight + 2}px`;
+  };
+
+  return (
+    <form class="composer-wrap" onSubmit={submit}>
+      {text.length >= COUNT_VISIBLE_FROM && (
+        <div class="count" aria-live="polite">
+          {strings.charactersLeft.replace('{n}', String(QUERY_LIMITS.maxInputLength - text.length))}
+        </div>
+      )}
+      <div class="composer" part="composer">
+        <textarea
+          ref={inputRef}
+          rows={1}
+          value={text}
+          maxLength={QUERY_LIMITS.maxInputLength}
+          placeholder={strings.placeholder}
+          aria-label={strings.placeholder}
+          onInput={(event) => {
+            const element = event.currentTarget;
+            setText(element.value);
+            grow(element);
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
+          }}
+        />
+        <button type="submit" class="send" disabled={empty}>
+          {strings.send}
+        </button>
+      </div>
+    </form>
+  );
+}

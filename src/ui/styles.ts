@@ -1,0 +1,59 @@
+/**
+ * The widget's whole stylesheet, applied inside its shadow root only. `:host` resets everything the
+ * host page may have set on our element (`all: initial` wins over host rules because it is `!important`
+ * inside the shadow tree), and nothing here can reach the host page.
+ */
+export const WIDGET_CSS = `
+:host{all:initial!important;display:contents!important}
+:host([data-mode=inline]){display:block!important;width:100%!important;height:100%!important}
+*,*::before,*::after{box-sizing:border-box}
+.root{--accent:var(--aicado-accent,#4f46e5);--accent-text:var(--aicado-accent-text,#fff);--bg:var(--aicado-bg,#fff);--fg:var(--aicado-fg,#111827);--muted:var(--aicado-muted,#4b5563);--bubble:var(--aicado-bubble,#f3f4f6);--border:var(--aicado-border,#d1d5db);--danger:#b91c1c;
+font:400 15px/1.45 var(--aicado-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--fg);-webkit-font-smoothing:antialiased;text-align:left;letter-spacing:normal;text-transform:none}
+.root.dark{--bg:var(--aicado-bg,#111827);--fg:var(--aicado-fg,#f9fafb);--muted:var(--aicado-muted,#d1d5db);--bubble:var(--aicado-bubble,#1f2937);--border:var(--aicado-border,#4b5563);--danger:#fca5a5}
+@media (prefers-color-scheme:dark){.root.auto{--bg:var(--aicado-bg,#111827);--fg:var(--aicado-fg,#f9fafb);--muted:var(--aicado-muted,#d1d5db);--bubble:var(--aicado-bubble,#1f2937);--border:var(--aicado-border,#4b5563);--danger:#fca5a5}}
+button,textarea{font:inherit;color:inherit;margin:0}
+button{cursor:pointer}
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.launcher{position:fixed;z-index:2147483000;bottom:20px;right:20px;width:56px;height:56px;border:0;border-radius:50%;display:flex;align-items:center;justify-content:center;background:var(--accent);color:var(--accent-text);box-shadow:0 6px 20px rgba(0,0,0,.25);transition:transform .15s}
+.left .launcher{right:auto;left:20px}
+.launcher:hover{transform:scale(1.06)}
+.launcher svg{width:26px;height:26px;fill:currentColor}
+.panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);overflow:hidden}
+.bubble .panel{position:fixed;z-index:2147483000;right:20px;bottom:88px;width:380px;height:min(600px,calc(100vh - 120px));border-radius:16px;border:1px solid var(--border);box-shadow:0 12px 40px rgba(0,0,0,.25);
+opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
+.bubble.left .panel{right:auto;left:20px}
+.bubble .panel.open{opacity:1;transform:none;visibility:visible;transition-delay:0s}
+.inline .panel{width:100%;height:100%;min-height:320px;border:1px solid var(--border);border-radius:12px}
+.header{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--accent);color:var(--accent-text)}
+.header h2{flex:1;margin:0;font-size:16px;font-weight:600;line-height:1.3;color:inherit}
+.icon-button{width:36px;height:36px;border:0;border-radius:8px;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}
+.icon-button:hover{background:rgba(255,255,255,.15)}
+.icon-button svg{width:20px;height:20px;fill:currentColor}
+.header .icon-button:focus-visible{outline-color:var(--accent-text)}
+.messages{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}
+.msg{max-width:85%;padding:9px 13px;border-radius:14px;white-space:normal;overflow-wrap:anywhere}
+.msg.user{align-self:flex-end;background:var(--accent);color:var(--accent-text);border-bottom-right-radius:4px;white-space:pre-wrap}
+.msg.agent{align-self:flex-start;background:var(--bubble);color:var(--fg);border-bottom-left-radius:4px}
+.msg p,.msg ul,.msg ol,.msg pre{margin:0 0 8px}.msg>:last-child{margin-bottom:0}
+.msg ul,.msg ol{padding-left:20px}
+.msg code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:rgba(127,127,127,.18);padding:1px 4px;border-radius:4px}
+.msg pre{overflow-x:auto;padding:8px;border-radius:8px;background:rgba(127,127,127,.18)}.msg pre code{background:none;padding:0}
+.msg a{color:inherit;text-decoration:underline}
+.status{font-size:13px;color:var(--muted);margin-top:4px;display:flex;align-items:center;gap:8px}
+.status.error{color:var(--danger)}
+.status button{border:1px solid currentColor;background:transparent;border-radius:6px;padding:2px 10px;font-size:13px}
+.typing{display:inline-flex;gap:4px;padding:4px 0}
+.typing i{width:7px;height:7px;border-radius:50%;background:var(--muted);animation:blink 1.2s infinite both}
+.typing i:nth-child(2){animation-delay:.2s}.typing i:nth-child(3){animation-delay:.4s}
+@keyframes blink{0%,80%,100%{opacity:.25}40%{opacity:1}}
+.notice{padding:8px 16px;font-size:13px;background:var(--bubble);color:var(--fg);border-top:1px solid var(--border)}
+.composer{display:flex;align-items:flex-end;gap:8px;padding:10px;border-top:1px solid var(--border);background:var(--bg)}
+.composer textarea{flex:1;resize:none;min-height:40px;max-height:140px;padding:9px 12px;border:1px solid var(--border);border-radius:10px;background:var(--bg);line-height:1.4}
+.composer textarea::placeholder{color:var(--muted);opacity:1}
+.send{height:40px;padding:0 16px;border:0;border-radius:10px;background:var(--accent);color:var(--accent-text);font-weight:600}
+.send:disabled{opacity:.55;cursor:not-allowed}
+.count{font-size:12px;color:var(--muted);padding:0 12px 6px;text-align:right;background:var(--bg)}
+@media (max-width:479.98px){.bubble .panel{inset:0;width:100%;height:100%;border-radius:0;border:0}.bubble.is-open .launcher{display:none}}
+@media (prefers-reduced-motion:reduce){.panel,.launcher,.typing i{transition:none!important;animation:none!important}}
+`;

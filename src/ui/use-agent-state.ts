@@ -1,0 +1,12 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Agent, AgentState } from '../sdk/agent.js';
+
+/** Re-renders the component whenever the agent's state changes. */
+export function useAgentState(agent: Agent): AgentState {
+  const [state, setState] = useState(agent.state);
+  useEffect(() => {
+    setState(agent.state);
+    return agent.subscribe(() => setState(agent.state));
+  }, [agent]);
+  return state;
+}

@@ -1,0 +1,45 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Agent } from '../sdk/agent.js';
+import { LauncherButton } from './launcher.js';
+import { ChatPanel } from './panel.js';
+import { useAgentState } from './use-agent-state.js';
+
+let instances = 0;
+
+/** The whole widget: launcher and panel in bubble mode, the panel alone inline. */
+export function Widget({ agent }: { agent: Agent }) {
+  const state = useAgentState(agent);
+  const { mode, theme } = agent.options;
+  const launcher = useRef<HTMLButtonElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const panelId = useRef(`aicado-panel-${++instances}`).current;
+  const everOpened = useRef(false);
+  const wasOpen = useRef(state.open);
+  if (state.open || mode === 'inline') everOpened.current = true;
+
+  useEffect(() => {
+    // Opening moves focus to the composer; closing returns it to the launcher.
+    if (state.open && !wasOpen.current) setTimeout(() => input.current?.focus(), 0);
+    if (!state.open && wasOpen.current) launcher.current?.focus();
+    wasOpen.current = state.open;
+  }, [state.open]);
+
+  const classes = ['root', mode, theme.colorScheme, theme.position === 'bottom-left' ? 'left' : '', state.open ? 'is-open' : ''];
+  return (
+    <div class={classes.filter(Boolean).join(' ')}>
+      {/* The panel is built the first time it opens, so a long stored transcript costs nothing at load. */}
+      {everOpened.current && (
+        <ChatPanel
+          agent={agent}
+          state={state}
+          panelId={panelId}
+          inputRef={input}
+          {...(mode === 'bubble' ? { onClose: () => agent.close() } : {})}
+        />
+      )}
+      {mode === 'bubble' && (
+        <LauncherButton open={state.open} panelId={panelId} strings={agent.options.strings} onToggle={() => agent.toggle()} buttonRef={launcher} />
+      )}
+    </div>
+  );
+}
