@@ -18,7 +18,7 @@ const scriptTag: LibraryOptions = {
 // `vite build --mode iife` the self-contained script-tag bundle.
 export default defineConfig(({ mode }) => ({
   build: {
-    target: 'es2020',
+    target: 'es2022',
     outDir: 'dist',
     emptyOutDir: mode !== 'iife',
     sourcemap: true,

@@ -1,11 +1,9 @@
 import * as z from 'zod/mini';
 import type { ParamIssue, Params } from './params.js';
 
-/** Limits of the query API, shared by the SDK (composer) and the backend. */
-export const QUERY_LIMITS = Object.freeze({ maxInputLength: 4000, maxBodyBytes: 64 * 1024 });
+import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS } from './limits.js';
 
-export const QUERY_ID_PATTERN = /^q_[A-Za-z0-9_-]{8,64}$/;
-export const CONVERSATION_ID_PATTERN = /^c_[A-Za-z0-9_-]{8,64}$/;
+export { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS };
 
 export const QueryContextSchema = z.object({
   page_url: z.optional(z.string().check(z.maxLength(2048))),

@@ -60,19 +60,22 @@ function call(method: unknown, args: unknown[]): unknown {
   }
 }
 
-/** Replays the calls queued by the stub — every `init` first, then the rest in order — and takes over. */
+/**
+ * Replays the calls queued by the stub and takes over: error listeners first (so they hear a failed
+ * init), then `init` (or the script tag's data attributes), then the rest in the order they were made.
+ */
 function boot(queued: ArrayLike<unknown>[], script: HTMLScriptElement | null): void {
   const calls = queued.map((entry) => Array.from(entry));
-  const inits = calls.filter((c) => c[0] === 'init');
-  if (!inits.length && script) {
+  const rank = ([method, event]: unknown[]) => (method === 'on' && event === 'error' ? 0 : method === 'init' ? 1 : 2);
+  if (script && !calls.some((c) => c[0] === 'init')) {
     try {
       const options = optionsFromScript(script);
-      if (options) inits.push(['init', options]);
+      if (options) calls.push(['init', options]);
     } catch (error) {
       report(error, 'init');
     }
   }
-  for (const [method, ...args] of [...inits, ...calls.filter((c) => c[0] !== 'init')]) call(method, args);
+  for (const [method, ...args] of calls.sort((a, b) => rank(a) - rank(b))) call(method, args);
 }
 
 const global = window as unknown as { Aicado?: Loader };

@@ -1,5 +1,6 @@
 import { invalidParamsError, validateParams, type Params } from '../contract/params.js';
-import { QUERY_LIMITS, type QueryRequest } from '../contract/protocol.js';
+import { QUERY_LIMITS } from '../contract/limits.js';
+import type { QueryRequest } from '../contract/protocol.js';
 import { AicadoError, isAicadoError } from '../errors.js';
 import { postQuery, type QueryAnswer } from '../transport/query.js';
 import { SDK_NAME } from '../version.js';

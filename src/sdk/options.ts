@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { AicadoError } from '../errors.js';
 import { stringsFor, type WidgetStrings } from '../ui/strings.js';
 import type { StorageKind } from './storage.js';
@@ -42,28 +41,33 @@ const DEFAULTS = Object.freeze({
   open: false,
 } as const);
 
-const OptionsSchema = z.object({
-  agentId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
-  apiBase: z.string().check(z.regex(/^https?:\/\/[^\s]+$/)),
-  signedParams: z.optional(z.string()),
-  mode: z.enum(['bubble', 'inline']),
-  container: z.optional(z.union([z.string(), z.custom<HTMLElement>((v) => typeof v === 'object' && v !== null && 'appendChild' in v)])),
-  title: z.optional(z.string()),
-  greeting: z.optional(z.string()),
-  placeholder: z.optional(z.string()),
-  theme: z.optional(
-    z.object({
-      accent: z.optional(z.string()),
-      position: z.optional(z.enum(['bottom-right', 'bottom-left'])),
-      colorScheme: z.optional(z.enum(['light', 'dark', 'auto'])),
-    }),
-  ),
-  locale: z.optional(z.string()),
-  strings: z.optional(z.record(z.string(), z.string())),
-  storage: z.enum(['local', 'session', 'memory']),
-  nonce: z.optional(z.string()),
-  open: z.boolean(),
-});
+type Check = (value: unknown) => boolean;
+const isString: Check = (value) => typeof value === 'string';
+const oneOf = (...allowed: string[]): Check => (value) => allowed.includes(value as string);
+
+/**
+ * Each option's check and, for the error message, what is allowed. Written by hand rather than with
+ * zod: these checks are all the options need, and every byte here is paid by every host page.
+ */
+const RULES: Record<string, [check: Check, allowed: string]> = {
+  agentId: [(v) => isString(v) && /^[A-Za-z0-9_-]{1,64}$/.test(v as string), '1-64 letters, digits, _ or -'],
+  apiBase: [(v) => isString(v) && /^https?:\/\/\S+$/.test(v as string), 'an http(s) URL'],
+  signedParams: [isString, 'a token string from signParams()'],
+  mode: [oneOf('bubble', 'inline'), "'bubble' or 'inline'"],
+  container: [(v) => isString(v) || (typeof v === 'object' && v !== null && 'appendChild' in v), 'a CSS selector or an element'],
+  title: [isString, 'a string'],
+  greeting: [isString, 'a string'],
+  placeholder: [isString, 'a string'],
+  locale: [isString, "a BCP 47 locale such as 'en' or 'tr'"],
+  storage: [oneOf('local', 'session', 'memory'), "'local', 'session' or 'memory'"],
+  nonce: [isString, 'a string'],
+  open: [(v) => typeof v === 'boolean', 'true or false'],
+  theme: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
+  'theme.accent': [isString, 'a CSS colour'],
+  'theme.position': [oneOf('bottom-right', 'bottom-left'), "'bottom-right' or 'bottom-left'"],
+  'theme.colorScheme': [oneOf('light', 'dark', 'auto'), "'light', 'dark' or 'auto'"],
+  strings: [(v) => typeof v === 'object' && v !== null && Object.values(v).every(isString), 'an object of strings'],
+};
 
 export interface NormalizedOptions {
   agentId: string;
@@ -79,35 +83,25 @@ export interface NormalizedOptions {
   open: boolean;
 }
 
-const ALLOWED: Record<string, string> = {
-  agentId: '1-64 letters, digits, _ or -',
-  apiBase: 'an http(s) URL',
-  mode: "'bubble' or 'inline'",
-  storage: "'local', 'session' or 'memory'",
-  theme: "{ accent?: string, position?: 'bottom-right' | 'bottom-left', colorScheme?: 'light' | 'dark' | 'auto' }",
-};
-
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
 export function normalizeOptions(input: BaseInitOptions, browserLocale: string): NormalizedOptions {
   if (typeof input !== 'object' || input === null) {
     throw new AicadoError('invalid_options', 'init() needs an options object, e.g. init({ agentId: "demo" })');
   }
-  const { params: _params, ...rest } = input as BaseInitOptions & { params?: unknown };
-  const merged = { ...DEFAULTS, ...withoutUndefined(rest) };
-  const result = OptionsSchema.safeParse(merged);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const path = issue.path.join('.') || '(options)';
-      const top = String(issue.path[0] ?? '');
-      const allowed = ALLOWED[top] ? `; allowed: ${ALLOWED[top]}` : '';
-      return `${path} is invalid (got ${describe(valueAt(merged, issue.path))})${allowed}`;
-    });
-    throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
+  const options = { ...DEFAULTS, ...withoutUndefined(input) } as BaseInitOptions & typeof DEFAULTS;
+  const problems: string[] = [];
+  const check = (path: string, value: unknown) => {
+    const rule = RULES[path];
+    if (rule && value !== undefined && !rule[0](value)) problems.push(`${path} is invalid (got ${describe(value)}); allowed: ${rule[1]}`);
+  };
+  for (const key of Object.keys(RULES)) if (!key.includes('.')) check(key, options[key as keyof BaseInitOptions]);
+  if (options.agentId === undefined) problems.push('agentId is required, e.g. init({ agentId: "demo" })');
+  if (options.theme && typeof options.theme === 'object') {
+    for (const key of ['accent', 'position', 'colorScheme'] as const) check(`theme.${key}`, options.theme[key]);
   }
-  const options = result.data;
-  if (options.mode === 'inline' && !options.container) {
-    throw new AicadoError('invalid_options', "Invalid init() options: mode 'inline' needs a container (a CSS selector or an element)");
-  }
+  if ((options.mode as string) === 'inline' && !options.container) problems.push("mode 'inline' needs a container (a CSS selector or an element)");
+  if (problems.length) throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
+
   const locale = options.locale ?? browserLocale;
   const strings = { ...stringsFor(locale) };
   if (options.title !== undefined) strings.title = options.title;
@@ -135,12 +129,6 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
-  return value;
 }
 
 function describe(value: unknown): string {

@@ -1,7 +1,7 @@
-import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema, type QueryRequest } from '../contract/protocol.js';
-import type { ParamIssue } from '../contract/params.js';
+import type { QueryRequest } from '../contract/protocol.js';
 import { AicadoError } from '../errors.js';
 import { readServerSentEvents } from './sse.js';
+import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from './wire.js';
 
 export interface QueryAnswer {
   queryId: string;
@@ -43,10 +43,10 @@ export async function postQuery({ apiBase, agentId, request, onDelta, signal }: 
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('text/event-stream') && response.body) return readStream(response.body, onDelta);
 
-  const answer = DoneEventSchema.safeParse(await response.json().catch(() => undefined));
-  if (!answer.success) throw new AicadoError('invalid_response', 'The Aicado API answered with an unexpected body');
-  onDelta(answer.data.output);
-  return { queryId: answer.data.query_id, output: answer.data.output };
+  const answer = asDoneEvent(await response.json().catch(() => undefined));
+  if (!answer) throw new AicadoError('invalid_response', 'The Aicado API answered with an unexpected body');
+  onDelta(answer.output);
+  return { queryId: answer.query_id, output: answer.output };
 }
 
 async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: string) => void): Promise<QueryAnswer> {
@@ -54,16 +54,16 @@ async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: stri
     for await (const message of readServerSentEvents(body)) {
       const data = parseJson(message.data);
       if (message.event === 'delta') {
-        const delta = DeltaEventSchema.safeParse(data);
-        if (delta.success) onDelta(delta.data.text);
+        const delta = asDeltaEvent(data);
+        if (delta) onDelta(delta.text);
       } else if (message.event === 'done') {
-        const done = DoneEventSchema.safeParse(data);
-        if (!done.success) throw new AicadoError('invalid_response', 'The answer stream ended with a malformed done event');
-        return { queryId: done.data.query_id, output: done.data.output };
+        const done = asDoneEvent(data);
+        if (!done) throw new AicadoError('invalid_response', 'The answer stream ended with a malformed done event');
+        return { queryId: done.query_id, output: done.output };
       } else if (message.event === 'error') {
-        const error = ErrorEventSchema.safeParse(data);
-        throw error.success
-          ? new AicadoError(error.data.code, error.data.message, { status: 500 })
+        const error = asErrorEvent(data);
+        throw error
+          ? new AicadoError(error.code, error.message, { status: 500 })
           : new AicadoError('invalid_response', 'The answer stream ended with a malformed error event', { status: 500 });
       }
     }
@@ -75,12 +75,12 @@ async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: stri
 }
 
 async function httpError(response: Response): Promise<AicadoError> {
-  const body = ApiErrorSchema.safeParse(await response.json().catch(() => undefined));
+  const body = asApiError(await response.json().catch(() => undefined));
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
   const init = { status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  if (!body.success) return new AicadoError('http_error', `The Aicado API answered ${response.status}`, init);
-  const { code, message, issues } = body.data.error;
-  return new AicadoError(code, message, { ...init, ...(issues ? { issues: issues as ParamIssue[] } : {}) });
+  if (!body) return new AicadoError('http_error', `The Aicado API answered ${response.status}`, init);
+  const { code, message, issues } = body.error;
+  return new AicadoError(code, message, { ...init, ...(issues ? { issues } : {}) });
 }
 
 /** `retry-after` as seconds or an HTTP date, in milliseconds. */

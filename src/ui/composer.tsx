@@ -1,6 +1,6 @@
 import type { RefObject } from 'preact';
 import { useState } from 'preact/hooks';
-import { QUERY_LIMITS } from '../contract/protocol.js';
+import { QUERY_LIMITS } from '../contract/limits.js';
 import type { WidgetStrings } from './strings.js';
 
 interface ComposerProps {

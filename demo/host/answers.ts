@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WebhookEvent } from 'aicado-embed/server';
+
+export interface StoredAnswer {
+  webhook_id: string;
+  query_id: string;
+  user_id: string | null;
+  session_id: string | null;
+  input: string;
+  output: string;
+  params: Record<string, unknown>;
+  verified_params: Record<string, unknown> | null;
+  received_at: string;
+}
+
+/** The host app's own table: each answer tied to the user and session the page said it was for. */
+export class AnswerStore {
+  private readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'host.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS answers (
+      webhook_id TEXT PRIMARY KEY, query_id TEXT NOT NULL, user_id TEXT, session_id TEXT,
+      input TEXT NOT NULL, output TEXT NOT NULL, params TEXT NOT NULL, verified_params TEXT, received_at TEXT NOT NULL)`);
+  }
+
+  /** Dedupe store for the webhook handler: a redelivered `webhook-id` is acknowledged, not stored twice. */
+  has(webhookId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM answers WHERE webhook_id = ?').get(webhookId) !== undefined;
+  }
+
+  add(): void {
+    // `save` already wrote the row under its webhook id; nothing else to remember.
+  }
+
+  save(webhookId: string, event: WebhookEvent): StoredAnswer {
+    const { data } = event;
+    const text = (value: unknown) => (value === undefined || value === null ? null : String(value));
+    const row: StoredAnswer = {
+      webhook_id: webhookId,
+      query_id: data.query_id,
+      user_id: text(data.verified_params?.user_id ?? data.params.user_id),
+      session_id: text(data.params.session_id),
+      input: data.input,
+      output: data.output,
+      params: data.params,
+      verified_params: data.verified_params ?? null,
+      received_at: new Date().toISOString(),
+    };
+    this.db
+      .prepare(`INSERT OR IGNORE INTO answers VALUES (@webhook_id, @query_id, @user_id, @session_id, @input, @output, @params, @verified_params, @received_at)`)
+      .run({ ...row, params: JSON.stringify(row.params), verified_params: row.verified_params && JSON.stringify(row.verified_params) });
+    return row;
+  }
+
+  latest(limit = 50): StoredAnswer[] {
+    const rows = this.db.prepare('SELECT * FROM answers ORDER BY received_at DESC LIMIT ?').all(limit) as Record<string, string | null>[];
+    return rows.map((row) => ({
+      ...(row as unknown as StoredAnswer),
+      params: JSON.parse(row.params ?? '{}') as Record<string, unknown>,
+      verified_params: row.verified_params ? (JSON.parse(row.verified_params) as Record<string, unknown>) : null,
+    }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

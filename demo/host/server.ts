@@ -1,0 +1,87 @@
+import { createServer, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createWebhookHandler } from 'aicado-embed/server';
+import { AnswerStore, type StoredAnswer } from './answers.js';
+import { toFetchRequest } from './node-request.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PUBLIC = join(import.meta.dirname, 'public');
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+// The demo page loads the SDK exactly as a host would: the script-tag bundle and the npm ESM entry.
+const DIST_FILES = new Set(['/aicado-embed.iife.js', '/aicado-embed.iife.js.map', '/aicado-embed.js', '/aicado-embed.js.map']);
+
+export interface HostOptions {
+  port: number;
+  host: string;
+  webhookSecret: string;
+  apiBase: string;
+  dataDir: string;
+}
+
+/** The site owner's app: serves the demo page and receives Aicado webhooks into its own SQLite table. */
+export async function startHost(options: HostOptions) {
+  const answers = new AnswerStore(options.dataDir);
+  const watchers = new Set<ServerResponse>();
+  const publish = (answer: StoredAnswer) => {
+    for (const watcher of watchers) watcher.write(`event: answer\ndata: ${JSON.stringify(answer)}\n\n`);
+  };
+  const handleWebhook = createWebhookHandler({
+    secret: options.webhookSecret,
+    store: answers,
+    onEvent: (event, request) => publish(answers.save(request.headers.get('webhook-id') ?? event.id, event)),
+  });
+
+  const server = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://host.invalid').pathname;
+      if (path === '/webhooks') {
+        const response = await handleWebhook(await toFetchRequest(req, 'http://host.invalid'));
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(await response.text());
+      } else if (path === '/api/answers') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answers.latest()));
+      } else if (path === '/api/answers/stream') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+        res.write(': connected\n\n');
+        watchers.add(res);
+        req.on('close', () => watchers.delete(res));
+      } else if (path === '/config.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        res.end(`window.AICADO_DEMO = ${JSON.stringify({ apiBase: options.apiBase })};`);
+      } else if (DIST_FILES.has(path)) {
+        await sendFile(res, join(ROOT, 'dist', path));
+      } else {
+        await sendFile(res, join(PUBLIC, path === '/' ? 'index.html' : path));
+      }
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error));
+    }
+  });
+  await new Promise<void>((done) => server.listen(options.port, options.host, done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`,
+    async close() {
+      for (const watcher of watchers) watcher.end();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      answers.close();
+    },
+  };
+}
+
+async function sendFile(res: ServerResponse, file: string): Promise<void> {
+  if (!file.startsWith(PUBLIC) && !file.startsWith(join(ROOT, 'dist'))) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  }
+}
