@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import * as z from 'zod/mini';
+import { describeIssues } from './zod-issues.js';
+
+export type ModelName = 'echo' | 'openai';
+
+/** Connection to an OpenAI-compatible chat endpoint, for `--model openai`. */
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string | undefined;
+  model: string;
+}
+
+/** The normalised configuration every part of the backend receives. */
+export interface BackendConfig {
+  port: number;
+  host: string;
+  agents: readonly string[];
+  webhookUrl: string;
+  webhookSecret: string;
+  /** True when no secret was given and one was generated (the CLI prints it). */
+  webhookSecretGenerated: boolean;
+  signingSecret: string;
+  allowedOrigins: readonly string[];
+  dataDir: string;
+  model: ModelName;
+  llm: LlmConfig | undefined;
+  retrySchedule: readonly number[];
+  deliveryTimeoutMs: number;
+  echoDelayMs: number;
+  /** Queries per conversation per minute; 0 disables the limit. */
+  rateLimit: number;
+  log: (message: string) => void;
+}
+
+export type BackendOptions = Partial<Omit<BackendConfig, 'webhookSecretGenerated' | 'llm'>> & {
+  llm?: LlmConfig;
+};
+
+export const DEFAULTS = Object.freeze({
+  port: 8787,
+  host: '127.0.0.1',
+  agents: Object.freeze(['demo']),
+  webhookUrl: 'http://127.0.0.1:3000/webhooks',
+  allowedOrigins: Object.freeze(['http://localhost:3000', 'http://127.0.0.1:3000']),
+  dataDir: '.data/backend',
+  model: 'echo' as ModelName,
+  retrySchedule: Object.freeze([1000, 5000, 30_000, 120_000, 600_000]),
+  deliveryTimeoutMs: 15_000,
+  echoDelayMs: 20,
+  rateLimit: 30,
+});
+
+const nonNegativeInt = z.int().check(z.gte(0));
+
+const BackendOptionsSchema = z.object({
+  port: z.optional(z.int().check(z.gte(0), z.lte(65_535))),
+  host: z.optional(z.string().check(z.minLength(1))),
+  agents: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))).check(z.minLength(1))),
+  webhookUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  webhookSecret: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/))),
+  signingSecret: z.optional(z.string().check(z.minLength(16))),
+  allowedOrigins: z.optional(z.array(z.string().check(z.minLength(1)))),
+  dataDir: z.optional(z.string().check(z.minLength(1))),
+  model: z.optional(z.enum(['echo', 'openai'])),
+  retrySchedule: z.optional(z.array(nonNegativeInt)),
+  deliveryTimeoutMs: z.optional(z.int().check(z.gte(1))),
+  echoDelayMs: z.optional(nonNegativeInt),
+  rateLimit: z.optional(nonNegativeInt),
+});
+
+/** Spreads the defaults under the given options, validates them and generates missing secrets. */
+export function resolveConfig(options: BackendOptions = {}, env: Record<string, string | undefined> = process.env): BackendConfig {
+  const { log, llm, ...rest } = options;
+  const parsed = BackendOptionsSchema.safeParse(withoutUndefined(rest));
+  if (!parsed.success) throw new Error(`Invalid backend options: ${describeIssues(parsed.error.issues, 'options')}`);
+  const given = withoutUndefined(parsed.data);
+  const merged = { ...DEFAULTS, ...given };
+  return Object.freeze({
+    ...merged,
+    agents: Object.freeze([...new Set(merged.agents)]),
+    allowedOrigins: Object.freeze([...merged.allowedOrigins]),
+    retrySchedule: Object.freeze([...merged.retrySchedule]),
+    webhookSecret: given.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`,
+    webhookSecretGenerated: given.webhookSecret === undefined,
+    signingSecret: given.signingSecret ?? randomBytes(32).toString('base64url'),
+    llm: merged.model === 'openai' ? (llm ?? llmFromEnv(env)) : undefined,
+    log: log ?? ((message: string) => console.error(message)),
+  });
+}
+
+function llmFromEnv(env: Record<string, string | undefined>): LlmConfig {
+  const baseUrl = env.AICADO_LLM_BASE_URL;
+  const model = env.AICADO_LLM_MODEL;
+  if (!baseUrl || !model) {
+    throw new Error('--model openai needs AICADO_LLM_BASE_URL and AICADO_LLM_MODEL (and usually AICADO_LLM_API_KEY) in the environment');
+  }
+  return { baseUrl, model, apiKey: env.AICADO_LLM_API_KEY || undefined };
+}
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+export const USAGE = `Usage: npm run backend -- [flags]
+
+  --port <n>                 port, 0 for an ephemeral one        (default ${DEFAULTS.port})
+  --host <host>              interface to listen on              (default ${DEFAULTS.host})
+  --agent <id>               agent id to serve; repeatable       (default ${DEFAULTS.agents.join(', ')})
+  --webhook-url <url>        where webhooks are POSTed           (default ${DEFAULTS.webhookUrl})
+  --webhook-secret <whsec_>  webhook signing secret              (default: generated and printed)
+  --signing-secret <s>       secret for signed params            (default: generated)
+  --allowed-origin <origin>  browser origin allowed; repeatable  (default ${DEFAULTS.allowedOrigins.join(', ')})
+  --data-dir <dir>           SQLite data directory               (default ${DEFAULTS.dataDir})
+  --model echo|openai        openai reads AICADO_LLM_BASE_URL, AICADO_LLM_API_KEY, AICADO_LLM_MODEL (default ${DEFAULTS.model})
+  --retry-schedule <ms,…>    waits between delivery attempts     (default ${DEFAULTS.retrySchedule.join(',')})
+  --delivery-timeout-ms <n>  timeout of one delivery attempt     (default ${DEFAULTS.deliveryTimeoutMs})
+  --echo-delay-ms <n>        delay between echo deltas           (default ${DEFAULTS.echoDelayMs})
+  --rate-limit <n>           queries per conversation per minute, 0 = off (default ${DEFAULTS.rateLimit})
+`;
+
+/** Turns command-line flags into backend options; every flag is optional. */
+export function parseFlags(args: readonly string[]): BackendOptions & { help: boolean } {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      agent: { type: 'string', multiple: true },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      'signing-secret': { type: 'string' },
+      'allowed-origin': { type: 'string', multiple: true },
+      'data-dir': { type: 'string' },
+      model: { type: 'string' },
+      'retry-schedule': { type: 'string' },
+      'delivery-timeout-ms': { type: 'string' },
+      'echo-delay-ms': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return {
+    help: values.help ?? false,
+    port: toNumber(values.port),
+    host: values.host,
+    agents: values.agent,
+    webhookUrl: values['webhook-url'],
+    webhookSecret: values['webhook-secret'],
+    signingSecret: values['signing-secret'],
+    allowedOrigins: values['allowed-origin'],
+    dataDir: values['data-dir'],
+    model: values.model as ModelName | undefined, // checked by resolveConfig
+    retrySchedule: values['retry-schedule']?.split(',').filter((part) => part.trim() !== '').map(Number),
+    deliveryTimeoutMs: toNumber(values['delivery-timeout-ms']),
+    echoDelayMs: toNumber(values['echo-delay-ms']),
+    rateLimit: toNumber(values['rate-limit']),
+  };
+}
+
+function toNumber(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}

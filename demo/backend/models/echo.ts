@@ -1,0 +1,53 @@
+import type { ChatModel, ModelRequest } from './model.js';
+
+/** Words per delta: small enough that every answer streams in several pieces. */
+const WORDS_PER_DELTA = 2;
+
+/** The deterministic default model: repeats the input verbatim and lists the params with their JSON values. */
+export function createEchoModel(delayMs: number): ChatModel {
+  return {
+    name: 'echo',
+    async generate(request, onDelta, signal) {
+      const output = echoAnswer(request);
+      const chunks = splitIntoChunks(output, WORDS_PER_DELTA);
+      for (const [index, chunk] of chunks.entries()) {
+        if (index > 0 && delayMs > 0) await sleep(delayMs, signal);
+        signal.throwIfAborted();
+        onDelta(chunk);
+      }
+      return output;
+    },
+  };
+}
+
+/** The full answer for a request, e.g. `You said: "hi"` then `- user_id: "u_42"` per param. */
+export function echoAnswer(request: ModelRequest): string {
+  const entries = Object.entries(request.params);
+  const lines = [`You said: "${request.input}"`];
+  if (entries.length === 0) lines.push('No params received.');
+  else lines.push('Params received:', ...entries.map(([key, value]) => `- ${key}: ${JSON.stringify(value)}`));
+  return lines.join('\n');
+}
+
+/** Splits text into pieces of a few words whose concatenation is exactly the text. */
+export function splitIntoChunks(text: string, wordsPerChunk: number): string[] {
+  const tokens = text.match(/\s*\S+\s*/g) ?? [text];
+  const chunks: string[] = [];
+  for (let i = 0; i < tokens.length; i += wordsPerChunk) chunks.push(tokens.slice(i, i + wordsPerChunk).join(''));
+  return chunks;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,76 @@
+import type { LlmConfig } from '../config.js';
+import type { ChatModel, ModelRequest } from './model.js';
+
+/** A model backed by any OpenAI-compatible `/chat/completions` endpoint, streamed. */
+export function createOpenAiModel(llm: LlmConfig): ChatModel {
+  const endpoint = `${llm.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  return {
+    name: 'openai',
+    async generate(request, onDelta, signal) {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        signal,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
+        },
+        body: JSON.stringify({ model: llm.model, stream: true, messages: messagesFor(request) }),
+      });
+      if (!response.ok || !response.body) {
+        const detail = (await response.text().catch(() => '')).slice(0, 300);
+        throw new Error(`LLM endpoint answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
+      }
+      let output = '';
+      for await (const data of sseData(response.body)) {
+        if (data === '[DONE]') break;
+        const text = deltaText(data);
+        if (text) {
+          output += text;
+          onDelta(text);
+        }
+      }
+      return output;
+    },
+  };
+}
+
+function messagesFor(request: ModelRequest): { role: 'system' | 'user'; content: string }[] {
+  const params = Object.keys(request.params).length
+    ? `The website passed these parameters about the visitor (JSON): ${JSON.stringify(request.params)}.`
+    : 'The website passed no parameters about the visitor.';
+  return [
+    { role: 'system', content: `You are the "${request.agentId}" assistant embedded on a website. ${params}` },
+    { role: 'user', content: request.input },
+  ];
+}
+
+function deltaText(data: string): string {
+  try {
+    const chunk = JSON.parse(data) as { choices?: { delta?: { content?: unknown } }[] };
+    const content = chunk.choices?.[0]?.delta?.content;
+    return typeof content === 'string' ? content : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Yields the `data:` payload of each Server-Sent Event in a byte stream. */
+async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const bytes of body) {
+    buffer += decoder.decode(bytes, { stream: true });
+    let boundary: RegExpExecArray | null;
+    while ((boundary = /\r?\n\r?\n/.exec(buffer))) {
+      const block = buffer.slice(0, boundary.index);
+      buffer = buffer.slice(boundary.index + boundary[0].length);
+      const data = block
+        .split(/\r?\n/)
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).replace(/^ /, ''))
+        .join('\n');
+      if (data) yield data;
+    }
+  }
+}

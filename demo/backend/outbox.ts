@@ -1,0 +1,155 @@
+import { Webhook } from 'standardwebhooks';
+import { nextRetryDelay, parseRetryAfter } from './retry-policy.js';
+import type { AttemptOutcome, BackendStore, DeliveryRow } from './store.js';
+
+export interface WebhookOutboxOptions {
+  store: BackendStore;
+  url: string;
+  secret: string;
+  retrySchedule: readonly number[];
+  timeoutMs: number;
+  log: (message: string) => void;
+  /** Upper bound between two looks at the table, in case a wake-up is missed. */
+  pollIntervalMs?: number;
+  maxConcurrent?: number;
+}
+
+/** Delivers committed webhook rows at least once: signs each attempt, retries on a schedule, survives restarts. */
+export class WebhookOutbox {
+  private readonly signer: Webhook;
+  private readonly pollIntervalMs: number;
+  private readonly maxConcurrent: number;
+  private readonly attempts = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: WebhookOutboxOptions) {
+    this.signer = new Webhook(options.secret);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.maxConcurrent = options.maxConcurrent ?? 8;
+  }
+
+  /** Starts polling; rows left undelivered by a previous process are picked up right away. */
+  start(): void {
+    this.wake();
+  }
+
+  /** Looks for due rows now, e.g. right after a new row was committed. */
+  wake(): void {
+    if (this.closed) return;
+    this.schedule(0);
+  }
+
+  /** Stops polling and aborts running attempts; their rows stay pending, uncounted, for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const { controller } of this.attempts.values()) controller.abort(new Error('backend shutting down'));
+    await Promise.all([...this.attempts.values()].map(({ done }) => done));
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), Math.max(0, delayMs));
+    this.timer.unref?.();
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    try {
+      const free = this.maxConcurrent - this.attempts.size;
+      if (free > 0) {
+        for (const row of this.options.store.dueDeliveries(Date.now(), free)) {
+          if (this.options.store.claimDelivery(row.id)) this.launch(row);
+        }
+      }
+      const next = this.options.store.nextDueAt();
+      const wait = next === undefined ? this.pollIntervalMs : Math.min(this.pollIntervalMs, next - Date.now());
+      this.schedule(this.attempts.size >= this.maxConcurrent ? this.pollIntervalMs : wait);
+    } catch (error) {
+      // A timer callback must not throw: that would end the process. Try again at the next poll.
+      this.options.log(`outbox: polling failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.schedule(this.pollIntervalMs);
+    }
+  }
+
+  private launch(row: DeliveryRow): void {
+    const controller = new AbortController();
+    const done = this.attempt(row, controller)
+      .catch((error: unknown) => this.options.log(`outbox: attempt of ${row.id} failed unexpectedly: ${String(error)}`))
+      .finally(() => {
+        this.attempts.delete(row.id);
+        this.wake();
+      });
+    this.attempts.set(row.id, { controller, done });
+  }
+
+  private async attempt(row: DeliveryRow, controller: AbortController): Promise<void> {
+    const { store, url, timeoutMs } = this.options;
+    const attemptNumber = row.attempts + 1;
+    const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    let outcome: AttemptOutcome;
+    try {
+      const timestamp = new Date();
+      const response = await fetch(url, {
+        method: 'POST',
+        redirect: 'manual', // a redirect is a failed delivery, not something to follow
+        signal: controller.signal,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'aicado-reference-backend',
+          'webhook-id': row.id,
+          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-signature': this.signer.sign(row.id, timestamp, row.body),
+        },
+        body: row.body,
+      });
+      const snippet = await readSnippet(response);
+      outcome = this.outcomeOf(attemptNumber, response, snippet);
+    } catch (error) {
+      if (this.closed) {
+        store.releaseDelivery(row.id);
+        return;
+      }
+      outcome = this.failure(attemptNumber, describeFetchError(error, controller.signal), undefined);
+    } finally {
+      clearTimeout(timeout);
+    }
+    if (this.closed && outcome.status === 'pending') {
+      store.releaseDelivery(row.id);
+      return;
+    }
+    store.recordAttempt(row.id, outcome);
+    const detail = outcome.status === 'delivered' ? '' : `: ${outcome.error}`;
+    this.options.log(`outbox: ${row.id} attempt ${attemptNumber} → ${outcome.status}${detail}`);
+  }
+
+  private outcomeOf(attemptNumber: number, response: Response, snippet: string): AttemptOutcome {
+    if (response.status >= 200 && response.status < 300) return { status: 'delivered', at: Date.now() };
+    const error = `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`;
+    if (response.status === 410) return { status: 'stopped', error: `${error} (410 Gone: the endpoint asked to stop)` };
+    return this.failure(attemptNumber, error, parseRetryAfter(response.headers.get('retry-after'), Date.now()));
+  }
+
+  private failure(attemptNumber: number, error: string, retryAfterMs: number | undefined): AttemptOutcome {
+    const delay = nextRetryDelay(this.options.retrySchedule, attemptNumber, retryAfterMs);
+    if (delay === undefined) return { status: 'dead', error: `${error} (gave up after ${attemptNumber} attempts)` };
+    return { status: 'pending', error, nextAttemptAt: Date.now() + delay };
+  }
+}
+
+async function readSnippet(response: Response): Promise<string> {
+  try {
+    const text = await response.text();
+    return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  } catch {
+    return '';
+  }
+}
+
+function describeFetchError(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return signal.reason instanceof Error ? signal.reason.message : 'aborted';
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return `network error: ${detail}`;
+}

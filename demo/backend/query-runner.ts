@@ -1,0 +1,129 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Params } from '../../src/contract/params.js';
+import { WEBHOOK_EVENT_TYPE, type QueryContext, type WebhookEvent } from '../../src/contract/protocol.js';
+import { HttpError } from './http.js';
+import type { ChatModel } from './models/index.js';
+import type { WebhookOutbox } from './outbox.js';
+import type { BackendStore } from './store.js';
+
+/** A query that passed every check: the only shape the runner accepts. */
+export interface ValidQuery {
+  agentId: string;
+  queryId: string;
+  conversationId: string;
+  input: string;
+  params: Params;
+  context: QueryContext;
+}
+
+/** Where a query stands: answered before, being answered by another request, or new. */
+export type QueryState =
+  | { kind: 'stored'; output: string }
+  | { kind: 'running'; finished: Promise<unknown> }
+  | { kind: 'new' };
+
+/**
+ * Runs each query_id at most once to completion: the model runs, then the answer and its webhook row are
+ * committed together. Later requests with the same query_id get the stored answer.
+ */
+export class QueryRunner {
+  private readonly running = new Map<string, { fingerprint: string; finished: Promise<string> }>();
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly store: BackendStore,
+    private readonly outbox: WebhookOutbox,
+    private readonly model: ChatModel,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Finds the state of a query_id; throws 409 when it was used for a different query. */
+  lookup(query: ValidQuery): QueryState {
+    const fingerprint = fingerprintOf(query);
+    const stored = this.store.getQuery(query.queryId);
+    const known = stored ?? this.running.get(query.queryId);
+    if (known && known.fingerprint !== fingerprint) {
+      throw new HttpError(
+        409,
+        'idempotency_conflict',
+        `query_id ${query.queryId} was already used with a different agent, conversation, input or params; use a new query_id`,
+      );
+    }
+    if (stored) return { kind: 'stored', output: stored.output };
+    const running = this.running.get(query.queryId);
+    return running ? { kind: 'running', finished: running.finished } : { kind: 'new' };
+  }
+
+  /** Runs the model for a new query and commits the answer with its webhook; `onDelta` sees each piece. */
+  run(query: ValidQuery, onDelta: (text: string) => void): Promise<string> {
+    const finished = this.generateAndCommit(query, onDelta);
+    this.running.set(query.queryId, { fingerprint: fingerprintOf(query), finished });
+    const forget = () => this.running.delete(query.queryId);
+    finished.then(forget, forget);
+    return finished;
+  }
+
+  /** Aborts running model calls; nothing of theirs is committed, so a retry runs them again. */
+  close(): void {
+    this.shutdown.abort(new Error('backend shutting down'));
+  }
+
+  private async generateAndCommit(query: ValidQuery, onDelta: (text: string) => void): Promise<string> {
+    const request = { agentId: query.agentId, input: query.input, params: query.params, context: query.context };
+    let output: string;
+    try {
+      output = await this.model.generate(request, onDelta, this.shutdown.signal);
+      this.shutdown.signal.throwIfAborted();
+    } catch (error) {
+      if (this.shutdown.signal.aborted) {
+        throw new HttpError(503, 'unavailable', 'The backend is shutting down; retry with the same query_id');
+      }
+      this.log(`model ${this.model.name} failed on ${query.queryId}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new HttpError(502, 'model_error', 'The model failed to answer; retry with the same query_id');
+    }
+    const now = Date.now();
+    const event = webhookEventFor(query, output, now);
+    this.store.completeQuery(
+      {
+        query_id: query.queryId,
+        agent_id: query.agentId,
+        conversation_id: query.conversationId,
+        fingerprint: fingerprintOf(query),
+        input: query.input,
+        params: JSON.stringify(query.params),
+        output,
+        created_at: now,
+      },
+      { id: event.id, query_id: query.queryId, body: JSON.stringify(event), created_at: now },
+    );
+    this.outbox.wake();
+    return output;
+  }
+}
+
+/** The `query.completed` event; its serialised bytes are stored once and sent unchanged on every attempt. */
+export function webhookEventFor(query: ValidQuery, output: string, now: number): WebhookEvent {
+  return {
+    type: WEBHOOK_EVENT_TYPE,
+    id: `evt_${randomBytes(16).toString('base64url')}`,
+    created_at: new Date(now).toISOString(),
+    data: {
+      agent_id: query.agentId,
+      query_id: query.queryId,
+      conversation_id: query.conversationId,
+      input: query.input,
+      output,
+      params: query.params,
+      context: query.context,
+    },
+  };
+}
+
+/** Identity of a query for idempotency; the context (page URL, …) may change between retries. */
+function fingerprintOf(query: ValidQuery): string {
+  const params = Object.keys(query.params)
+    .sort()
+    .map((key) => [key, query.params[key]]);
+  const identity = JSON.stringify([query.agentId, query.conversationId, query.input, params]);
+  return createHash('sha256').update(identity).digest('hex');
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
+import { QUERY_LIMITS, QueryRequestSchema } from '../../../src/contract/protocol.js';
+import { HttpError, readJsonBody, sendJson } from '../http.js';
+import type { QueryRunner, ValidQuery } from '../query-runner.js';
+import type { RateLimiter } from '../rate-limiter.js';
+import { SseStream } from '../sse.js';
+import { describeIssues } from '../zod-issues.js';
+
+export interface QueriesRouteDeps {
+  agents: readonly string[];
+  runner: QueryRunner;
+  rateLimiter: RateLimiter;
+  log: (message: string) => void;
+}
+
+/** `POST /v1/agents/{agentId}/queries`: validates, then streams (SSE) or returns (JSON) the answer. */
+export function createQueriesRoute(deps: QueriesRouteDeps) {
+  const agents = new Set(deps.agents);
+
+  return async function handleQuery(req: IncomingMessage, res: ServerResponse, agentId: string): Promise<void> {
+    if (!agents.has(agentId)) {
+      throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...agents].join(', ')}`);
+    }
+    const query = await readQuery(req, agentId);
+    const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''));
+    try {
+      for (;;) {
+        const state = deps.runner.lookup(query);
+        if (state.kind === 'stored') return reply.answer(query.queryId, state.output, true);
+        if (state.kind === 'running') {
+          reply.accept(); // headers now, so the client knows the query is in hand while it waits
+          await state.finished.catch(() => undefined); // if that run failed, the next turn runs the query here
+          continue;
+        }
+        const waitSeconds = deps.rateLimiter.take(`${agentId}/${query.conversationId}`);
+        if (waitSeconds !== undefined) {
+          throw new HttpError(429, 'rate_limited', `Too many queries in this conversation; retry in ${waitSeconds} s`, {
+            headers: { 'retry-after': String(waitSeconds) },
+          });
+        }
+        reply.accept();
+        const output = await deps.runner.run(query, (text) => reply.delta(text));
+        return reply.answer(query.queryId, output, false);
+      }
+    } catch (error) {
+      // Before the stream opened, the server answers with a status; after, only an `error` event can.
+      if (!reply.fail(error, deps.log)) throw error;
+    }
+  };
+}
+
+/** One response, either a JSON body or an SSE stream opened on first need. */
+class QueryReply {
+  private stream: SseStream | undefined;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly wantsStream: boolean,
+  ) {}
+
+  accept(): void {
+    if (this.wantsStream) this.stream ??= new SseStream(this.res);
+  }
+
+  delta(text: string): void {
+    this.stream?.delta({ text });
+  }
+
+  /** Sends the answer; a replayed answer arrives on a stream as a single delta. */
+  answer(queryId: string, output: string, asOneDelta: boolean): void {
+    if (!this.wantsStream) return sendJson(this.res, 200, { query_id: queryId, output });
+    this.accept();
+    if (asOneDelta && output) this.delta(output);
+    this.stream?.done({ query_id: queryId, output });
+  }
+
+  /** Reports an error on the open stream; false when no stream is open yet. */
+  fail(error: unknown, log: (message: string) => void): boolean {
+    if (!this.stream) return false;
+    const known = error instanceof HttpError ? error : new HttpError(500, 'internal', 'Internal error; retry with the same query_id');
+    if (!(error instanceof HttpError)) log(`query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.stream.error({ code: known.code, message: known.message });
+    return true;
+  }
+}
+
+async function readQuery(req: IncomingMessage, agentId: string): Promise<ValidQuery> {
+  const body = await readJsonBody(req, QUERY_LIMITS.maxBodyBytes);
+  const parsed = QueryRequestSchema.safeParse(body);
+  if (!parsed.success) throw new HttpError(400, 'invalid_request', `Invalid query: ${describeIssues(parsed.error.issues)}`);
+  const request = parsed.data;
+  const idempotencyKey = req.headers['idempotency-key'];
+  if (idempotencyKey !== undefined && idempotencyKey !== request.query_id) {
+    throw new HttpError(400, 'idempotency_key_mismatch', `The idempotency-key header must equal query_id (${request.query_id})`);
+  }
+  const params = checkParams(request.params);
+  if (!params.ok) {
+    throw new HttpError(400, 'invalid_params', invalidParamsError(params.issues).message, { issues: params.issues });
+  }
+  return {
+    agentId,
+    queryId: request.query_id,
+    conversationId: request.conversation_id,
+    input: request.input,
+    params: params.params,
+    context: request.context ?? {},
+  };
+}

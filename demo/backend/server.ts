@@ -1,0 +1,124 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolveConfig, type BackendConfig, type BackendOptions } from './config.js';
+import { CorsPolicy } from './cors.js';
+import { HttpError, sendError, sendJson } from './http.js';
+import { createModel } from './models/index.js';
+import { WebhookOutbox } from './outbox.js';
+import { QueryRunner } from './query-runner.js';
+import { RateLimiter } from './rate-limiter.js';
+import { createDeliveriesRoute } from './routes/deliveries.js';
+import { createQueriesRoute } from './routes/queries.js';
+import { BackendStore } from './store.js';
+
+export interface RunningBackend {
+  /** Base URL, e.g. `http://127.0.0.1:8787`, with the real port when `port` was 0. */
+  url: string;
+  /** The normalised configuration, including generated secrets. */
+  config: BackendConfig;
+  /** Stops accepting, aborts model runs and delivery attempts, and closes the database. */
+  close(): Promise<void>;
+}
+
+const QUERIES_PATH = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
+
+/** Starts the reference backend: query API, SSE, idempotency, signed webhooks and a durable outbox. */
+export async function startBackend(options: BackendOptions = {}): Promise<RunningBackend> {
+  const config = resolveConfig(options);
+  const store = new BackendStore(config.dataDir);
+  const outbox = new WebhookOutbox({
+    store,
+    url: config.webhookUrl,
+    secret: config.webhookSecret,
+    retrySchedule: config.retrySchedule,
+    timeoutMs: config.deliveryTimeoutMs,
+    log: config.log,
+  });
+  const runner = new QueryRunner(store, outbox, createModel(config), config.log);
+  const cors = new CorsPolicy(config.allowedOrigins);
+  const handleQuery = createQueriesRoute({
+    agents: config.agents,
+    runner,
+    rateLimiter: new RateLimiter(config.rateLimit),
+    log: config.log,
+  });
+  const listDeliveries = createDeliveriesRoute(store);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (cors.apply(req, res)) return;
+    // Prefixed rather than resolved, so a path such as `//x` stays a path instead of becoming a host.
+    const url = new URL(`http://backend.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
+    const queries = QUERIES_PATH.exec(url.pathname);
+    if (queries) {
+      allowMethods(req, 'POST');
+      return handleQuery(req, res, decodeSegment(queries[1] ?? ''));
+    }
+    if (url.pathname === '/v1/deliveries') {
+      allowMethods(req, 'GET');
+      return listDeliveries(req, res, url.searchParams);
+    }
+    if (url.pathname === '/healthz') {
+      allowMethods(req, 'GET');
+      return sendJson(res, 200, { ok: true });
+    }
+    throw new HttpError(404, 'not_found', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      const known = error instanceof HttpError ? error : new HttpError(500, 'internal', 'Internal error');
+      if (!(error instanceof HttpError)) config.log(`unexpected error on ${req.method} ${req.url}: ${stackOf(error)}`);
+      if (!res.headersSent) sendError(res, known);
+      else res.end();
+    });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  outbox.start();
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    config: { ...config, port },
+    close: () =>
+      (closing ??= (async () => {
+        runner.close();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await stopped;
+        await outbox.close();
+        store.close();
+      })()),
+  };
+}
+
+function allowMethods(req: IncomingMessage, method: string): void {
+  if (req.method !== method) {
+    throw new HttpError(405, 'method_not_allowed', `Use ${method} here, not ${req.method ?? '?'}`, { headers: { allow: method } });
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

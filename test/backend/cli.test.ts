@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { verifyWebhook } from '../../src/server/index.js';
+import { postQuery, queryBody, readSse, startReceiver, tempDir, waitForDelivery } from './helpers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface CliProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs `demo/backend/cli.ts` as `npm run backend` would, and waits for its "listening" line. */
+async function runCli(args: string[]): Promise<CliProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--port', '0', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`backend did not start:\n${output}`)), 15_000);
+    const check = () => {
+      const match = /aicado backend listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then(() => reject(new Error(`backend exited:\n${output}`)));
+  });
+  return { child, url, output: () => output, exited };
+}
+
+describe('backend CLI', () => {
+  it('prints a generated secret, resumes an in-flight delivery after kill -9, and exits cleanly on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const hanging = await startReceiver(() => ({ status: 200, hang: true }));
+    const first = await runCli(['--data-dir', dataDir, '--webhook-url', hanging.url, '--echo-delay-ms', '1']);
+    const secret = /webhook secret \(generated\): (whsec_\S+)/.exec(first.output())?.[1];
+    expect(secret).toBeDefined();
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const body = queryBody();
+    expect((await readSse(await postQuery(first, body))).at(-1)?.event).toBe('done');
+    await hanging.waitForCount(1, 10_000); // the attempt is in flight: the receiver never answers it
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    const up = await startReceiver();
+    const second = await runCli(['--data-dir', dataDir, '--webhook-url', up.url, '--webhook-secret', secret ?? '']);
+    expect(second.output()).not.toContain('generated');
+    const delivery = await waitForDelivery(second, body.query_id, (d) => d.status === 'delivered', 10_000);
+    expect(delivery.attempts).toBe(1);
+    const [webhook] = up.received;
+    expect(webhook!.headers['webhook-id']).toBe(hanging.received[0]!.headers['webhook-id']);
+    expect(verifyWebhook(webhook!.body, webhook!.headers, secret ?? '').data.query_id).toBe(body.query_id);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('rejects an unknown flag with usage and exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--nope'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(output).toContain('--nope');
+    expect(output).toContain('--webhook-url');
+  }, 15_000);
+});

@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import type { BackendOptions } from '../../demo/backend/config.js';
+import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
+
+export interface TestBackend extends RunningBackend {
+  dataDir: string;
+  logs: string[];
+}
+
+/** A fresh temp directory, removed when the test ends. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aicado-backend-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts a backend on an ephemeral loopback port with fast test knobs; closed when the test ends. */
+export async function startTestBackend(options: BackendOptions = {}): Promise<TestBackend> {
+  const logs: string[] = [];
+  const dataDir = options.dataDir ?? tempDir();
+  const backend = await startBackend({
+    port: 0,
+    host: '127.0.0.1',
+    echoDelayMs: 2,
+    retrySchedule: [20, 20],
+    deliveryTimeoutMs: 2000,
+    webhookUrl: 'http://127.0.0.1:9/unused',
+    log: (line) => logs.push(line),
+    ...options,
+    dataDir,
+  });
+  onTestFinished(() => backend.close());
+  return { ...backend, dataDir, logs };
+}
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: string;
+  receivedAt: number;
+}
+
+export interface ReceiverReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Never answer (to exercise the delivery timeout). */
+  hang?: boolean;
+}
+
+export interface Receiver {
+  url: string;
+  received: ReceivedWebhook[];
+  /** Most attempts ever in progress at once for one webhook-id. */
+  maxConcurrentPerId: number;
+  waitForCount(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  close(): Promise<void>;
+}
+
+/** A webhook endpoint on loopback that records every request and answers as `reply` says (default 200). */
+export async function startReceiver(
+  reply: (webhook: ReceivedWebhook, index: number) => ReceiverReply = () => ({ status: 200 }),
+): Promise<Receiver> {
+  const received: ReceivedWebhook[] = [];
+  const active = new Map<string, number>();
+  const receiver = { maxConcurrentPerId: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const webhook = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
+      const id = String(req.headers['webhook-id']);
+      active.set(id, (active.get(id) ?? 0) + 1);
+      receiver.maxConcurrentPerId = Math.max(receiver.maxConcurrentPerId, active.get(id) ?? 0);
+      res.once('close', () => active.set(id, (active.get(id) ?? 1) - 1));
+      received.push(webhook);
+      const answer = reply(webhook, received.length - 1);
+      if (answer.hang) return;
+      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      res.end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  onTestFinished(close);
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${port}/webhooks`,
+    received,
+    waitForCount: async (count: number, timeoutMs = 5000) => {
+      await waitUntil(() => received.length >= count, timeoutMs, () => `${count} webhook(s), got ${received.length}`);
+      return received;
+    },
+    close,
+  });
+}
+
+let counter = 0;
+
+/** A valid query body with unique ids; fields may be overridden. */
+export function queryBody(overrides: Record<string, unknown> = {}): Record<string, unknown> & { query_id: string } {
+  counter++;
+  const suffix = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    query_id: `q_${suffix}`,
+    conversation_id: `c_${suffix}`,
+    input: 'Where is my order?',
+    params: { user_id: 'u_42' },
+    context: { page_url: 'https://shop.example/orders', locale: 'en-US', sdk: 'aicado-embed/0.1.0' },
+    ...overrides,
+  };
+}
+
+export interface PostOptions {
+  agent?: string;
+  accept?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** POSTs a query as the SDK does (SSE accepted unless `accept` says otherwise). */
+export function postQuery(backend: { url: string }, body: unknown, options: PostOptions = {}): Promise<Response> {
+  const record = body as { query_id?: unknown };
+  return fetch(`${backend.url}/v1/agents/${options.agent ?? 'demo'}/queries`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: options.accept ?? 'text/event-stream',
+      ...(typeof record.query_id === 'string' ? { 'idempotency-key': record.query_id } : {}),
+      ...options.headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** Reads a whole SSE response into its events. */
+export async function readSse(response: Response): Promise<SseEvent[]> {
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim() && !block.startsWith(':'))
+    .map((block) => {
+      const lines = block.split('\n');
+      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+      const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
+      return { event, data: JSON.parse(data) as unknown };
+    });
+}
+
+export interface ApiDelivery {
+  id: string;
+  query_id: string;
+  status: 'pending' | 'delivered' | 'dead' | 'stopped';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+}
+
+export async function listDeliveries(backend: { url: string }, queryId?: string): Promise<ApiDelivery[]> {
+  const search = queryId ? `?query_id=${encodeURIComponent(queryId)}` : '';
+  const response = await fetch(`${backend.url}/v1/deliveries${search}`);
+  return ((await response.json()) as { deliveries: ApiDelivery[] }).deliveries;
+}
+
+/** Polls the deliveries until one for `queryId` satisfies `done`. */
+export async function waitForDelivery(
+  backend: { url: string },
+  queryId: string,
+  done: (delivery: ApiDelivery) => boolean,
+  timeoutMs = 5000,
+): Promise<ApiDelivery> {
+  let last: ApiDelivery | undefined;
+  await waitUntil(
+    async () => {
+      last = (await listDeliveries(backend, queryId))[0];
+      return last !== undefined && done(last);
+    },
+    timeoutMs,
+    () => `delivery of ${queryId} (last seen: ${JSON.stringify(last)})`,
+  );
+  return last as ApiDelivery;
+}
+
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    }
+    await sleep(10);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
