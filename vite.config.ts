@@ -1,29 +1,24 @@
 import { defineConfig, type LibraryOptions } from 'vite';
 
-const esm: LibraryOptions = {
-  entry: { 'aicado-embed': 'src/index.ts', server: 'src/server/index.ts' },
-  formats: ['es'],
-  fileName: (_format, name) => `${name}.js`,
+// One library build per entry, so no entry shares a chunk with another:
+//   vite build                 dist/aicado-embed.js    ESM for npm, self-contained
+//   vite build --mode server   dist/server.js          aicado-embed/server, Web APIs only (Node ≥ 20, edge)
+//   vite build --mode iife     dist/aicado-embed.iife.js  the script-tag bundle; it defines window.Aicado
+const entries: Record<string, LibraryOptions> = {
+  production: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'aicado-embed.js' },
+  server: { entry: 'src/server/index.ts', formats: ['es'], fileName: () => 'server.js' },
+  iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
 };
 
-// The script-tag bundle assigns `window.Aicado` itself; it exports nothing.
-const scriptTag: LibraryOptions = {
-  entry: 'src/loader/script-tag.ts',
-  formats: ['iife'],
-  name: 'AicadoEmbedBundle',
-  fileName: () => 'aicado-embed.iife.js',
-};
-
-// Two library builds from one config: `vite build` emits the ESM entries (npm), and
-// `vite build --mode iife` the self-contained script-tag bundle.
 export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     outDir: 'dist',
-    emptyOutDir: mode !== 'iife',
+    emptyOutDir: mode === 'production',
     sourcemap: true,
-    minify: true,
+    // The server entry stays readable in stack traces; browser bundles are paid for by every visitor.
+    minify: mode !== 'server',
     reportCompressedSize: false,
-    lib: mode === 'iife' ? scriptTag : esm,
+    lib: entries[mode] ?? entries.production,
   },
 }));

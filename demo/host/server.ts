@@ -36,7 +36,9 @@ export async function startHost(options: HostOptions) {
   const server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://host.invalid').pathname;
-      if (path === '/webhooks') {
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+      } else if (path === '/webhooks') {
         const response = await handleWebhook(await toFetchRequest(req, 'http://host.invalid'));
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(await response.text());

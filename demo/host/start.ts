@@ -5,6 +5,7 @@ import { startHost } from './server.js';
 
 const HOST_PORT = Number(process.env.PORT ?? 3000);
 const BACKEND_PORT = Number(process.env.BACKEND_PORT ?? 8787);
+const DATA_DIR = process.env.DATA_DIR ?? '.data';
 const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
 
 const backend = await startBackend({
@@ -14,10 +15,10 @@ const backend = await startBackend({
   webhookUrl: `http://127.0.0.1:${HOST_PORT}/webhooks`,
   webhookSecret,
   allowedOrigins: [`http://localhost:${HOST_PORT}`, `http://127.0.0.1:${HOST_PORT}`],
-  dataDir: '.data/backend',
+  dataDir: `${DATA_DIR}/backend`,
   log: (message) => console.log(`[backend] ${message}`),
 });
-const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecret, apiBase: backend.url, dataDir: '.data/host' });
+const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecret, apiBase: backend.url, dataDir: `${DATA_DIR}/host` });
 
 console.log(`aicado backend listening on ${backend.url}`);
 console.log(`host app (webhook receiver) listening on ${host.url}`);
