@@ -9,11 +9,13 @@ interface ChatPanelProps {
   state: AgentState;
   panelId: string;
   inputRef: RefObject<HTMLTextAreaElement | null>;
+  /** False until the panel first opens, so a long stored transcript costs nothing at page load. */
+  showMessages: boolean;
   onClose?: () => void;
 }
 
 /** Header, conversation and composer; a dialog above the launcher in bubble mode, a region inline. */
-export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPanelProps) {
+export function ChatPanel({ agent, state, panelId, inputRef, showMessages, onClose }: ChatPanelProps) {
   const { strings } = agent.options;
   const bubble = agent.options.mode === 'bubble';
   const titleId = `${panelId}-title`;
@@ -43,7 +45,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
           </button>
         )}
       </header>
-      <MessageList messages={state.messages} strings={strings} onRetry={retry} />
+      <MessageList messages={showMessages ? state.messages : []} strings={strings} onRetry={retry} />
       {!state.online && (
         <div class="notice" role="status">
           {strings.offline}

@@ -27,16 +27,14 @@ export function Widget({ agent }: { agent: Agent }) {
   const classes = ['root', mode, theme.colorScheme, theme.position === 'bottom-left' ? 'left' : '', state.open ? 'is-open' : ''];
   return (
     <div class={classes.filter(Boolean).join(' ')}>
-      {/* The panel is built the first time it opens, so a long stored transcript costs nothing at load. */}
-      {everOpened.current && (
-        <ChatPanel
-          agent={agent}
-          state={state}
-          panelId={panelId}
-          inputRef={input}
-          {...(mode === 'bubble' ? { onClose: () => agent.close() } : {})}
-        />
-      )}
+      <ChatPanel
+        agent={agent}
+        state={state}
+        panelId={panelId}
+        inputRef={input}
+        showMessages={everOpened.current}
+        {...(mode === 'bubble' ? { onClose: () => agent.close() } : {})}
+      />
       {mode === 'bubble' && (
         <LauncherButton open={state.open} panelId={panelId} strings={agent.options.strings} onToggle={() => agent.toggle()} buttonRef={launcher} />
       )}

@@ -39,7 +39,7 @@ export async function startLoop(extraBackendArgs: string[] = []) {
 
 /** The snippet no-code builders paste: the queue stub, queued calls, then the async bundle. */
 export function queuePage(calls: string, head = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>${head}</head><body>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>${head}</head><body>
 <main><h1>Host page</h1><p id="host-text">A host paragraph.</p></main>
 <script>
   window.Aicado = window.Aicado || function () { (Aicado.q = Aicado.q || []).push(arguments); };
