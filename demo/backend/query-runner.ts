@@ -13,6 +13,8 @@ export interface ValidQuery {
   conversationId: string;
   input: string;
   params: Params;
+  /** Params from a valid signed-params token: vouched for by the host's server, kept apart from `params`. */
+  verifiedParams?: Params;
   context: QueryContext;
 }
 
@@ -69,7 +71,7 @@ export class QueryRunner {
   }
 
   private async generateAndCommit(query: ValidQuery, onDelta: (text: string) => void): Promise<string> {
-    const request = { agentId: query.agentId, input: query.input, params: query.params, context: query.context };
+    const request = { agentId: query.agentId, input: query.input, params: query.params, verifiedParams: query.verifiedParams, context: query.context };
     let output: string;
     try {
       output = await this.model.generate(request, onDelta, this.shutdown.signal);
@@ -114,6 +116,7 @@ export function webhookEventFor(query: ValidQuery, output: string, now: number):
       input: query.input,
       output,
       params: query.params,
+      ...(query.verifiedParams ? { verified_params: query.verifiedParams } : {}),
       context: query.context,
     },
   };
@@ -124,6 +127,7 @@ function fingerprintOf(query: ValidQuery): string {
   const params = Object.keys(query.params)
     .sort()
     .map((key) => [key, query.params[key]]);
-  const identity = JSON.stringify([query.agentId, query.conversationId, query.input, params]);
+  const verified = query.verifiedParams ? Object.entries(query.verifiedParams).sort(([a], [b]) => (a < b ? -1 : 1)) : null;
+  const identity = JSON.stringify([query.agentId, query.conversationId, query.input, params, verified]);
   return createHash('sha256').update(identity).digest('hex');
 }

@@ -38,6 +38,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
   const cors = new CorsPolicy(config.allowedOrigins);
   const handleQuery = createQueriesRoute({
     agents: config.agents,
+    signingSecret: config.signingSecret,
     runner,
     rateLimiter: new RateLimiter(config.rateLimit),
     log: config.log,

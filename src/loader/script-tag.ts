@@ -7,7 +7,7 @@ import { optionsFromScript } from './attributes.js';
 type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; version?: string };
 type ErrorListener = (payload: { error: AicadoError }) => void;
 
-const METHODS = ['init', 'send', 'setParams', 'getParams', 'setSignedParams', 'open', 'close', 'toggle', 'on', 'reset', 'destroy'];
+const METHODS = ['init', 'send', 'setParams', 'getParams', 'setSignedParams', 'identify', 'logout', 'open', 'close', 'toggle', 'on', 'reset', 'destroy'];
 
 let agent: AicadoAgent | undefined;
 // Error listeners are kept here too: they must hear calls that fail before any agent exists.

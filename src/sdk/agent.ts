@@ -8,7 +8,8 @@ import { Emitter } from './emitter.js';
 import { newConversationId, newQueryId } from './ids.js';
 import type { NormalizedOptions } from './options.js';
 import { RETRY_POLICY, isRetryable, retryDelay } from './retry.js';
-import { openStorage } from './storage.js';
+import { identityOf } from './identity.js';
+import { openStorage, type SafeStorage } from './storage.js';
 import { TranscriptStore, type ChatMessage } from './transcript.js';
 
 export type { QueryAnswer };
@@ -31,6 +32,9 @@ export interface AgentState {
   messages: readonly ChatMessage[];
 }
 
+/** The backend's code for a signed-params token that is invalid or expired. */
+export const SESSION_EXPIRED = 'invalid_signed_params';
+
 /** Without progress for this long, an attempt is abandoned and retried. */
 const IDLE_TIMEOUT_MS = 30_000;
 
@@ -41,9 +45,11 @@ const IDLE_TIMEOUT_MS = 30_000;
 export class Agent {
   readonly events = new Emitter<AgentEvents>();
   private readonly listeners = new Set<() => void>();
-  private readonly transcript: TranscriptStore;
+  private readonly storage: SafeStorage;
+  private transcript: TranscriptStore;
   private readonly attempts = new Set<AbortController>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly wakers = new Set<() => void>();
   private pending: QueryRequest[] = [];
   private params: Params;
   private signedParams: string | undefined;
@@ -56,7 +62,8 @@ export class Agent {
   ) {
     this.params = params;
     this.signedParams = options.signedParams;
-    this.transcript = new TranscriptStore(openStorage(options.storage), `aicado:v1:${options.agentId}:conversation`);
+    this.storage = openStorage(options.storage);
+    this.transcript = this.openTranscript();
     const stored = this.transcript.load();
     this.pending = stored?.pending ?? [];
     this.state = {
@@ -65,9 +72,31 @@ export class Agent {
       conversationId: stored?.conversationId ?? newConversationId(),
       messages: stored?.messages ?? [],
     };
-    if (!stored) this.persist();
     window.addEventListener('online', this.onConnectivity);
     window.addEventListener('offline', this.onConnectivity);
+  }
+
+  /**
+   * Switches to another user atomically: params are validated first (nothing changes if they are
+   * invalid), then the previous user's pending queries are dropped, their stored transcript is removed
+   * and a new conversation starts.
+   */
+  identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
+    this.assertAlive();
+    const params = validateParams(identity.params);
+    this.abortAll();
+    this.pending = [];
+    this.transcript.clear();
+    this.params = params;
+    this.signedParams = identity.signedParams || undefined;
+    this.transcript = this.openTranscript();
+    this.setState({ ...this.state, conversationId: newConversationId(), messages: [] }, false);
+    this.events.emit('params', { params: this.getParams() });
+  }
+
+  /** Returns to an anonymous conversation and removes the signed-out user's stored data. */
+  logout(): void {
+    this.identify({});
   }
 
   /** Resends queries that were still pending when the page was last closed, with their original ids. */
@@ -142,9 +171,17 @@ export class Agent {
     return { ...this.params };
   }
 
+  /** Replaces the signed-params token; queries refused for an expired token are sent again with it. */
   setSignedParams(token: string | undefined): void {
     this.assertAlive();
     this.signedParams = token || undefined;
+    const refused = new Set(this.state.messages.filter((m) => m.errorCode === SESSION_EXPIRED).map((m) => m.queryId));
+    for (const request of this.pending) {
+      if (!refused.has(request.query_id)) continue;
+      if (this.signedParams) request.signed_params = this.signedParams;
+      else delete request.signed_params;
+      this.run(request).catch(() => undefined);
+    }
   }
 
   open(): void {
@@ -190,18 +227,22 @@ export class Agent {
 
   private async run(request: QueryRequest): Promise<QueryAnswer> {
     const queryId = request.query_id;
+    // A reset, identify or destroy abandons the query; it must never be sent after that.
+    const abandoned = () => this.destroyed || !this.pending.includes(request);
     for (let attempt = 0; ; attempt++) {
-      this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying' });
       try {
+        if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
+        this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined });
         await this.whenOnline();
+        if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         const answer = await this.attempt(request);
         this.pending = this.pending.filter((r) => r.query_id !== queryId);
         this.updateMessage(queryId, { text: answer.output, status: 'done' });
         this.events.emit('response', { queryId, output: answer.output });
         return answer;
       } catch (cause) {
-        if (this.destroyed || !this.pending.includes(request)) {
-          throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed or reset)', { cause });
+        if (abandoned()) {
+          throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)', { cause });
         }
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
         if (isRetryable(error) && attempt + 1 < RETRY_POLICY.maxAttempts) {
@@ -209,7 +250,7 @@ export class Agent {
           await this.sleep(retryDelay(attempt, error.retryAfterMs));
           continue;
         }
-        this.updateMessage(queryId, { status: 'failed', error: error.message });
+        this.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
         this.events.emit('error', { error, queryId });
         throw error;
       }
@@ -248,18 +289,26 @@ export class Agent {
   private whenOnline(): Promise<void> {
     if (this.state.online) return Promise.resolve();
     return new Promise((resolve) => {
-      const off = this.subscribe(() => {
-        if (this.state.online || this.destroyed) {
-          off();
-          resolve();
-        }
-      });
+      const wake = () => {
+        off();
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const off = this.subscribe(() => this.state.online && wake());
+      this.wakers.add(wake);
     });
   }
 
+  /** Resolves after `ms`, or at once when the agent aborts its work (the caller then sees it abandoned). */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.setTimer(resolve, ms);
+      const wake = () => {
+        this.clearTimer(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = this.setTimer(wake, ms);
+      this.wakers.add(wake);
     });
   }
 
@@ -278,10 +327,22 @@ export class Agent {
   }
 
   private abortAll(): void {
+    for (const wake of [...this.wakers]) wake();
     for (const controller of this.attempts) controller.abort();
     this.attempts.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  /** One stored transcript per identity; those of other users of this browser are removed. */
+  private openTranscript(): TranscriptStore {
+    const prefix = `aicado:v1:${this.options.agentId}:`;
+    const identity = identityOf(this.params, this.signedParams);
+    const key = identity === 'anonymous' ? `${prefix}conversation` : `${prefix}${identity}:conversation`;
+    for (const other of this.storage.keys()) {
+      if (other.startsWith(prefix) && other.endsWith(':conversation') && other !== key) this.storage.remove(other);
+    }
+    return new TranscriptStore(this.storage, key);
   }
 
   private readonly onConnectivity = (): void => {

@@ -16,8 +16,12 @@ export interface AicadoAgent<P = Params> {
   setParams(patch: ParamsPatch<P> & CheckedParams<ParamsPatch<P>>): void;
   /** The params the next query will carry. */
   getParams(): ParamsPatch<P>;
-  /** Replaces the server-signed params token (see `signParams` in `aicado-embed/server`). */
+  /** Replaces the server-signed params token (see `signParams` in `aicado-embed/server`); queries refused for an expired token are resent with it. */
   setSignedParams(token: string | undefined): void;
+  /** Switches user atomically: new params (validated first), a new conversation, the previous user's transcript and pending queries gone. */
+  identify(identity: { params?: ParamsPatch<P> & CheckedParams<ParamsPatch<P>>; signedParams?: string }): void;
+  /** Returns to an anonymous conversation and clears the signed-out user's stored data. */
+  logout(): void;
   open(): void;
   close(): void;
   toggle(): void;

@@ -5,6 +5,8 @@ export interface SafeStorage {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
+  /** Every key stored, in the backing storage and in memory. */
+  keys(): string[];
 }
 
 /**
@@ -36,6 +38,18 @@ export function openStorage(kind: StorageKind): SafeStorage {
       } catch {
         /* memory already holds it */
       }
+    },
+    keys() {
+      const keys = new Set(memory.keys());
+      try {
+        for (let i = 0; backing && i < backing.length; i++) {
+          const key = backing.key(i);
+          if (key !== null) keys.add(key);
+        }
+      } catch {
+        /* only memory is readable */
+      }
+      return [...keys];
     },
     remove(key) {
       memory.delete(key);

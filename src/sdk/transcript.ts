@@ -9,7 +9,9 @@ export interface ChatMessage {
   text: string;
   queryId: string;
   status: MessageStatus;
-  error?: string;
+  error?: string | undefined;
+  /** The error's code, e.g. `invalid_signed_params` when the host must supply a fresh token. */
+  errorCode?: string | undefined;
 }
 
 /** What survives a reload: the conversation, its last messages, and queries not yet answered. */

@@ -5,3 +5,6 @@ export type { WebhookDedupeStore, WebhookHandlerOptions } from './handler.js';
 export { WebhookVerificationError, isWebhookVerificationError } from './errors.js';
 export type { WebhookVerificationErrorCode } from './errors.js';
 export type { WebhookEvent } from '../contract/protocol.js';
+export { signParams, verifySignedParams } from './signed-params.js';
+export type { SignParamsOptions } from './signed-params.js';
+export { AicadoError, isAicadoError } from '../errors.js';

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { SESSION_EXPIRED } from '../sdk/agent.js';
 import type { ChatMessage } from '../sdk/transcript.js';
 import { renderMarkdown } from './markdown.js';
 import type { WidgetStrings } from './strings.js';
@@ -65,14 +66,18 @@ function MessageBubble({ message, strings, onRetry }: { message: ChatMessage; st
         renderMarkdown(message.text)
       )}
       {message.status === 'retrying' && <div class="status">{strings.retrying}</div>}
-      {message.status === 'failed' && (
-        <div class="status error">
-          <span>{strings.failed}</span>
-          <button type="button" onClick={() => onRetry(message.queryId)}>
-            {strings.retry}
-          </button>
-        </div>
-      )}
+      {message.status === 'failed' &&
+        (message.errorCode === SESSION_EXPIRED ? (
+          // Retrying with the same token cannot help; the host supplies a fresh one (setSignedParams).
+          <div class="status error">{strings.sessionExpired}</div>
+        ) : (
+          <div class="status error">
+            <span>{strings.failed}</span>
+            <button type="button" onClick={() => onRetry(message.queryId)}>
+              {strings.retry}
+            </button>
+          </div>
+        ))}
     </div>
   );
 }

@@ -8,10 +8,14 @@ const DIR = fileURLToPath(new URL('../../src/server/', import.meta.url));
 describe('aicado-embed/server entry', () => {
   it('exports exactly the public API', () => {
     expect(Object.keys(server).sort()).toEqual([
+      'AicadoError',
       'WebhookVerificationError',
       'createMemoryDedupeStore',
       'createWebhookHandler',
+      'isAicadoError',
       'isWebhookVerificationError',
+      'signParams',
+      'verifySignedParams',
       'verifyWebhook',
     ]);
   });

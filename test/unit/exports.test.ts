@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as sdk from '../../src/index.js';
-import * as server from '../../src/server/index.js';
 import { SDK_VERSION } from '../../src/version.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 describe('public surface', () => {
   it('the browser entry exports exactly these names', () => {
     expect(Object.keys(sdk).sort()).toEqual(['AicadoError', 'PARAMS_LIMITS', 'RESTRICTED_PARAM_KEYS', 'init', 'isAicadoError', 'validateParams']);
-  });
-
-  it('the server entry exports exactly these names', () => {
-    expect(Object.keys(server).sort()).toEqual([
-      'WebhookVerificationError', 'createMemoryDedupeStore', 'createWebhookHandler', 'isWebhookVerificationError', 'verifyWebhook',
-    ]);
   });
 
   it('the restricted keys are the ones Aicado documents', () => {

@@ -26,6 +26,8 @@ export function echoAnswer(request: ModelRequest): string {
   const lines = [`You said: "${request.input}"`];
   if (entries.length === 0) lines.push('No params received.');
   else lines.push('Params received:', ...entries.map(([key, value]) => `- ${key}: ${JSON.stringify(value)}`));
+  const verified = Object.entries(request.verifiedParams ?? {});
+  if (verified.length) lines.push('Verified params:', ...verified.map(([key, value]) => `- ${key}: ${JSON.stringify(value)}`));
   return lines.join('\n');
 }
 

@@ -6,6 +6,7 @@ export interface ModelRequest {
   agentId: string;
   input: string;
   params: Params;
+  verifiedParams?: Params | undefined;
   context: QueryContext;
 }
 

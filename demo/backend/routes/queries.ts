@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
 import { QUERY_LIMITS, QueryRequestSchema } from '../../../src/contract/protocol.js';
+import { isAicadoError } from '../../../src/errors.js';
+import { verifySignedParams } from '../../../src/server/signed-params.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { QueryRunner, ValidQuery } from '../query-runner.js';
 import type { RateLimiter } from '../rate-limiter.js';
@@ -11,6 +13,8 @@ export interface QueriesRouteDeps {
   agents: readonly string[];
   runner: QueryRunner;
   rateLimiter: RateLimiter;
+  /** Verifies `signed_params` tokens (the agent's signing secret). */
+  signingSecret: string;
   log: (message: string) => void;
 }
 
@@ -22,7 +26,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
     if (!agents.has(agentId)) {
       throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...agents].join(', ')}`);
     }
-    const query = await readQuery(req, agentId);
+    const query = await readQuery(req, agentId, deps.signingSecret);
     const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''));
     try {
       for (;;) {
@@ -85,7 +89,7 @@ class QueryReply {
   }
 }
 
-async function readQuery(req: IncomingMessage, agentId: string): Promise<ValidQuery> {
+async function readQuery(req: IncomingMessage, agentId: string, signingSecret: string): Promise<ValidQuery> {
   const body = await readJsonBody(req, QUERY_LIMITS.maxBodyBytes);
   const parsed = QueryRequestSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_request', `Invalid query: ${describeIssues(parsed.error.issues)}`);
@@ -98,12 +102,24 @@ async function readQuery(req: IncomingMessage, agentId: string): Promise<ValidQu
   if (!params.ok) {
     throw new HttpError(400, 'invalid_params', invalidParamsError(params.issues).message, { issues: params.issues });
   }
+  // A token that fails is refused before anything runs: no model call, no webhook.
+  const verifiedParams = request.signed_params === undefined ? undefined : await verifyToken(request.signed_params, signingSecret);
   return {
     agentId,
     queryId: request.query_id,
     conversationId: request.conversation_id,
     input: request.input,
     params: params.params,
+    ...(verifiedParams ? { verifiedParams } : {}),
     context: request.context ?? {},
   };
+}
+
+async function verifyToken(token: string, secret: string) {
+  try {
+    return await verifySignedParams(token, secret);
+  } catch (error) {
+    if (!isAicadoError(error)) throw error;
+    throw new HttpError(401, 'invalid_signed_params', error.message);
+  }
 }

@@ -1,0 +1,84 @@
+import { createElement, useEffect, useRef, useState, type CSSProperties, type ReactElement, type ReactNode } from 'react';
+import { init, type AicadoAgent as AgentHandle, type BaseInitOptions, type CheckedParams, type InitOptions, type Params, type ParamsShape } from 'aicado-embed';
+import { AgentContext } from './context.js';
+import { identityOf, type Identity } from './identity.js';
+import { paramsPatch } from './params-diff.js';
+
+/** Props of `<AicadoAgent>`: the options of `init()` (the component supplies `container`), plus React's. */
+export type AicadoAgentProps<P = Params> = Omit<BaseInitOptions, 'container'> & {
+  params?: P & CheckedParams<P>;
+  /** Rendered after the inline widget's `<div>` (or alone in bubble mode); `useAicado()` works inside. */
+  children?: ReactNode;
+  /** Class of the `<div>` the inline widget is mounted in; unused in bubble mode. */
+  className?: string;
+  /** Style of the `<div>` the inline widget is mounted in; unused in bubble mode. */
+  style?: CSSProperties;
+};
+
+/** What the running widget was last told, to diff the next props against. */
+interface Applied {
+  params: Readonly<Record<string, unknown>> | undefined;
+  signedParams: string | undefined;
+  identity: Identity;
+}
+
+/**
+ * Mounts the Aicado widget with `init()` and destroys it on unmount, leaving no DOM behind.
+ *
+ * Live props: `params` (compared by value; a removed key is removed), `signedParams`, and the identity
+ * they carry (`user_id` in the signed token, else in `params`): when it changes, the widget switches
+ * user with `identify()` (new conversation). Changing `agentId` or `mode` re-creates the widget. Other
+ * options (`title`, `theme`, `locale`, `storage`, …) are read once, when the widget is created.
+ *
+ * In `mode: 'inline'` the widget goes in a `<div>` rendered here (`className`, `style`); in bubble mode
+ * only `children` are rendered. Errors of `init()`/`setParams()` (invalid options or params) are thrown
+ * from the effect, to the nearest error boundary.
+ */
+export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgentProps<P>): ReactElement {
+  const { agentId, mode, className, style, children } = props;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [agent, setAgent] = useState<AgentHandle<P>>();
+  const live = useRef<{ agent: AgentHandle<P>; applied: Applied }>(undefined);
+
+  useEffect(() => {
+    const { children: _children, className: _className, style: _style, ...options } = props;
+    const container = mode === 'inline' ? (containerRef.current ?? undefined) : undefined;
+    const created = init<P>({ ...options, ...(container ? { container } : {}) } as InitOptions<P>);
+    live.current = { agent: created, applied: appliedOf(props) };
+    setAgent(created);
+    return () => {
+      live.current = undefined;
+      created.destroy();
+    };
+    // Only these re-create the widget; the other props are read here once, by design (see above).
+  }, [agentId, mode]);
+
+  // Runs after every render: a shallow comparison is cheaper than re-rendering on a memoised key.
+  useEffect(() => {
+    const current = live.current;
+    if (!current) return;
+    const next = appliedOf(props);
+    const { agent: handle, applied } = current;
+    if (!Object.is(next.identity, applied.identity)) {
+      // identify() replaces params and token wholesale: nothing of the previous user carries over.
+      handle.identify({ params: next.params as never, signedParams: next.signedParams });
+    } else {
+      const patch = paramsPatch(applied.params, next.params);
+      if (Object.keys(patch).length) handle.setParams(patch as never);
+      if (next.signedParams !== applied.signedParams) handle.setSignedParams(next.signedParams);
+    }
+    current.applied = next;
+  });
+
+  return createElement(
+    AgentContext.Provider,
+    { value: agent as AgentHandle<never> | undefined },
+    mode === 'inline' ? createElement('div', { ref: containerRef, className, style }) : null,
+    children,
+  );
+}
+
+function appliedOf({ params, signedParams }: { params?: object | undefined; signedParams?: string | undefined }): Applied {
+  const copy = params ? { ...(params as Record<string, unknown>) } : undefined;
+  return { params: copy, signedParams, identity: identityOf(copy, signedParams) };
+}

@@ -1,0 +1,3 @@
+export { AicadoAgent } from './agent-component.js';
+export { useAicado } from './context.js';
+export type { AicadoAgentProps } from './agent-component.js';
