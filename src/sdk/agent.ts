@@ -44,36 +44,36 @@ const IDLE_TIMEOUT_MS = 30_000;
  */
 export class Agent {
   readonly events = new Emitter<AgentEvents>();
-  private readonly listeners = new Set<() => void>();
-  private readonly storage: SafeStorage;
-  private transcript: TranscriptStore;
-  private readonly attempts = new Set<AbortController>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly wakers = new Set<() => void>();
-  private pending: QueryRequest[] = [];
-  private params: Params;
-  private signedParams: string | undefined;
-  private destroyed = false;
+  readonly #listeners = new Set<() => void>();
+  readonly #storage: SafeStorage;
+  #transcript: TranscriptStore;
+  readonly #attempts = new Set<AbortController>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #wakers = new Set<() => void>();
+  #pending: QueryRequest[] = [];
+  #params: Params;
+  #signedParams: string | undefined;
+  #destroyed = false;
   state: AgentState;
 
   constructor(
     readonly options: NormalizedOptions,
     params: Params,
   ) {
-    this.params = params;
-    this.signedParams = options.signedParams;
-    this.storage = openStorage(options.storage);
-    this.transcript = this.openTranscript();
-    const stored = this.transcript.load();
-    this.pending = stored?.pending ?? [];
+    this.#params = params;
+    this.#signedParams = options.signedParams;
+    this.#storage = openStorage(options.storage);
+    this.#transcript = this.#openTranscript();
+    const stored = this.#transcript.load();
+    this.#pending = stored?.pending ?? [];
     this.state = {
       open: options.mode === 'bubble' && options.open,
       online: navigator.onLine !== false,
       conversationId: stored?.conversationId ?? newConversationId(),
       messages: stored?.messages ?? [],
     };
-    window.addEventListener('online', this.onConnectivity);
-    window.addEventListener('offline', this.onConnectivity);
+    window.addEventListener('online', this.#onConnectivity);
+    window.addEventListener('offline', this.#onConnectivity);
   }
 
   /**
@@ -82,15 +82,15 @@ export class Agent {
    * and a new conversation starts.
    */
   identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
-    this.assertAlive();
+    this.#assertAlive();
     const params = validateParams(identity.params);
-    this.abortAll();
-    this.pending = [];
-    this.transcript.clear();
-    this.params = params;
-    this.signedParams = identity.signedParams || undefined;
-    this.transcript = this.openTranscript();
-    this.setState({ ...this.state, conversationId: newConversationId(), messages: [] }, false);
+    this.#abortAll();
+    this.#pending = [];
+    this.#transcript.clear();
+    this.#params = params;
+    this.#signedParams = identity.signedParams || undefined;
+    this.#transcript = this.#openTranscript();
+    this.#setState({ ...this.state, conversationId: newConversationId(), messages: [] }, false);
     this.events.emit('params', { params: this.getParams() });
   }
 
@@ -102,21 +102,21 @@ export class Agent {
   /** Resends queries that were still pending when the page was last closed, with their original ids. */
   resumePending(): void {
     const failed = new Set(this.state.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
-    for (const request of this.pending) {
-      if (!failed.has(request.query_id)) this.run(request).catch(() => undefined);
+    for (const request of this.#pending) {
+      if (!failed.has(request.query_id)) this.#run(request).catch(() => undefined);
     }
   }
 
   /** Subscribes the UI to state changes. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   /** Sends a visitor message with the params in force now; resolves with the complete answer. */
   send(input: string): Promise<QueryAnswer> {
     try {
-      this.assertAlive();
+      this.#assertAlive();
       if (typeof input !== 'string' || input.trim() === '') {
         throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
       }
@@ -130,69 +130,69 @@ export class Agent {
       query_id: newQueryId(),
       conversation_id: this.state.conversationId,
       input,
-      params: { ...this.params },
-      context: this.context(),
-      ...(this.signedParams ? { signed_params: this.signedParams } : {}),
+      params: { ...this.#params },
+      context: this.#context(),
+      ...(this.#signedParams ? { signed_params: this.#signedParams } : {}),
     };
-    this.pending.push(request);
-    this.setMessages([
+    this.#pending.push(request);
+    this.#setMessages([
       ...this.state.messages,
       { id: `${request.query_id}:user`, role: 'user', text: input, queryId: request.query_id, status: 'done' },
       { id: request.query_id, role: 'agent', text: '', queryId: request.query_id, status: 'sending' },
     ]);
     this.events.emit('query', { queryId: request.query_id, input, params: { ...request.params } });
-    return this.run(request);
+    return this.#run(request);
   }
 
   /** Sends a failed query again, with the same query id and the params it was first sent with. */
   retry(queryId: string): Promise<QueryAnswer> {
-    const request = this.pending.find((r) => r.query_id === queryId);
+    const request = this.#pending.find((r) => r.query_id === queryId);
     if (!request) return Promise.reject(new AicadoError('unknown_query', `No failed query with id ${queryId}`));
-    return this.run(request);
+    return this.#run(request);
   }
 
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
   setParams(patch: Record<string, unknown>): void {
-    this.assertAlive();
+    this.#assertAlive();
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw invalidParamsError([{ key: '', code: 'invalid_value', message: 'setParams() needs a plain object of params' }]);
     }
-    const next: Record<string, unknown> = { ...this.params };
+    const next: Record<string, unknown> = { ...this.#params };
     const clean = validatePatch(patch);
     for (const [key, value] of Object.entries(clean)) {
       if (value === undefined) delete next[key];
       else next[key] = value;
     }
-    this.params = validateParams(next);
+    this.#params = validateParams(next);
     this.events.emit('params', { params: this.getParams() });
   }
 
   getParams(): Params {
-    return { ...this.params };
+    return { ...this.#params };
   }
 
   /** Replaces the signed-params token; queries refused for an expired token are sent again with it. */
   setSignedParams(token: string | undefined): void {
-    this.assertAlive();
-    this.signedParams = token || undefined;
+    this.#assertAlive();
+    this.#signedParams = token || undefined;
     const refused = new Set(this.state.messages.filter((m) => m.errorCode === SESSION_EXPIRED).map((m) => m.queryId));
-    for (const request of this.pending) {
+    for (const request of this.#pending) {
       if (!refused.has(request.query_id)) continue;
-      if (this.signedParams) request.signed_params = this.signedParams;
+      if (this.#signedParams) request.signed_params = this.#signedParams;
       else delete request.signed_params;
-      this.run(request).catch(() => undefined);
+      this.#run(request).catch(() => undefined);
     }
   }
 
   open(): void {
-    if (this.destroyed || this.state.open || this.options.mode !== 'bubble') return;
-    this.setState({ ...this.state, open: true });
+    if (this.#destroyed || this.state.open || this.options.mode !== 'bubble') return;
+    this.#setState({ ...this.state, open: true });
     this.events.emit('open', {});
   }
 
   close(): void {
-    if (this.destroyed || !this.state.open) return;
-    this.setState({ ...this.state, open: false });
+    if (this.#destroyed || !this.state.open) return;
+    this.#setState({ ...this.state, open: false });
     this.events.emit('close', {});
   }
 
@@ -203,41 +203,41 @@ export class Agent {
 
   /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
   reset(): void {
-    this.assertAlive();
-    this.abortAll();
-    this.pending = [];
-    this.transcript.clear();
-    this.setState({ ...this.state, conversationId: newConversationId(), messages: [] });
+    this.#assertAlive();
+    this.#abortAll();
+    this.#pending = [];
+    this.#transcript.clear();
+    this.#setState({ ...this.state, conversationId: newConversationId(), messages: [] });
   }
 
   /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.abortAll();
-    window.removeEventListener('online', this.onConnectivity);
-    window.removeEventListener('offline', this.onConnectivity);
-    this.listeners.clear();
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#abortAll();
+    window.removeEventListener('online', this.#onConnectivity);
+    window.removeEventListener('offline', this.#onConnectivity);
+    this.#listeners.clear();
     this.events.clear();
   }
 
   get isDestroyed(): boolean {
-    return this.destroyed;
+    return this.#destroyed;
   }
 
-  private async run(request: QueryRequest): Promise<QueryAnswer> {
+  async #run(request: QueryRequest): Promise<QueryAnswer> {
     const queryId = request.query_id;
     // A reset, identify or destroy abandons the query; it must never be sent after that.
-    const abandoned = () => this.destroyed || !this.pending.includes(request);
+    const abandoned = () => this.#destroyed || !this.#pending.includes(request);
     for (let attempt = 0; ; attempt++) {
       try {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
-        this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined });
-        await this.whenOnline();
+        this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined });
+        await this.#whenOnline();
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
-        const answer = await this.attempt(request);
-        this.pending = this.pending.filter((r) => r.query_id !== queryId);
-        this.updateMessage(queryId, { text: answer.output, status: 'done' });
+        const answer = await this.#attempt(request);
+        this.#pending = this.#pending.filter((r) => r.query_id !== queryId);
+        this.#updateMessage(queryId, { text: answer.output, status: 'done' });
         this.events.emit('response', { queryId, output: answer.output });
         return answer;
       } catch (cause) {
@@ -246,110 +246,110 @@ export class Agent {
         }
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
         if (isRetryable(error) && attempt + 1 < RETRY_POLICY.maxAttempts) {
-          this.updateMessage(queryId, { status: 'retrying' });
-          await this.sleep(retryDelay(attempt, error.retryAfterMs));
+          this.#updateMessage(queryId, { status: 'retrying' });
+          await this.#sleep(retryDelay(attempt, error.retryAfterMs));
           continue;
         }
-        this.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
+        this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
         this.events.emit('error', { error, queryId });
         throw error;
       }
     }
   }
 
-  private attempt(request: QueryRequest): Promise<QueryAnswer> {
+  #attempt(request: QueryRequest): Promise<QueryAnswer> {
     const controller = new AbortController();
-    this.attempts.add(controller);
-    let idle = this.setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
+    this.#attempts.add(controller);
+    let idle = this.#setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
     return postQuery({
       apiBase: this.options.apiBase,
       agentId: this.options.agentId,
       request,
       signal: controller.signal,
       onDelta: (text) => {
-        this.clearTimer(idle);
-        idle = this.setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
+        this.#clearTimer(idle);
+        idle = this.#setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
         const message = this.state.messages.find((m) => m.id === request.query_id);
-        this.updateMessage(request.query_id, { text: (message?.text ?? '') + text, status: 'streaming' }, false);
+        this.#updateMessage(request.query_id, { text: (message?.text ?? '') + text, status: 'streaming' }, false);
         this.events.emit('delta', { queryId: request.query_id, text });
       },
     })
       .catch((error: unknown) => {
-        if (controller.signal.aborted && !this.destroyed) {
+        if (controller.signal.aborted && !this.#destroyed) {
           throw new AicadoError('timeout', `No answer from the Aicado API for ${IDLE_TIMEOUT_MS / 1000} s`, { cause: error });
         }
         throw error;
       })
       .finally(() => {
-        this.clearTimer(idle);
-        this.attempts.delete(controller);
+        this.#clearTimer(idle);
+        this.#attempts.delete(controller);
       });
   }
 
-  private whenOnline(): Promise<void> {
+  #whenOnline(): Promise<void> {
     if (this.state.online) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         off();
-        this.wakers.delete(wake);
+        this.#wakers.delete(wake);
         resolve();
       };
       const off = this.subscribe(() => this.state.online && wake());
-      this.wakers.add(wake);
+      this.#wakers.add(wake);
     });
   }
 
   /** Resolves after `ms`, or at once when the agent aborts its work (the caller then sees it abandoned). */
-  private sleep(ms: number): Promise<void> {
+  #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
-        this.clearTimer(timer);
-        this.wakers.delete(wake);
+        this.#clearTimer(timer);
+        this.#wakers.delete(wake);
         resolve();
       };
-      const timer = this.setTimer(wake, ms);
-      this.wakers.add(wake);
+      const timer = this.#setTimer(wake, ms);
+      this.#wakers.add(wake);
     });
   }
 
-  private setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
+  #setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.#timers.delete(timer);
       fn();
     }, ms);
-    this.timers.add(timer);
+    this.#timers.add(timer);
     return timer;
   }
 
-  private clearTimer(timer: ReturnType<typeof setTimeout>): void {
+  #clearTimer(timer: ReturnType<typeof setTimeout>): void {
     clearTimeout(timer);
-    this.timers.delete(timer);
+    this.#timers.delete(timer);
   }
 
-  private abortAll(): void {
-    for (const wake of [...this.wakers]) wake();
-    for (const controller of this.attempts) controller.abort();
-    this.attempts.clear();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+  #abortAll(): void {
+    for (const wake of [...this.#wakers]) wake();
+    for (const controller of this.#attempts) controller.abort();
+    this.#attempts.clear();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
   }
 
   /** One stored transcript per identity; those of other users of this browser are removed. */
-  private openTranscript(): TranscriptStore {
+  #openTranscript(): TranscriptStore {
     const prefix = `aicado:v1:${this.options.agentId}:`;
-    const identity = identityOf(this.params, this.signedParams);
+    const identity = identityOf(this.#params, this.#signedParams);
     const key = identity === 'anonymous' ? `${prefix}conversation` : `${prefix}${identity}:conversation`;
-    for (const other of this.storage.keys()) {
-      if (other.startsWith(prefix) && other.endsWith(':conversation') && other !== key) this.storage.remove(other);
+    for (const other of this.#storage.keys()) {
+      if (other.startsWith(prefix) && other.endsWith(':conversation') && other !== key) this.#storage.remove(other);
     }
-    return new TranscriptStore(this.storage, key);
+    return new TranscriptStore(this.#storage, key);
   }
 
-  private readonly onConnectivity = (): void => {
-    this.setState({ ...this.state, online: navigator.onLine !== false });
+  readonly #onConnectivity = (): void => {
+    this.#setState({ ...this.state, online: navigator.onLine !== false });
   };
 
-  private context(): QueryRequest['context'] {
+  #context(): QueryRequest['context'] {
     return {
       page_url: location.href.slice(0, 2048),
       referrer: document.referrer.slice(0, 2048),
@@ -358,28 +358,28 @@ export class Agent {
     };
   }
 
-  private updateMessage(id: string, patch: Partial<ChatMessage>, persist = true): void {
+  #updateMessage(id: string, patch: Partial<ChatMessage>, persist = true): void {
     const messages = this.state.messages.map((m) => (m.id === id ? { ...m, ...patch } : m));
-    this.setState({ ...this.state, messages }, persist);
+    this.#setState({ ...this.state, messages }, persist);
   }
 
-  private setMessages(messages: ChatMessage[]): void {
-    this.setState({ ...this.state, messages });
+  #setMessages(messages: ChatMessage[]): void {
+    this.#setState({ ...this.state, messages });
   }
 
-  private setState(state: AgentState, persist = true): void {
+  #setState(state: AgentState, persist = true): void {
     this.state = state;
-    if (persist) this.persist();
-    for (const listener of [...this.listeners]) listener();
+    if (persist) this.#persist();
+    for (const listener of [...this.#listeners]) listener();
   }
 
-  private persist(): void {
-    if (this.destroyed) return;
-    this.transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.pending });
+  #persist(): void {
+    if (this.#destroyed) return;
+    this.#transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#pending });
   }
 
-  private assertAlive(): void {
-    if (this.destroyed) throw new AicadoError('destroyed', 'This agent was destroyed; call init() again');
+  #assertAlive(): void {
+    if (this.#destroyed) throw new AicadoError('destroyed', 'This agent was destroyed; call init() again');
   }
 }
 
