@@ -156,3 +156,41 @@ describe('user switching', () => {
     await page.close();
   });
 });
+
+describe('SPA navigation', () => {
+  it('survives client-side route changes with no re-initialisation; init again returns the running instance', async () => {
+    loop.site.pages.set('/spa.html', {
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body><main id="app"><h1>Home</h1></main>
+<script type="module">
+  import { init } from '/aicado-embed.js';
+  window.__ready = 0;
+  window.__agent = init({ agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', params: { user_id: 'u_spa' } });
+  window.__agent.on('ready', () => window.__ready++);
+  window.__navigate = (path) => {
+    history.pushState({}, '', path);
+    document.getElementById('app').innerHTML = '<h1>' + path + '</h1>';
+    window.__again = init({ agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory' }) === window.__agent;
+  };
+</script></body></html>`,
+    });
+    const page = await loop.browser.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+    await page.goto(`${loop.site.url}/spa.html`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await type(page, 'before navigation');
+    await answered(page, 'before navigation');
+    const host = await page.evaluateHandle(() => document.querySelector('aicado-embed'));
+    await page.evaluate(() => (window as unknown as { __navigate: (p: string) => void }).__navigate('/orders/42'));
+    await page.goBack();
+    expect(await page.evaluate((h) => h === document.querySelector('aicado-embed'), host)).toBe(true);
+    expect(await page.locator('aicado-embed').count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __ready: number; __again: boolean }).__again)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __ready: number }).__ready)).toBe(1);
+    expect(warnings.some((w) => w.includes('init() was called again for agent "demo"'))).toBe(true);
+    await type(page, 'after navigation');
+    await answered(page, 'after navigation');
+    expect(await page.locator('aicado-embed .msg.user', { hasText: 'before navigation' }).count()).toBe(1);
+    await page.close();
+  });
+});
