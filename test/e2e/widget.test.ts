@@ -132,6 +132,17 @@ describe('isolation from the host page', () => {
     await p.close();
   });
 
+  it('the host can theme it through CSS custom properties and ::part()', async () => {
+    const css = '<style>aicado-embed { --aicado-accent: rgb(200, 0, 0) } aicado-embed::part(launcher) { border-radius: 12px }</style>';
+    loop.site.pages.set('/themed.html', { body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory' });`, css) });
+    const p = await loop.browser.newPage();
+    await p.goto(`${loop.site.url}/themed.html`);
+    const launcher = p.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    expect(await launcher.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderTopLeftRadius])).toEqual(['rgb(200, 0, 0)', '12px']);
+    await p.close();
+  });
+
   it("the widget's CSS changes nothing on the host page", async () => {
     const hostPage = (withWidget: boolean) =>
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
