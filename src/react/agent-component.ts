@@ -1,7 +1,8 @@
 import { createElement, useEffect, useRef, useState, type CSSProperties, type ReactElement, type ReactNode } from 'react';
 import { init, type AicadoAgent as AgentHandle, type BaseInitOptions, type CheckedParams, type InitOptions, type Params, type ParamsShape } from 'aicado-embed';
 import { AgentContext } from './context.js';
-import { identityOf, type Identity } from './identity.js';
+import type { ParamValue } from 'aicado-embed';
+import { userIdOf } from '../sdk/identity.js';
 import { paramsPatch } from './params-diff.js';
 
 /** Props of `<AicadoAgent>`: the options of `init()` (the component supplies `container`), plus React's. */
@@ -19,7 +20,7 @@ export type AicadoAgentProps<P = Params> = Omit<BaseInitOptions, 'container'> & 
 interface Applied {
   params: Readonly<Record<string, unknown>> | undefined;
   signedParams: string | undefined;
-  identity: Identity;
+  identity: ParamValue | undefined;
 }
 
 /**
@@ -32,7 +33,8 @@ interface Applied {
  *
  * In `mode: 'inline'` the widget goes in a `<div>` rendered here (`className`, `style`); in bubble mode
  * only `children` are rendered. Errors of `init()`/`setParams()` (invalid options or params) are thrown
- * from the effect, to the nearest error boundary.
+ * from the effect, to the nearest error boundary. Use one `<AicadoAgent>` per `agentId`: `init()` shares a
+ * running agent, so a second one would share, and on unmount destroy, the first one's widget.
  */
 export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgentProps<P>): ReactElement {
   const { agentId, mode, className, style, children } = props;
@@ -80,5 +82,5 @@ export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgen
 
 function appliedOf({ params, signedParams }: { params?: object | undefined; signedParams?: string | undefined }): Applied {
   const copy = params ? { ...(params as Record<string, unknown>) } : undefined;
-  return { params: copy, signedParams, identity: identityOf(copy, signedParams) };
+  return { params: copy, signedParams, identity: userIdOf(copy, signedParams) };
 }

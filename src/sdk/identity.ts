@@ -1,28 +1,33 @@
-import type { Params } from '../contract/params.js';
+import type { ParamValue } from '../contract/params.js';
 
 /**
- * Who the widget speaks for: the `user_id` the host's server signed, else the page's `params.user_id`,
- * else anonymous. Transcripts are stored per identity, so one visitor never sees another's.
+ * The user a widget speaks for: the `user_id` inside the signed-params token, else the page's
+ * `params.user_id`, else `undefined` (anonymous). The token is decoded, not verified: only the backend
+ * can trust it; the client only needs to notice a switch of user.
  */
-export function identityOf(params: Params, signedParams: string | undefined): string {
+export function userIdOf(params: Readonly<Record<string, unknown>> | undefined, signedParams: string | undefined): ParamValue | undefined {
   const signed = signedParams ? signedUserId(signedParams) : undefined;
-  const user = signed ?? params.user_id;
+  return (signed ?? params?.user_id ?? undefined) as ParamValue | undefined;
+}
+
+/** The storage identity for transcripts: `anonymous`, or a hash of the user id so keys do not spell it out. */
+export function identityOf(params: Readonly<Record<string, unknown>>, signedParams: string | undefined): string {
+  const user = userIdOf(params, signedParams);
   return user === undefined || user === null ? 'anonymous' : `user:${hash(String(user))}`;
 }
 
-/** Reads `params.user_id` from a signed-params JWT without verifying it (the backend verifies). */
-function signedUserId(token: string): string | undefined {
+function signedUserId(token: string): unknown {
   try {
-    const payload = token.split('.')[1] ?? '';
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const userId = (JSON.parse(json) as { params?: { user_id?: unknown } }).params?.user_id;
-    return userId === undefined || userId === null ? undefined : String(userId);
+    const base64 = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+    // atob yields bytes as Latin-1 characters; the JSON inside is UTF-8.
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')), (c) => c.charCodeAt(0)));
+    return (JSON.parse(json) as { params?: { user_id?: unknown } } | null)?.params?.user_id ?? undefined;
   } catch {
-    return undefined;
+    return undefined; // not a token we can read: fall back to the plain params
   }
 }
 
-/** FNV-1a, so storage keys do not spell out user ids. */
+/** FNV-1a, 32 bits: short, stable keys. */
 function hash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
