@@ -8,6 +8,12 @@ export default defineConfig({
         test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.{ts,tsx}'] },
       },
       {
+        // The React wrapper under Preact's compat layer, as a Preact app would use it.
+        extends: './vite.config.ts',
+        resolve: { alias: [{ find: /^react(-dom)?$/, replacement: 'preact/compat' }, { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' }] },
+        test: { name: 'compat', environment: 'happy-dom', include: ['test/compat/**/*.test.{ts,tsx}'] },
+      },
+      {
         extends: './vite.config.ts',
         test: { name: 'node', environment: 'node', include: ['test/server/**/*.test.ts', 'test/backend/**/*.test.ts', 'test/budgets/**/*.test.ts'] },
       },
