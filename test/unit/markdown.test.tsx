@@ -46,6 +46,8 @@ const cases: [string, string, string][] = [
   ['italic _', 'an _i_ word', p('an <em>i</em> word')],
   ['nested emphasis', '**bold *and italic***', p('<strong>bold <em>and italic</em></strong>')],
   ['triple emphasis', '***both***', p('<em><strong>both</strong></em>')],
+  // No CommonMark "rule of 3": a run that can close pairs with the nearest opener of its marker.
+  ['runs pair with the nearest opener', '*foo**bar**baz*', p('<em>foo</em><em>bar</em><em>baz</em>')],
   ['italic around bold', '*a **b** c*', p('<em>a <strong>b</strong> c</em>')],
   ['intraword underscores', 'snake_case_name and __init__', p('snake_case_name and <strong>init</strong>')],
   ['intraword star emphasises', 'un*frigging*believable', p('un<em>frigging</em>believable')],
@@ -56,15 +58,18 @@ const cases: [string, string, string][] = [
   ['inline code keeps * literal', '`a *b* c`', p('<code class="md-code">a *b* c</code>')],
   ['inline code with <tags>', '`<b>`', p('<code class="md-code">&lt;b&gt;</code>')],
   ['double backtick code', '``a ` b``', p('<code class="md-code">a ` b</code>')],
+  ['code span content is verbatim', '`` `x` ``', p('<code class="md-code"> `x` </code>')],
   ['unclosed backtick', 'a `b', p('a `b')],
   ['fenced code', '```ts\nconst a = *b*;\n<b>x</b>\n```\nafter', '<pre class="md-pre"><code class="language-ts">const a = *b*;\n&lt;b&gt;x&lt;/b&gt;</code></pre>' + p('after')],
   ['tilde fence', '~~~\nx\n~~~', '<pre class="md-pre"><code>x</code></pre>'],
+  ['only the same fence closes a block', '```\nx\n````', '<pre class="md-pre"><code>x\n````</code></pre>'],
   ['unclosed fence runs to the end', 'see:\n```py\nprint(1)\n\n**x**', p('see:') + '<pre class="md-pre"><code class="language-py">print(1)\n\n**x**</code></pre>'],
   ['one-line triple backticks are not a fence', '```x``` y', p('<code class="md-code">x</code> y')],
   ['fence language is sanitised', '```"><x\ny\n```', '<pre class="md-pre"><code>y</code></pre>'],
   ['bullet list', '- one\n- **two**\n* three', '<ul class="md-list"><li>one</li><li><strong>two</strong></li><li>three</li></ul>'],
   ['ordered list', '1. a\n2. b', '<ol class="md-list"><li>a</li><li>b</li></ol>'],
   ['ordered list keeps its start', '3. c\n4. d', '<ol class="md-list" start="3"><li>c</li><li>d</li></ol>'],
+  ['parenthesis list markers', '1) a\n2) b', '<ol class="md-list"><li>a</li><li>b</li></ol>'],
   ['list after a paragraph line', 'Steps:\n1. a\n2. b\nDone', p('Steps:') + '<ol class="md-list"><li>a</li><li>b</li></ol>' + p('Done')],
   ['loose list stays one list', '- a\n\n- b', '<ul class="md-list"><li>a</li><li>b</li></ul>'],
   ['indented continuation line', '- a\n  more', '<ul class="md-list"><li>a<br>more</li></ul>'],
@@ -72,12 +77,18 @@ const cases: [string, string, string][] = [
   ['heading', '# Title\ntext', p('<strong>Title</strong>') + p('text')],
   ['heading level 3 with emphasis', '### A *b*', p('<strong>A <em>b</em></strong>')],
   ['hash without space', '#hashtag', p('#hashtag')],
+  ['heading levels 4 to 6', '#### Four\n###### Six', p('<strong>Four</strong>') + p('<strong>Six</strong>')],
+  ['closing hashes stay', '# Title #', p('<strong>Title #</strong>')],
   ['link', '[docs](https://example.com/a?b=1&c=2)', p(link('https://example.com/a?b=1&amp;c=2', 'docs'))],
   ['link with formatted label', '[**go**](http://example.com)', p(link('http://example.com/', '<strong>go</strong>'))],
-  ['link with title', '[a](https://example.com "Title")', p(link('https://example.com/', 'a'))],
+  // Link titles are not supported: the bracket text stays literal and the URL is autolinked.
+  ['link with title', '[a](https://example.com "Title")', p(`[a](${link('https://example.com/', 'https://example.com')} "Title")`)],
   ['link with parentheses', '[w](https://en.wikipedia.org/wiki/Foo_(bar))', p(link('https://en.wikipedia.org/wiki/Foo_(bar)', 'w'))],
+  ['link with two levels of parentheses is text', '[w](https://x.org/a((b)))', p(`[w](${link('https://x.org/a', 'https://x.org/a')}((b)))`)],
   ['mailto link', '[mail](mailto:help@example.com)', p(link('mailto:help@example.com', 'mail'))],
-  ['link href is normalised', '[x]( HTTPS://Example.COM/a b )', p(link('https://example.com/a%20b', 'x'))],
+  ['link href is normalised', '[x]( HTTPS://Example.COM/a%20b )', p(link('https://example.com/a%20b', 'x'))],
+  // As in CommonMark, a destination cannot contain spaces; the old renderer linked it with %20.
+  ['link with a space is text', '[x]( HTTPS://Example.COM/a b )', p('[x]( HTTPS://Example.COM/a b )')],
   ['empty label shows the URL', '[](https://example.com)', p(link('https://example.com/', 'https://example.com/'))],
   ['image syntax is a link at most', '![alt](https://example.com/x.png)', p('!' + link('https://example.com/x.png', 'alt'))],
   ['relative link refused', '[x](/path)', p('[x](/path)')],
@@ -174,7 +185,7 @@ describe('renderMarkdown', () => {
   });
 
   it('stays fast on pathological unfinished markup', () => {
-    for (const unit of ['**a ', '*a_', '[a](', '[', '`', '``a ', '_a*', 'http://', '[a](b(']) {
+    for (const unit of ['**a ', '*a_', '[a](', '[', '`', '``a ', '_a*', 'http://', '[a](b(', '_a b* ', '[a](b ', 'http://a).']) {
       const input = unit.repeat(Math.ceil(20_000 / unit.length));
       const started = performance.now();
       renderMarkdown(input);
