@@ -31,12 +31,11 @@ export function partOf(source: string): string {
   return 'aicado-embed';
 }
 
-/** Minified bytes per source file, from `file` and its `.map`. */
-export function bytesBySource(file: string): Map<string, number> {
+/** Walks the bundle's source map: each mapped stretch of minified code, with the source it came from. */
+function forEachMappedStretch(file: string, visit: (source: string, text: string) => void): void {
   const code = readFileSync(file, 'utf8');
   const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[]; mappings: string };
   const lines = code.split('\n');
-  const sizes = new Map<string, number>();
   let source = 0;
   map.mappings.split(';').forEach((line, lineIndex) => {
     const text = lines[lineIndex] ?? '';
@@ -46,11 +45,28 @@ export function bytesBySource(file: string): Map<string, number> {
       column += fields[0] ?? 0;
       if (fields.length >= 4) source += fields[1] ?? 0;
       const next = i + 1 < segments.length ? column + (segments[i + 1]?.[0] ?? 0) : text.length;
-      const name = map.sources[source] ?? '(unknown)';
-      sizes.set(name, (sizes.get(name) ?? 0) + Math.max(0, next - column));
+      visit(map.sources[source] ?? '(unknown)', text.slice(column, Math.max(column, next)));
     });
   });
+}
+
+/** Minified bytes per source file, from `file` and its `.map`. */
+export function bytesBySource(file: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  forEachMappedStretch(file, (source, text) => sizes.set(source, (sizes.get(source) ?? 0) + text.length));
   return sizes;
+}
+
+/** Each part's own minified code, concatenated in bundle order, so it can be compressed on its own. */
+export function codeByPart(file: string): Map<string, string> {
+  const pieces = new Map<string, string[]>();
+  forEachMappedStretch(file, (source, text) => {
+    const part = partOf(source);
+    const texts = pieces.get(part);
+    if (texts) texts.push(text);
+    else pieces.set(part, [text]);
+  });
+  return new Map([...pieces].map(([part, texts]) => [part, texts.join('')]));
 }
 
 /** Each part's share of the bundle: minified bytes, and gzip bytes estimated by that share. */

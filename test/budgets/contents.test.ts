@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { BROWSER_FORBIDDEN_SOURCES, BROWSER_GLOBALS, SERVER_FORBIDDEN_SOURCES } from './budgets.js';
+import { PACKAGE, browserEntries, distFile, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
+
+const run = promisify(execFile);
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const isNodeBuiltin = (specifier: string) => BUILTINS.has(specifier) || specifier.startsWith('node:');
+
+/**
+ * Imports a built entry in a fresh Node process where every browser global is a getter that records
+ * its use; prints which were touched and what the module exports.
+ */
+async function importWithBrowserGlobalsTrapped(file: string): Promise<{ touched: string[]; exports: string[] }> {
+  const script = `
+    const touched = new Set();
+    for (const name of ${JSON.stringify(BROWSER_GLOBALS)}) {
+      Object.defineProperty(globalThis, name, { configurable: true, get() { touched.add(name); return undefined; } });
+    }
+    const entry = await import(${JSON.stringify(pathToFileURL(file).href)});
+    console.log(JSON.stringify({ touched: [...touched], exports: Object.keys(entry).sort() }));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], { timeout: 20_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { touched: string[]; exports: string[] };
+}
+
+describe('aicado-embed/server carries no browser code', () => {
+  const files = withChunks('server.js');
+
+  it.each(files.map((file) => [basename(file), file]))('%s is built from no browser module', (_name, file) => {
+    const browserSources = sourcesOf(file).filter((source) => SERVER_FORBIDDEN_SOURCES.some((pattern) => pattern.test(source)));
+    expect(browserSources).toEqual([]);
+  });
+
+  it.each(files.map((file) => [basename(file), file]))('%s imports no browser package', (_name, file) => {
+    const browserImports = importedSpecifiers(readFileSync(file, 'utf8')).filter(
+      (specifier) => /^(preact|nanoid)(\/|$)/.test(specifier) || specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/react`),
+    );
+    expect(browserImports).toEqual([]);
+  });
+
+  it('loads in Node without touching a browser global', async () => {
+    const loaded = await importWithBrowserGlobalsTrapped(distFile('server.js'));
+    expect(loaded.touched).toEqual([]);
+    expect(loaded.exports).toContain('verifyWebhook');
+  }, 30_000);
+});
+
+describe('the browser bundles carry no Node built-ins and no zod locales', () => {
+  const bundles = [...new Set(browserEntries().flatMap(withChunks))];
+  const packages = new Set([PACKAGE.name, ...Object.keys(PACKAGE.dependencies ?? {}), ...Object.keys(PACKAGE.peerDependencies ?? {})]);
+  const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+  it.each(bundles.map((file) => [basename(file), file]))('%s is built from browser modules only', (_name, file) => {
+    const forbidden = sourcesOf(file).filter(
+      (source) => isNodeBuiltin(source) || BROWSER_FORBIDDEN_SOURCES.some((pattern) => pattern.test(source)),
+    );
+    expect(forbidden).toEqual([]);
+  });
+
+  it.each(bundles.map((file) => [basename(file), file]))('%s imports no Node built-in, only its chunks and declared packages', (_name, file) => {
+    const outside = importedSpecifiers(readFileSync(file, 'utf8')).filter(
+      (specifier) => !specifier.startsWith('./') && (isNodeBuiltin(specifier) || !packages.has(packageOf(specifier))),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it.each(['aicado-embed.iife.js', 'aicado-embed.js'])('%s is self-contained: the npm entry and the script tag need no other package', (name) => {
+    // The script tag is loaded from a CDN with nothing beside it; the main entry bundles preact and nanoid.
+    const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter((specifier) => !specifier.startsWith('./'));
+    expect(outside).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseAst } from 'vite';
+
+/** The repository root; the budgets read what `npm run build` left in `dist/`. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = join(ROOT, 'dist');
+
+export function distFile(name: string): string {
+  const file = join(DIST, name);
+  if (!existsSync(file)) throw new Error(`dist/${name} is missing: the budgets measure the build, so run \`npm run build\` first`);
+  return file;
+}
+
+interface PackageJson {
+  name: string;
+  unpkg?: string;
+  exports: Record<string, string | { import?: string }>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+
+/** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundle. */
+export function browserEntries(): string[] {
+  const targets = Object.entries(PACKAGE.exports)
+    .filter(([subpath]) => subpath !== './server' && subpath !== './package.json')
+    .map(([, target]) => (typeof target === 'string' ? target : target.import))
+    .filter((target): target is string => typeof target === 'string' && target.endsWith('.js'));
+  return [...new Set([...targets, ...(PACKAGE.unpkg ? [PACKAGE.unpkg] : [])])].map((target) => target.replace(/^\.\/dist\//, ''));
+}
+
+/** The module specifiers a built ES module imports, statically or dynamically, or re-exports from. */
+export function importedSpecifiers(code: string): string[] {
+  const specifiers: string[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const { type, source, callee, arguments: args } = node as {
+      type?: string;
+      source?: { type?: string; value?: unknown };
+      callee?: { type?: string; name?: string };
+      arguments?: { type?: string; value?: unknown }[];
+    };
+    if ((type === 'ImportDeclaration' || type === 'ExportAllDeclaration' || type === 'ExportNamedDeclaration' || type === 'ImportExpression') && source) {
+      specifiers.push(typeof source.value === 'string' ? source.value : '(computed)');
+    }
+    if (type === 'CallExpression' && callee?.type === 'Identifier' && callee.name === 'require') {
+      const first = args?.[0];
+      specifiers.push(first && typeof first.value === 'string' ? first.value : '(computed)');
+    }
+    for (const value of Object.values(node)) if (value && typeof value === 'object') visit(value);
+  };
+  visit(parseAst(code));
+  return specifiers;
+}
+
+/** A dist entry and every dist chunk it imports, transitively (what loading the entry loads). */
+export function withChunks(entry: string): string[] {
+  const files = new Set<string>();
+  const add = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const specifier of importedSpecifiers(readFileSync(file, 'utf8'))) {
+      if (specifier.startsWith('./') || specifier.startsWith('../')) add(resolve(dirname(file), specifier));
+    }
+  };
+  add(distFile(entry));
+  return [...files];
+}
+
+/** The source files a built file was made from, per its source map, relative to the repository. */
+export function sourcesOf(file: string): string[] {
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+  return map.sources.map((source) => source.replace(/^\0/, '').replace(/^(\.\.\/)+/, ''));
+}
