@@ -35,6 +35,9 @@ export interface AgentState {
 /** The backend's code for a signed-params token that is invalid or expired. */
 export const SESSION_EXPIRED = 'invalid_signed_params';
 
+/** Streaming deltas reach the UI at most this often. */
+const FRAME_MS = 16;
+
 /** Without progress for this long, an attempt is abandoned and retried. */
 const IDLE_TIMEOUT_MS = 30_000;
 
@@ -50,6 +53,7 @@ export class Agent {
   readonly #attempts = new Set<AbortController>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #wakers = new Set<() => void>();
+  #frame: ReturnType<typeof setTimeout> | undefined;
   #pending: QueryRequest[] = [];
   #params: Params;
   #signedParams: string | undefined;
@@ -260,17 +264,23 @@ export class Agent {
   #attempt(request: QueryRequest): Promise<QueryAnswer> {
     const controller = new AbortController();
     this.#attempts.add(controller);
-    let idle = this.#setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
+    // One timer per attempt, re-armed lazily: a 2,000-delta answer must not mean 2,000 timers.
+    let lastProgress = Date.now();
+    const watchdog = () => {
+      const idleFor = Date.now() - lastProgress;
+      if (idleFor >= IDLE_TIMEOUT_MS) controller.abort();
+      else idle = this.#setTimer(watchdog, IDLE_TIMEOUT_MS - idleFor);
+    };
+    let idle = this.#setTimer(watchdog, IDLE_TIMEOUT_MS);
     return postQuery({
       apiBase: this.options.apiBase,
       agentId: this.options.agentId,
       request,
       signal: controller.signal,
       onDelta: (text) => {
-        this.#clearTimer(idle);
-        idle = this.#setTimer(() => controller.abort(), IDLE_TIMEOUT_MS);
+        lastProgress = Date.now();
         const message = this.state.messages.find((m) => m.id === request.query_id);
-        this.#updateMessage(request.query_id, { text: (message?.text ?? '') + text, status: 'streaming' }, false);
+        this.#updateMessage(request.query_id, { text: (message?.text ?? '') + text, status: 'streaming' }, 'frame');
         this.events.emit('delta', { queryId: request.query_id, text });
       },
     })
@@ -332,6 +342,7 @@ export class Agent {
     this.#attempts.clear();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    this.#frame = undefined;
   }
 
   /** One stored transcript per identity; those of other users of this browser are removed. */
@@ -358,18 +369,37 @@ export class Agent {
     };
   }
 
-  #updateMessage(id: string, patch: Partial<ChatMessage>, persist = true): void {
+  /** `'frame'`: a streaming delta, neither stored nor rendered at once (see `#setState`). */
+  #updateMessage(id: string, patch: Partial<ChatMessage>, mode: 'commit' | 'frame' = 'commit'): void {
     const messages = this.state.messages.map((m) => (m.id === id ? { ...m, ...patch } : m));
-    this.#setState({ ...this.state, messages }, persist);
+    if (mode === 'frame') this.#setState({ ...this.state, messages }, false, true);
+    else this.#setState({ ...this.state, messages });
   }
 
   #setMessages(messages: ChatMessage[]): void {
     this.#setState({ ...this.state, messages });
   }
 
-  #setState(state: AgentState, persist = true): void {
+  /**
+   * Replaces the state, stores it, and tells the UI. Streaming deltas are `batched`: the UI hears of
+   * them at most once a frame, so a fast stream costs a render per frame, not one per delta.
+   */
+  #setState(state: AgentState, persist = true, batched = false): void {
     this.state = state;
     if (persist) this.#persist();
+    if (batched) {
+      this.#frame ??= this.#setTimer(() => {
+        this.#frame = undefined;
+        this.#notify();
+      }, FRAME_MS);
+      return;
+    }
+    if (this.#frame) this.#clearTimer(this.#frame);
+    this.#frame = undefined;
+    this.#notify();
+  }
+
+  #notify(): void {
     for (const listener of [...this.#listeners]) listener();
   }
 

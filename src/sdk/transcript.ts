@@ -36,7 +36,8 @@ export class TranscriptStore {
     try {
       const value = JSON.parse(raw) as Partial<StoredConversation>;
       if (typeof value.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
-      return value as StoredConversation;
+      // Never more than we would have stored, whatever an older version or another script left there.
+      return { ...(value as StoredConversation), messages: value.messages.slice(-MAX_STORED_MESSAGES) };
     } catch {
       return undefined;
     }

@@ -1,3 +1,4 @@
+import type { VNode } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { SESSION_EXPIRED } from '../sdk/agent.js';
 import type { ChatMessage } from '../sdk/transcript.js';
@@ -17,11 +18,14 @@ const STICKY_DISTANCE = 48;
 export function MessageList({ messages, strings, onRetry }: MessageListProps) {
   const list = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  // The agent replaces only the message that changed, so an unchanged message keeps its object and,
+  // through this cache, its vnode: Preact skips it, and a streaming answer re-renders one bubble.
+  const bubbles = useRef(new WeakMap<ChatMessage, VNode>()).current;
 
   useLayoutEffect(() => {
     const element = list.current;
     if (element && following.current) element.scrollTop = element.scrollHeight;
-  });
+  }, [messages]);
 
   const onScroll = () => {
     const element = list.current;
@@ -36,9 +40,11 @@ export function MessageList({ messages, strings, onRetry }: MessageListProps) {
           {strings.greeting}
         </div>
       )}
-      {messages.map((message) => (
-        <MessageBubble key={message.id} message={message} strings={strings} onRetry={onRetry} />
-      ))}
+      {messages.map((message) => {
+        let bubble = bubbles.get(message);
+        if (!bubble) bubbles.set(message, (bubble = <MessageBubble key={message.id} message={message} strings={strings} onRetry={onRetry} />));
+        return bubble;
+      })}
     </div>
   );
 }

@@ -9,19 +9,20 @@ interface ChatPanelProps {
   state: AgentState;
   panelId: string;
   inputRef: RefObject<HTMLTextAreaElement | null>;
-  /** False until the panel first opens, so a long stored transcript costs nothing at page load. */
-  showMessages: boolean;
+  /** False until the panel first opens: at page load only an empty shell exists (for `aria-controls`). */
+  active: boolean;
   onClose?: () => void;
 }
 
 /** Header, conversation and composer; a dialog above the launcher in bubble mode, a region inline. */
-export function ChatPanel({ agent, state, panelId, inputRef, showMessages, onClose }: ChatPanelProps) {
+export function ChatPanel({ agent, state, panelId, inputRef, active, onClose }: ChatPanelProps) {
   const { strings } = agent.options;
   const bubble = agent.options.mode === 'bubble';
   const titleId = `${panelId}-title`;
   // Failures are shown in the message list; the promise rejection is handled there, not here.
   const send = (text: string) => void agent.send(text).catch(() => undefined);
   const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
+  if (!active) return <section id={panelId} class="panel" part="panel" role="dialog" aria-label={strings.title} />;
 
   return (
     <section
@@ -45,7 +46,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, showMessages, onClo
           </button>
         )}
       </header>
-      <MessageList messages={showMessages ? state.messages : []} strings={strings} onRetry={retry} />
+      <MessageList messages={state.messages} strings={strings} onRetry={retry} />
       {!state.online && (
         <div class="notice" role="status">
           {strings.offline}

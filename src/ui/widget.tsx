@@ -19,9 +19,13 @@ export function Widget({ agent }: { agent: Agent }) {
 
   useEffect(() => {
     // Opening moves focus to the composer; closing returns it to the launcher.
-    if (state.open && !wasOpen.current) setTimeout(() => input.current?.focus(), 0);
+    const opening = state.open && !wasOpen.current;
     if (!state.open && wasOpen.current) launcher.current?.focus();
     wasOpen.current = state.open;
+    if (!opening) return undefined;
+    // After the panel became visible (visibility is transitioned), or focus would not move.
+    const timer = setTimeout(() => input.current?.focus(), 0);
+    return () => clearTimeout(timer);
   }, [state.open]);
 
   const classes = ['root', mode, theme.colorScheme, theme.position === 'bottom-left' ? 'left' : '', state.open ? 'is-open' : ''];
@@ -32,7 +36,7 @@ export function Widget({ agent }: { agent: Agent }) {
         state={state}
         panelId={panelId}
         inputRef={input}
-        showMessages={everOpened.current}
+        active={everOpened.current}
         {...(mode === 'bubble' ? { onClose: () => agent.close() } : {})}
       />
       {mode === 'bubble' && (

@@ -82,9 +82,10 @@ describe('widget UI', () => {
   });
 
   it('uses the built-in Turkish strings and lets `strings` override any text', async () => {
-    agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', locale: 'tr-TR', strings: { send: 'Yolla' } });
+    agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', locale: 'tr-TR', strings: { send: 'Yolla' }, open: true });
     await flush();
-    expect(shadow().querySelector('button.launcher')!.getAttribute('aria-label')).toBe('Sohbeti aç');
+    expect(shadow().querySelector('button.launcher')!.getAttribute('aria-label')).toBe('Sohbeti kapat');
+    expect(shadow().querySelector('h2')!.textContent).toBe('Asistanımıza sorun');
     expect(shadow().querySelector('button.send')!.textContent).toBe('Yolla');
     expect(shadow().querySelector('textarea')!.placeholder).toBe('Mesajınızı yazın…');
   });
