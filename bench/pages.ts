@@ -1,6 +1,8 @@
 // The host pages the browser bench loads. In-page code is plain JavaScript in strings: functions passed
 // to `page.evaluate` would be serialised after tsx rewrites them (it adds `__name` helpers).
 
+import { MAX_STORED_MESSAGES } from '../src/sdk/transcript.js';
+
 export const AGENT_ID = 'bench';
 export const STREAM_DELTAS = 2_000;
 export const TRANSCRIPT_MESSAGES = 500;
@@ -182,7 +184,8 @@ window.__bench.measureOpen = function () {
     Aicado('open');
     window.__bench.afterPaint(function (end) {
       const shown = window.__bench.widget().querySelectorAll('.messages .msg').length;
-      if (shown < ${TRANSCRIPT_MESSAGES}) reject(new Error('only ' + shown + ' messages are shown'));
+      // The SDK keeps the last ${MAX_STORED_MESSAGES} messages of a stored transcript (plus the greeting).
+      if (shown < ${Math.min(TRANSCRIPT_MESSAGES, MAX_STORED_MESSAGES) + 1}) reject(new Error('only ' + shown + ' messages are shown'));
       else resolve({ openMs: end - start, messages: shown });
     });
   });
