@@ -1,14 +1,15 @@
-import { invalidParamsError, validateParams, type Params } from '../contract/params.js';
-import { QUERY_LIMITS } from '../contract/limits.js';
+import { validateParams, type Params } from '../contract/params.js';
 import type { QueryRequest } from '../contract/protocol.js';
 import { AicadoError, isAicadoError } from '../errors.js';
-import { postQuery, type QueryAnswer } from '../transport/query.js';
-import { SDK_NAME } from '../version.js';
+import type { QueryAnswer } from '../transport/query.js';
+import { attemptQuery } from './attempt.js';
 import { Emitter } from './emitter.js';
-import { newConversationId, newQueryId } from './ids.js';
+import { newConversationId } from './ids.js';
 import type { NormalizedOptions } from './options.js';
+import { createQueryRequest, mergeParams } from './request.js';
 import { RETRY_POLICY, isRetryable, retryDelay } from './retry.js';
 import { identityOf } from './identity.js';
+import { Scheduler } from './scheduler.js';
 import { openStorage, type SafeStorage } from './storage.js';
 import { TranscriptStore, type ChatMessage } from './transcript.js';
 
@@ -38,9 +39,6 @@ export const SESSION_EXPIRED = 'invalid_signed_params';
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;
 
-/** Without progress for this long, an attempt is abandoned and retried. */
-const IDLE_TIMEOUT_MS = 30_000;
-
 /**
  * One agent on the page, without its UI: params, conversation, queries with retries, events.
  * The widget renders `state` and calls these methods; the public handle is this object, typed.
@@ -50,9 +48,7 @@ export class Agent {
   readonly #listeners = new Set<() => void>();
   readonly #storage: SafeStorage;
   #transcript: TranscriptStore;
-  readonly #attempts = new Set<AbortController>();
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #wakers = new Set<() => void>();
+  readonly #scheduler = new Scheduler();
   #frame: ReturnType<typeof setTimeout> | undefined;
   #pending: QueryRequest[] = [];
   #params: Params;
@@ -119,25 +115,13 @@ export class Agent {
 
   /** Sends a visitor message with the params in force now; resolves with the complete answer. */
   send(input: string): Promise<QueryAnswer> {
+    let request: QueryRequest;
     try {
       this.#assertAlive();
-      if (typeof input !== 'string' || input.trim() === '') {
-        throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
-      }
-      if (input.length > QUERY_LIMITS.maxInputLength) {
-        throw new AicadoError('invalid_input', `The message has ${input.length} characters; at most ${QUERY_LIMITS.maxInputLength} are allowed`);
-      }
+      request = createQueryRequest(input, this.state.conversationId, this.#params, this.#signedParams, this.options.locale);
     } catch (error) {
       return Promise.reject(error);
     }
-    const request: QueryRequest = {
-      query_id: newQueryId(),
-      conversation_id: this.state.conversationId,
-      input,
-      params: { ...this.#params },
-      context: this.#context(),
-      ...(this.#signedParams ? { signed_params: this.#signedParams } : {}),
-    };
     this.#pending.push(request);
     this.#setMessages([
       ...this.state.messages,
@@ -158,16 +142,7 @@ export class Agent {
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
   setParams(patch: Record<string, unknown>): void {
     this.#assertAlive();
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw invalidParamsError([{ key: '', code: 'invalid_value', message: 'setParams() needs a plain object of params' }]);
-    }
-    const next: Record<string, unknown> = { ...this.#params };
-    const clean = validatePatch(patch);
-    for (const [key, value] of Object.entries(clean)) {
-      if (value === undefined) delete next[key];
-      else next[key] = value;
-    }
-    this.#params = validateParams(next);
+    this.#params = mergeParams(this.#params, patch);
     this.events.emit('params', { params: this.getParams() });
   }
 
@@ -237,9 +212,19 @@ export class Agent {
       try {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined });
-        await this.#whenOnline();
+        await this.#scheduler.until(() => this.state.online, (listener) => this.subscribe(listener));
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
-        const answer = await this.#attempt(request);
+        const answer = await attemptQuery({
+          apiBase: this.options.apiBase,
+          agentId: this.options.agentId,
+          request,
+          scheduler: this.#scheduler,
+          onDelta: (text) => {
+            const message = this.state.messages.find((m) => m.id === queryId);
+            this.#updateMessage(queryId, { text: (message?.text ?? '') + text, status: 'streaming' }, 'frame');
+            this.events.emit('delta', { queryId, text });
+          },
+        });
         this.#pending = this.#pending.filter((r) => r.query_id !== queryId);
         this.#updateMessage(queryId, { text: answer.output, status: 'done' });
         this.events.emit('response', { queryId, output: answer.output });
@@ -251,7 +236,7 @@ export class Agent {
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
         if (isRetryable(error) && attempt + 1 < RETRY_POLICY.maxAttempts) {
           this.#updateMessage(queryId, { status: 'retrying' });
-          await this.#sleep(retryDelay(attempt, error.retryAfterMs));
+          await this.#scheduler.sleep(retryDelay(attempt, error.retryAfterMs));
           continue;
         }
         this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
@@ -261,113 +246,18 @@ export class Agent {
     }
   }
 
-  #attempt(request: QueryRequest): Promise<QueryAnswer> {
-    const controller = new AbortController();
-    this.#attempts.add(controller);
-    // One timer per attempt, re-armed lazily: a 2,000-delta answer must not mean 2,000 timers.
-    let lastProgress = Date.now();
-    const watchdog = () => {
-      const idleFor = Date.now() - lastProgress;
-      if (idleFor >= IDLE_TIMEOUT_MS) controller.abort();
-      else idle = this.#setTimer(watchdog, IDLE_TIMEOUT_MS - idleFor);
-    };
-    let idle = this.#setTimer(watchdog, IDLE_TIMEOUT_MS);
-    return postQuery({
-      apiBase: this.options.apiBase,
-      agentId: this.options.agentId,
-      request,
-      signal: controller.signal,
-      onDelta: (text) => {
-        lastProgress = Date.now();
-        const message = this.state.messages.find((m) => m.id === request.query_id);
-        this.#updateMessage(request.query_id, { text: (message?.text ?? '') + text, status: 'streaming' }, 'frame');
-        this.events.emit('delta', { queryId: request.query_id, text });
-      },
-    })
-      .catch((error: unknown) => {
-        if (controller.signal.aborted && !this.#destroyed) {
-          throw new AicadoError('timeout', `No answer from the Aicado API for ${IDLE_TIMEOUT_MS / 1000} s`, { cause: error });
-        }
-        throw error;
-      })
-      .finally(() => {
-        this.#clearTimer(idle);
-        this.#attempts.delete(controller);
-      });
-  }
-
-  #whenOnline(): Promise<void> {
-    if (this.state.online) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        off();
-        this.#wakers.delete(wake);
-        resolve();
-      };
-      const off = this.subscribe(() => this.state.online && wake());
-      this.#wakers.add(wake);
-    });
-  }
-
-  /** Resolves after `ms`, or at once when the agent aborts its work (the caller then sees it abandoned). */
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        this.#clearTimer(timer);
-        this.#wakers.delete(wake);
-        resolve();
-      };
-      const timer = this.#setTimer(wake, ms);
-      this.#wakers.add(wake);
-    });
-  }
-
-  #setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, ms);
-    this.#timers.add(timer);
-    return timer;
-  }
-
-  #clearTimer(timer: ReturnType<typeof setTimeout>): void {
-    clearTimeout(timer);
-    this.#timers.delete(timer);
-  }
-
   #abortAll(): void {
-    for (const wake of [...this.#wakers]) wake();
-    for (const controller of this.#attempts) controller.abort();
-    this.#attempts.clear();
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#scheduler.cancelAll();
     this.#frame = undefined;
   }
 
-  /** One stored transcript per identity; those of other users of this browser are removed. */
   #openTranscript(): TranscriptStore {
-    const prefix = `aicado:v1:${this.options.agentId}:`;
-    const identity = identityOf(this.#params, this.#signedParams);
-    const key = identity === 'anonymous' ? `${prefix}conversation` : `${prefix}${identity}:conversation`;
-    for (const other of this.#storage.keys()) {
-      if (other.startsWith(prefix) && other.endsWith(':conversation') && other !== key) this.#storage.remove(other);
-    }
-    return new TranscriptStore(this.#storage, key);
+    return TranscriptStore.forIdentity(this.#storage, this.options.agentId, identityOf(this.#params, this.#signedParams));
   }
 
   readonly #onConnectivity = (): void => {
     this.#setState({ ...this.state, online: navigator.onLine !== false });
   };
-
-  #context(): QueryRequest['context'] {
-    return {
-      page_url: location.href.slice(0, 2048),
-      referrer: document.referrer.slice(0, 2048),
-      locale: this.options.locale.slice(0, 35),
-      sdk: SDK_NAME,
-    };
-  }
 
   /** `'frame'`: a streaming delta, neither stored nor rendered at once (see `#setState`). */
   #updateMessage(id: string, patch: Partial<ChatMessage>, mode: 'commit' | 'frame' = 'commit'): void {
@@ -388,13 +278,13 @@ export class Agent {
     this.state = state;
     if (persist) this.#persist();
     if (batched) {
-      this.#frame ??= this.#setTimer(() => {
+      this.#frame ??= this.#scheduler.setTimer(() => {
         this.#frame = undefined;
         this.#notify();
       }, FRAME_MS);
       return;
     }
-    if (this.#frame) this.#clearTimer(this.#frame);
+    this.#scheduler.clearTimer(this.#frame);
     this.#frame = undefined;
     this.#notify();
   }
@@ -411,11 +301,4 @@ export class Agent {
   #assertAlive(): void {
     if (this.#destroyed) throw new AicadoError('destroyed', 'This agent was destroyed; call init() again');
   }
-}
-
-/** Checks a setParams patch, where undefined (removal) is allowed for any valid key. */
-function validatePatch(patch: Record<string, unknown>): Record<string, unknown> {
-  const present = validateParams(patch);
-  const removed = Object.keys(patch).filter((key) => !(key in present));
-  return { ...present, ...Object.fromEntries(removed.map((key) => [key, undefined])) };
 }

@@ -30,6 +30,19 @@ export class TranscriptStore {
     private readonly key: string,
   ) {}
 
+  /**
+   * The store for one identity of one agent (see `identityOf`). The transcripts other users of this
+   * browser left for the agent are removed, so one person's conversation is never shown to the next.
+   */
+  static forIdentity(storage: SafeStorage, agentId: string, identity: string): TranscriptStore {
+    const prefix = `aicado:v1:${agentId}:`;
+    const key = identity === 'anonymous' ? `${prefix}conversation` : `${prefix}${identity}:conversation`;
+    for (const other of storage.keys()) {
+      if (other.startsWith(prefix) && other.endsWith(':conversation') && other !== key) storage.remove(other);
+    }
+    return new TranscriptStore(storage, key);
+  }
+
   load(): StoredConversation | undefined {
     const raw = this.storage.get(this.key);
     if (!raw) return undefined;
