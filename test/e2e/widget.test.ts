@@ -91,6 +91,30 @@ describe('accessibility (axe-core) and screenshots', () => {
   });
 });
 
+describe('message list scrolling', () => {
+  it('follows new text at the bottom, and stops following when the visitor scrolls up', async () => {
+    const p = await loop.browser.newPage({ viewport: { width: 1024, height: 720 } });
+    await p.goto(page('/scroll.html', { storage: 'memory', open: true }));
+    for (let i = 0; i < 6; i++) await ask(p, `Question number ${i} with enough words to take some room`);
+    const list = p.locator('aicado-embed .messages');
+    const metrics = () => list.evaluate((el) => ({ top: el.scrollTop, bottomGap: el.scrollHeight - el.scrollTop - el.clientHeight }));
+    expect((await metrics()).bottomGap).toBeLessThan(2);
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await ask(p, 'Asked while reading older messages');
+    expect((await metrics()).top).toBe(0);
+    await list.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await ask(p, 'Asked at the bottom again');
+    expect((await metrics()).bottomGap).toBeLessThan(2);
+    await p.close();
+  });
+});
+
 describe('keyboard only', () => {
   it('Tab to the launcher, Enter opens, type, Enter sends, the answer arrives, Escape closes, focus returns', async () => {
     const p = await loop.browser.newPage();
