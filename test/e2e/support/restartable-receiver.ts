@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ReceivedWebhook, ReceiverBehaviour } from './receiver.js';
+import { readBody, type ReceivedWebhook, type ReceiverBehaviour } from './receiver.js';
 
 /** One delivery attempt and how the receiver answered it (`hang`: never, the sender's timeout fired). */
 export interface Attempt extends ReceivedWebhook {
@@ -76,13 +76,4 @@ export async function startRestartableReceiver() {
     restart: start,
     close: stop,
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
