@@ -38,5 +38,6 @@ export class AicadoError extends Error {
 
 /** True for an AicadoError, also one made in another realm (iframe), where `instanceof` fails. */
 export function isAicadoError(value: unknown): value is AicadoError {
-  return value instanceof AicadoError || (value instanceof Error && value.name === 'AicadoError');
+  // The brand check sees an Error from any realm, where `instanceof Error` is false.
+  return value instanceof AicadoError || (Object.prototype.toString.call(value) === '[object Error]' && (value as Error).name === 'AicadoError');
 }

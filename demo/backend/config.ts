@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
+import { AGENT_ID_PATTERN } from '../../src/contract/limits.js';
 import { describeIssues } from './zod-issues.js';
 
 export type ModelName = 'echo' | 'openai';
@@ -57,7 +58,7 @@ const nonNegativeInt = z.int().check(z.gte(0));
 const BackendOptionsSchema = z.object({
   port: z.optional(z.int().check(z.gte(0), z.lte(65_535))),
   host: z.optional(z.string().check(z.minLength(1))),
-  agents: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))).check(z.minLength(1))),
+  agents: z.optional(z.array(z.string().check(z.regex(AGENT_ID_PATTERN))).check(z.minLength(1))),
   webhookUrl: z.optional(z.url({ protocol: /^https?$/ })),
   webhookSecret: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/))),
   signingSecret: z.optional(z.string().check(z.minLength(16))),

@@ -122,12 +122,11 @@ export function webhookEventFor(query: ValidQuery, output: string, now: number):
   };
 }
 
-/** Identity of a query for idempotency; the context (page URL, …) may change between retries. */
+/** Identity of a query for idempotency; the context (page URL, …) and a refreshed signed-params token may change between retries. */
 function fingerprintOf(query: ValidQuery): string {
   const params = Object.keys(query.params)
     .sort()
     .map((key) => [key, query.params[key]]);
-  const verified = query.verifiedParams ? Object.entries(query.verifiedParams).sort(([a], [b]) => (a < b ? -1 : 1)) : null;
-  const identity = JSON.stringify([query.agentId, query.conversationId, query.input, params, verified]);
+  const identity = JSON.stringify([query.agentId, query.conversationId, query.input, params]);
   return createHash('sha256').update(identity).digest('hex');
 }

@@ -1,3 +1,5 @@
+export { parseRetryAfter } from '../../src/contract/retry-after.js';
+
 /** Longest wait a receiver may ask for with `retry-after`; beyond it the schedule's own delay is used. */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -16,13 +18,4 @@ export function nextRetryDelay(
   // ±20 % jitter, so receivers recovering from an outage are not hit by every sender at once.
   const jittered = Math.round(base * (0.8 + random() * 0.4));
   return retryAfterMs !== undefined && retryAfterMs > jittered && retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : jittered;
-}
-
-/** Parses `retry-after` (delay in seconds, or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -17,7 +17,7 @@ export type QueryContext = z.infer<typeof QueryContextSchema>;
 export const QueryRequestSchema = z.object({
   query_id: z.string().check(z.regex(QUERY_ID_PATTERN)),
   conversation_id: z.string().check(z.regex(CONVERSATION_ID_PATTERN)),
-  input: z.string().check(z.minLength(1), z.maxLength(QUERY_LIMITS.maxInputLength)),
+  input: z.string().check(z.regex(/\S/), z.maxLength(QUERY_LIMITS.maxInputLength)),
   params: z.optional(z.unknown()),
   signed_params: z.optional(z.string().check(z.maxLength(16 * 1024))),
   context: z.optional(QueryContextSchema),
@@ -29,7 +29,8 @@ export interface QueryRequest extends Omit<z.infer<typeof QueryRequestSchema>, '
 /** Server-Sent Events of a query stream: zero or more `delta`, then `done` or `error`. */
 export const DeltaEventSchema = z.object({ text: z.string() });
 export const DoneEventSchema = z.object({ query_id: z.string(), output: z.string() });
-export const ErrorEventSchema = z.object({ code: z.string(), message: z.string() });
+/** `status`: the HTTP status the error would have had before the stream opened (retry decisions use it). */
+export const ErrorEventSchema = z.object({ code: z.string(), message: z.string(), status: z.optional(z.number()) });
 export type DeltaEvent = z.infer<typeof DeltaEventSchema>;
 export type DoneEvent = z.infer<typeof DoneEventSchema>;
 export type ErrorEvent = z.infer<typeof ErrorEventSchema>;

@@ -17,10 +17,13 @@ const errorListeners = new Set<ErrorListener>();
 function report(error: unknown, method: string, notifyListeners = true): void {
   const wrapped = isAicadoError(error) ? error : new AicadoError('internal', String(error), { cause: error });
   console.error(`[aicado] Aicado('${method}') failed: ${wrapped.message}`, wrapped);
-  if (!notifyListeners) return;
+  if (notifyListeners) notify({ error: wrapped });
+}
+
+function notify(payload: { error: AicadoError }): void {
   for (const listener of errorListeners) {
     try {
-      listener({ error: wrapped });
+      listener(payload);
     } catch {
       /* a host listener's bug stays the host's */
     }
@@ -40,11 +43,10 @@ function call(method: unknown, args: unknown[]): unknown {
       return () => errorListeners.delete(listener);
     }
     if (name === 'init') {
-      agent = init(args[0] as Parameters<typeof init>[0]);
-      agent.on('error', (payload) => {
-        for (const listener of errorListeners) listener(payload);
-      });
-      return agent;
+      const running = init(args[0] as Parameters<typeof init>[0]);
+      // A repeated init returns the running agent, which already forwards its errors.
+      if (running !== agent) running.on('error', notify);
+      return (agent = running);
     }
     if (!agent) {
       throw new AicadoError('not_initialised', `Aicado('${name}') needs a running agent: call Aicado('init', { agentId, ... }) first`);
@@ -82,11 +84,17 @@ const global = window as unknown as { Aicado?: Loader };
 if (!global.Aicado?.loaded) {
   const queued = Array.from(global.Aicado?.q ?? []);
   const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
-  const loader: Loader = (method, ...args) => call(method, args);
+  let booted = false;
+  // Until boot has run, calls keep queueing in order, as they did with the stub.
+  const loader: Loader = (method, ...args) => (booted ? call(method, args) : void queued.push([method, ...args]));
   loader.loaded = true;
   loader.version = SDK_VERSION;
   global.Aicado = loader;
+  const start = () => {
+    booted = true;
+    boot(queued, script);
+  };
   // The bubble needs <body>; a script in <head> waits for it.
-  if (document.body) boot(queued, script);
-  else document.addEventListener('DOMContentLoaded', () => boot(queued, script), { once: true });
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start, { once: true });
 }

@@ -1,3 +1,4 @@
+import { INVALID_SIGNED_PARAMS } from '../contract/limits.js';
 import { validateParams, type Params } from '../contract/params.js';
 import type { QueryRequest } from '../contract/protocol.js';
 import { AicadoError, isAicadoError } from '../errors.js';
@@ -33,8 +34,8 @@ export interface AgentState {
   messages: readonly ChatMessage[];
 }
 
-/** The backend's code for a signed-params token that is invalid or expired. */
-export const SESSION_EXPIRED = 'invalid_signed_params';
+/** The backend refused the signed-params token: the host must supply a fresh one. */
+export const SESSION_EXPIRED = INVALID_SIGNED_PARAMS;
 
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;
@@ -156,10 +157,7 @@ export class Agent {
     this.#signedParams = token || undefined;
     const refused = new Set(this.state.messages.filter((m) => m.errorCode === SESSION_EXPIRED).map((m) => m.queryId));
     for (const request of this.#pending) {
-      if (!refused.has(request.query_id)) continue;
-      if (this.#signedParams) request.signed_params = this.#signedParams;
-      else delete request.signed_params;
-      this.#run(request).catch(() => undefined);
+      if (refused.has(request.query_id)) this.#run(request).catch(() => undefined);
     }
   }
 
@@ -214,6 +212,10 @@ export class Agent {
         this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined });
         await this.#scheduler.until(() => this.state.online, (listener) => this.subscribe(listener));
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
+        // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
+        // Pending queries are stored per identity, so the current token is the same user's.
+        if (this.#signedParams) request.signed_params = this.#signedParams;
+        else delete request.signed_params;
         const answer = await attemptQuery({
           apiBase: this.options.apiBase,
           agentId: this.options.agentId,

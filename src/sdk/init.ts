@@ -25,19 +25,20 @@ export function init<P extends ParamsShape<P> = Params>(options: InitOptions<P>)
   }
 
   const agent = new Agent(normalized, params);
-  let unmount: () => void;
+  let unmount: (() => void) | undefined;
   try {
     unmount = mountWidget(agent);
+    agent.resumePending();
   } catch (error) {
+    unmount?.();
     agent.destroy();
     throw error;
   }
   const handle = createHandle<P>(agent, () => {
-    unmount();
+    unmount?.();
     running.delete(normalized.agentId);
   });
   running.set(normalized.agentId, handle as AicadoAgent<never>);
-  agent.resumePending();
   // Emitted after init() returns, so a listener added right after init() still hears it.
   queueMicrotask(() => agent.events.emit('ready', { agentId: normalized.agentId }));
   return handle;

@@ -1,3 +1,4 @@
+import { AGENT_ID_PATTERN } from '../contract/limits.js';
 import { AicadoError } from '../errors.js';
 import { stringsFor, type WidgetStrings } from '../ui/strings.js';
 import type { StorageKind } from './storage.js';
@@ -50,7 +51,7 @@ const oneOf = (...allowed: string[]): Check => (value) => allowed.includes(value
  * zod: these checks are all the options need, and every byte here is paid by every host page.
  */
 const RULES: Record<string, [check: Check, allowed: string]> = {
-  agentId: [(v) => isString(v) && /^[A-Za-z0-9_-]{1,64}$/.test(v as string), '1-64 letters, digits, _ or -'],
+  agentId: [(v) => isString(v) && AGENT_ID_PATTERN.test(v as string), '1-64 letters, digits, _ or -'],
   apiBase: [(v) => isString(v) && /^https?:\/\/\S+$/.test(v as string), 'an http(s) URL'],
   signedParams: [isString, 'a token string from signParams()'],
   mode: [oneOf('bubble', 'inline'), "'bubble' or 'inline'"],

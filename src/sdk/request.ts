@@ -35,6 +35,6 @@ export function mergeParams(current: Params, patch: unknown): Params {
   }
   const present = validateParams(patch);
   const next: Record<string, unknown> = { ...current, ...present };
-  for (const key of Object.keys(patch)) if (!(key in present)) delete next[key];
+  for (const key of Object.keys(patch)) if (!Object.hasOwn(present, key)) delete next[key];
   return validateParams(next);
 }

@@ -1,3 +1,4 @@
+import { QUERY_ID_PATTERN } from '../contract/limits.js';
 import type { QueryRequest } from '../contract/protocol.js';
 import type { SafeStorage } from './storage.js';
 
@@ -43,25 +44,56 @@ export class TranscriptStore {
     return new TranscriptStore(storage, key);
   }
 
+  /** The stored conversation, keeping only well-formed entries: storage is shared with other scripts. */
   load(): StoredConversation | undefined {
     const raw = this.storage.get(this.key);
     if (!raw) return undefined;
     try {
-      const value = JSON.parse(raw) as Partial<StoredConversation>;
-      if (typeof value.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
-      // Never more than we would have stored, whatever an older version or another script left there.
-      return { ...(value as StoredConversation), messages: value.messages.slice(-MAX_STORED_MESSAGES) };
+      const value = JSON.parse(raw) as Partial<Record<keyof StoredConversation, unknown>> | null;
+      if (typeof value?.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
+      return bounded({
+        conversationId: value.conversationId,
+        messages: value.messages.filter(isChatMessage),
+        pending: value.pending.filter(isQueryRequest),
+      });
     } catch {
       return undefined;
     }
   }
 
   save(conversation: StoredConversation): void {
-    const messages = conversation.messages.slice(-MAX_STORED_MESSAGES);
-    this.storage.set(this.key, JSON.stringify({ ...conversation, messages }));
+    this.storage.set(this.key, JSON.stringify(bounded(conversation)));
   }
 
   clear(): void {
     this.storage.remove(this.key);
   }
+}
+
+/**
+ * At most the last 50 messages, and only the pending queries whose message is among them: a query
+ * whose message is gone is never sent again behind the visitor's back.
+ */
+function bounded(conversation: StoredConversation): StoredConversation {
+  const messages = conversation.messages.slice(-MAX_STORED_MESSAGES);
+  const shown = new Set(messages.map((m) => m.queryId));
+  return { ...conversation, messages, pending: conversation.pending.filter((r) => shown.has(r.query_id)) };
+}
+
+const STATUSES = new Set<unknown>(['sending', 'streaming', 'retrying', 'done', 'failed']);
+
+function isChatMessage(value: unknown): value is ChatMessage {
+  const m = value as Partial<ChatMessage> | null;
+  return (
+    typeof m === 'object' && m !== null && typeof m.id === 'string' && typeof m.text === 'string' &&
+    typeof m.queryId === 'string' && (m.role === 'user' || m.role === 'agent') && STATUSES.has(m.status)
+  );
+}
+
+function isQueryRequest(value: unknown): value is QueryRequest {
+  const r = value as Partial<QueryRequest> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r.query_id === 'string' && QUERY_ID_PATTERN.test(r.query_id) &&
+    typeof r.conversation_id === 'string' && typeof r.input === 'string' && typeof r.params === 'object' && r.params !== null
+  );
 }

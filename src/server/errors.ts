@@ -14,5 +14,8 @@ export class WebhookVerificationError extends Error {
 
 /** True for a WebhookVerificationError, also one from another realm or bundle copy, where `instanceof` fails. */
 export function isWebhookVerificationError(value: unknown): value is WebhookVerificationError {
-  return value instanceof WebhookVerificationError || (value instanceof Error && value.name === 'WebhookVerificationError');
+  return (
+    value instanceof WebhookVerificationError ||
+    (Object.prototype.toString.call(value) === '[object Error]' && (value as Error).name === 'WebhookVerificationError')
+  );
 }

@@ -20,6 +20,7 @@ export interface WebhookHandlerOptions {
 /** Makes a fetch-style route (`Request` → `Response`) that verifies, dedupes and dispatches Aicado webhooks. */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
   const { secret, onEvent, store } = options;
+  const inFlight = new Set<string>();
   const verifyOptions = options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds };
   return async (request) => {
     if (request.method !== 'POST') {
@@ -35,6 +36,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     }
     // Verified above, so the header is present and covered by the signature.
     const id = request.headers.get('webhook-id') ?? event.id;
+    // A retry can arrive while the first delivery is still being handled (a slow handler outlives the
+    // sender's timeout): it is told to come back later instead of running the handler a second time.
+    if (store && inFlight.has(id)) {
+      return json(409, { error: { code: 'in_progress', message: `Webhook ${id} is being handled; retry later` } }, { 'retry-after': '5' });
+    }
+    inFlight.add(id);
     try {
       if (store && (await store.has(id))) return json(200, { ok: true, duplicate: true });
       await onEvent(event, request);
@@ -42,6 +49,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     } catch (error) {
       console.error('aicado webhook handler failed', error);
       return json(500, { error: { code: 'handler_failed', message: 'The webhook handler failed; the delivery will be retried' } });
+    } finally {
+      inFlight.delete(id);
     }
     return json(200, { ok: true });
   };

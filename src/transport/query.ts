@@ -1,4 +1,5 @@
 import type { QueryRequest } from '../contract/protocol.js';
+import { parseRetryAfter } from '../contract/retry-after.js';
 import { AicadoError } from '../errors.js';
 import { readServerSentEvents } from './sse.js';
 import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from './wire.js';
@@ -63,7 +64,7 @@ async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: stri
       } else if (message.event === 'error') {
         const error = asErrorEvent(data);
         throw error
-          ? new AicadoError(error.code, error.message, { status: 500 })
+          ? new AicadoError(error.code, error.message, { status: error.status ?? 500 })
           : new AicadoError('invalid_response', 'The answer stream ended with a malformed error event', { status: 500 });
       }
     }
@@ -81,15 +82,6 @@ async function httpError(response: Response): Promise<AicadoError> {
   if (!body) return new AicadoError('http_error', `The Aicado API answered ${response.status}`, init);
   const { code, message, issues } = body.error;
   return new AicadoError(code, message, { ...init, ...(issues ? { issues } : {}) });
-}
-
-/** `retry-after` as seconds or an HTTP date, in milliseconds. */
-export function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function parseJson(text: string): unknown {

@@ -14,8 +14,10 @@ export const asDeltaEvent = (value: unknown): DeltaEvent | undefined => (strings
 export const asDoneEvent = (value: unknown): DoneEvent | undefined =>
   strings(value, 'query_id', 'output') ? { query_id: value.query_id as string, output: value.output as string } : undefined;
 
-export const asErrorEvent = (value: unknown): ErrorEvent | undefined =>
-  strings(value, 'code', 'message') ? { code: value.code as string, message: value.message as string } : undefined;
+export function asErrorEvent(value: unknown): ErrorEvent | undefined {
+  if (!strings(value, 'code', 'message') || (value.status !== undefined && typeof value.status !== 'number')) return undefined;
+  return { code: value.code as string, message: value.message as string, ...(value.status === undefined ? {} : { status: value.status }) };
+}
 
 export function asApiError(value: unknown): ApiErrorBody | undefined {
   if (!isObject(value) || !strings(value.error, 'code', 'message')) return undefined;

@@ -20,7 +20,12 @@ export function mountWidget(agent: Agent): () => void {
   const shadow = host.attachShadow({ mode: 'open' });
   applyStyles(shadow, options.nonce);
   parent.appendChild(host);
-  render(<Widget agent={agent} />, shadow);
+  try {
+    render(<Widget agent={agent} />, shadow);
+  } catch (error) {
+    host.remove(); // nothing half-built stays on the page
+    throw error;
+  }
   return () => {
     render(null, shadow);
     host.remove();

@@ -53,7 +53,6 @@ const tr: WidgetStrings = {
   charactersLeft: '{n} karakter kaldı',
 };
 
-export const BUILT_IN_STRINGS: Readonly<Record<'en' | 'tr', WidgetStrings>> = Object.freeze({ en, tr });
 
 /** Built-in strings for a BCP 47 locale (`tr-TR` → `tr`), English otherwise. */
 export function stringsFor(locale: string): WidgetStrings {

@@ -67,7 +67,7 @@ describe('openai model', () => {
     const backend = await startTestBackend({ model: 'openai', llm: { baseUrl: llm.baseUrl, apiKey: undefined, model: 'tiny' } });
     const body = queryBody();
     const failed = await readSse(await postQuery(backend, body));
-    expect(failed).toEqual([{ event: 'error', data: { code: 'model_error', message: expect.any(String) } }]);
+    expect(failed).toEqual([{ event: 'error', data: { code: 'model_error', message: expect.any(String), status: 502 } }]);
     expect(await listDeliveries(backend)).toEqual([]);
     expect(backend.logs.join('\n')).toContain('HTTP 500');
 

@@ -77,6 +77,22 @@ describe('createWebhookHandler', () => {
     errors.mockRestore();
   });
 
+  it('answers 409 to a redelivery that arrives while the first one is still being handled', async () => {
+    let release: () => void = () => undefined;
+    const onEvent = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    const handle = createWebhookHandler({ secret: SECRET, onEvent, store: createMemoryDedupeStore() });
+    const message = signed();
+    const first = handle(webhookRequest(message));
+    await vi.waitFor(() => expect(onEvent).toHaveBeenCalledTimes(1));
+    const overlapping = await handle(webhookRequest(message));
+    expect(overlapping.status).toBe(409);
+    release();
+    expect((await first).status).toBe(200);
+    const later = await handle(webhookRequest(message));
+    expect(await later.json()).toEqual({ ok: true, duplicate: true });
+    expect(onEvent).toHaveBeenCalledTimes(1);
+  });
+
   it('accepts an async store', async () => {
     const ids = new Set<string>();
     const onEvent = vi.fn();

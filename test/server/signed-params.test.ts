@@ -42,3 +42,15 @@ describe('signed params', () => {
     await expect401(verifySignedParams(badInside, SECRET), /break the rules/);
   });
 });
+
+describe('isAicadoError', () => {
+  it('recognises an AicadoError from another realm, and nothing that only looks like one', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const { isAicadoError: guard } = await import('../../src/server/index.js');
+    const foreign = runInNewContext("const e = new Error('x'); e.name = 'AicadoError'; e");
+    expect(foreign instanceof Error).toBe(false);
+    expect(guard(foreign)).toBe(true);
+    expect(guard({ name: 'AicadoError' })).toBe(false);
+    expect(guard(new Error('x'))).toBe(false);
+  });
+});

@@ -19,6 +19,8 @@ const agent: AicadoAgent<HostParams> = init<HostParams>({
 agent.setParams({ plan: 'free' });
 agent.setParams({ seats: undefined });
 init({ ...options, params: { session_id: 's_1', count: 3, ok: true, none: null } });
+// Prototype keys are refused as written, as at runtime: these differ in case, so they are fine.
+init({ ...options, params: { Constructor: 'x', PROTOTYPE: 'y' } });
 
 // Restricted keys, in any letter case, are compile-time errors.
 // @ts-expect-error a_id is restricted

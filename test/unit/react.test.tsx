@@ -231,6 +231,8 @@ describe('paramsPatch', () => {
     expect(paramsPatch({ a: 1, b: 'x', c: true }, { a: 1, b: 'y', d: null })).toEqual({ b: 'y', c: undefined, d: null });
     expect(paramsPatch({ a: 1 }, { a: 1, b: undefined })).toEqual({});
     expect(paramsPatch(undefined, { a: 1 })).toEqual({ a: 1 });
+    expect(paramsPatch({ valueOf: 'x', toString: 'y' }, {})).toEqual({ valueOf: undefined, toString: undefined });
+    expect(paramsPatch({}, { toString: 'y' })).toEqual({ toString: 'y' });
     expect(paramsPatch({ a: 1 }, undefined)).toEqual({ a: undefined });
   });
 });

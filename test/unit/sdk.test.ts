@@ -158,3 +158,46 @@ describe('conversation', () => {
     expect(ids[2]).not.toBe(ids[1]);
   });
 });
+
+describe('stored state from older versions or other scripts', () => {
+  it('ignores malformed stored messages and pending queries instead of failing init', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    localStorage.setItem(
+      'aicado:v1:demo:conversation',
+      JSON.stringify({
+        conversationId: 'c_storedstored1',
+        messages: [null, { id: 'x' }, { id: 'q_aaaaaaaaaa:user', role: 'user', text: 'kept', queryId: 'q_aaaaaaaaaa', status: 'done' }],
+        pending: [null, 42, { query_id: 'not an id' }],
+      }),
+    );
+    const agent = start({ ...base, storage: 'local' });
+    await agent.send('still works');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.body.conversation_id).toBe('c_storedstored1');
+  });
+
+  it('never resends a pending query whose message is no longer stored', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const orphan = { query_id: 'q_orphanorphan', conversation_id: 'c_storedstored1', input: 'old', params: {} };
+    localStorage.setItem('aicado:v1:demo:conversation', JSON.stringify({ conversationId: 'c_storedstored1', messages: [], pending: [orphan] }));
+    start({ ...base, storage: 'local' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(requests).toHaveLength(0);
+  });
+
+  it('resends a pending query with the signed-params token in force now, not the one stored with it', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const pending = { query_id: 'q_pendingpending', conversation_id: 'c_storedstored1', input: 'hi', params: {}, signed_params: 'old.token.value' };
+    const message = { id: pending.query_id, role: 'agent', text: '', queryId: pending.query_id, status: 'retrying' };
+    localStorage.setItem('aicado:v1:demo:conversation', JSON.stringify({ conversationId: 'c_storedstored1', messages: [message], pending: [pending] }));
+    start({ ...base, storage: 'local', signedParams: 'new.token.value' });
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    expect(requests[0]!.body).toMatchObject({ query_id: 'q_pendingpending', signed_params: 'new.token.value' });
+  });
+
+  it('removes params named like Object.prototype members', () => {
+    const agent = start<Record<string, string | undefined>>({ ...base, params: { toString: 'x', valueOf: 'y', keep: 'z' } });
+    agent.setParams({ toString: undefined, valueOf: undefined });
+    expect(agent.getParams()).toEqual({ keep: 'z' });
+  });
+});

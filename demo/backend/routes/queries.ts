@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
+import { INVALID_SIGNED_PARAMS } from '../../../src/contract/limits.js';
 import { QUERY_LIMITS, QueryRequestSchema } from '../../../src/contract/protocol.js';
 import { isAicadoError } from '../../../src/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
@@ -26,7 +27,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
     if (!agents.has(agentId)) {
       throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...agents].join(', ')}`);
     }
-    const query = await readQuery(req, agentId, deps.signingSecret);
+    const { query, signedParams } = await readQuery(req, agentId);
     const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''));
     try {
       for (;;) {
@@ -37,6 +38,9 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
           await state.finished.catch(() => undefined); // if that run failed, the next turn runs the query here
           continue;
         }
+        // Only a new query needs the token: a stored answer is replayed for its query_id, as the
+        // protocol promises, even after the token that first authorised it has expired.
+        if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret);
         const waitSeconds = deps.rateLimiter.take(`${agentId}/${query.conversationId}`);
         if (waitSeconds !== undefined) {
           throw new HttpError(429, 'rate_limited', `Too many queries in this conversation; retry in ${waitSeconds} s`, {
@@ -84,12 +88,12 @@ class QueryReply {
     if (!this.stream) return false;
     const known = error instanceof HttpError ? error : new HttpError(500, 'internal', 'Internal error; retry with the same query_id');
     if (!(error instanceof HttpError)) log(`query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    this.stream.error({ code: known.code, message: known.message });
+    this.stream.error({ code: known.code, message: known.message, status: known.status });
     return true;
   }
 }
 
-async function readQuery(req: IncomingMessage, agentId: string, signingSecret: string): Promise<ValidQuery> {
+async function readQuery(req: IncomingMessage, agentId: string): Promise<{ query: ValidQuery; signedParams: string | undefined }> {
   const body = await readJsonBody(req, QUERY_LIMITS.maxBodyBytes);
   const parsed = QueryRequestSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_request', `Invalid query: ${describeIssues(parsed.error.issues)}`);
@@ -102,24 +106,23 @@ async function readQuery(req: IncomingMessage, agentId: string, signingSecret: s
   if (!params.ok) {
     throw new HttpError(400, 'invalid_params', invalidParamsError(params.issues).message, { issues: params.issues });
   }
-  // A token that fails is refused before anything runs: no model call, no webhook.
-  const verifiedParams = request.signed_params === undefined ? undefined : await verifyToken(request.signed_params, signingSecret);
-  return {
+  const query: ValidQuery = {
     agentId,
     queryId: request.query_id,
     conversationId: request.conversation_id,
     input: request.input,
     params: params.params,
-    ...(verifiedParams ? { verifiedParams } : {}),
     context: request.context ?? {},
   };
+  return { query, signedParams: request.signed_params };
 }
 
+/** A token that fails is refused before anything runs: no model call, no webhook. */
 async function verifyToken(token: string, secret: string) {
   try {
     return await verifySignedParams(token, secret);
   } catch (error) {
     if (!isAicadoError(error)) throw error;
-    throw new HttpError(401, 'invalid_signed_params', error.message);
+    throw new HttpError(401, INVALID_SIGNED_PARAMS, error.message);
   }
 }

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubQueryApi } from './support.js';
+
+type Aicado = ((method: string, ...args: unknown[]) => unknown) & { q?: unknown[][]; loaded?: boolean };
+const win = window as unknown as { Aicado?: Aicado };
+
+/** The snippet a host page pastes before the bundle. */
+function installStub(): Aicado {
+  const stub = ((...args: unknown[]) => void (stub.q ??= []).push(args)) as Aicado;
+  win.Aicado = stub;
+  return stub;
+}
+
+async function loadBundle(): Promise<void> {
+  vi.resetModules();
+  await import('../../src/loader/script-tag.js');
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  win.Aicado?.('destroy');
+  delete win.Aicado;
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+describe('script-tag loader', () => {
+  it('replays error listeners first, then init, then the rest, in order', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const aicado = installStub();
+    const errors: string[] = [];
+    aicado('setParams', { plan: 'pro' });
+    aicado('init', { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', params: { user_id: 'u_1' } });
+    aicado('on', 'error', (e: { error: { code: string } }) => errors.push(e.error.code));
+    aicado('send', 'hello');
+    await loadBundle();
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    expect(requests[0]!.body.params).toEqual({ user_id: 'u_1', plan: 'pro' });
+    win.Aicado!('setParams', { a_id: 'x' });
+    expect(errors).toEqual(['invalid_params']);
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('"a_id" is restricted'), expect.anything());
+  });
+
+  it('keeps queueing calls made while the page has no <body> yet, and replays them in order', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const body = document.body;
+    body.remove();
+    try {
+      installStub()('init', { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' });
+      await loadBundle();
+      expect(win.Aicado!.loaded).toBe(true);
+      win.Aicado!('setParams', { plan: 'free' }); // after the bundle ran, before <body>
+      win.Aicado!('send', 'early question');
+      expect(console.error).not.toHaveBeenCalled();
+      document.documentElement.appendChild(body);
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      expect(requests[0]!.body).toMatchObject({ input: 'early question', params: { plan: 'free' } });
+    } finally {
+      if (!body.isConnected) document.documentElement.appendChild(body);
+    }
+  });
+
+  it('reports an error once to each listener, however often init is called', async () => {
+    stubQueryApi({ status: 400, body: { error: { code: 'bad_request', message: 'no' } } });
+    installStub();
+    await loadBundle();
+    const errors: string[] = [];
+    win.Aicado!('on', 'error', (e: { error: { code: string } }) => errors.push(e.error.code));
+    win.Aicado!('init', { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' });
+    win.Aicado!('init', { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' });
+    await (win.Aicado!('send', 'x') as Promise<unknown>).catch(() => undefined);
+    expect(errors).toEqual(['bad_request']);
+  });
+
+  it('never throws into the host page', async () => {
+    installStub();
+    await loadBundle();
+    expect(() => win.Aicado!('nope')).not.toThrow();
+    expect(() => win.Aicado!('open')).not.toThrow();
+    expect(() => win.Aicado!('init', { agentId: 'bad id' })).not.toThrow();
+    expect(console.error).toHaveBeenCalledTimes(3);
+  });
+});
