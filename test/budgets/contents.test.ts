@@ -16,17 +16,32 @@ const isNodeBuiltin = (specifier: string) => BUILTINS.has(specifier) || specifie
  * Imports a built entry in a fresh Node process where every browser global is a getter that records
  * its use; prints which were touched and what the module exports.
  */
-async function importWithBrowserGlobalsTrapped(file: string): Promise<{ touched: string[]; exports: string[] }> {
+async function importWithBrowserGlobalsTrapped(file: string): Promise<{ touched: string[]; exports: string[]; initError?: string }> {
   const script = `
     const touched = new Set();
     for (const name of ${JSON.stringify(BROWSER_GLOBALS)}) {
       Object.defineProperty(globalThis, name, { configurable: true, get() { touched.add(name); return undefined; } });
     }
     const entry = await import(${JSON.stringify(pathToFileURL(file).href)});
-    console.log(JSON.stringify({ touched: [...touched], exports: Object.keys(entry).sort() }));`;
+    const exports = Object.keys(entry).sort();
+    const importTouched = [...touched];
+    let initError;
+    try { entry.init?.({ agentId: 'demo' }); } catch (error) { initError = error.name + ':' + error.code; }
+    console.log(JSON.stringify({ touched: importTouched, exports, initError }));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], { timeout: 20_000 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { touched: string[]; exports: string[] };
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { touched: string[]; exports: string[]; initError?: string };
 }
+
+describe('the npm entry on a server (SSR)', () => {
+  it('imports without touching a browser global, and init() throws a clear AicadoError', async () => {
+    const loaded = await importWithBrowserGlobalsTrapped(distFile('aicado-embed.js'));
+    // preact/hooks feature-tests `typeof requestAnimationFrame` when loaded, which is safe on a server;
+    // nothing else may be read, and nothing may throw.
+    expect(loaded.touched.filter((name) => name !== 'requestAnimationFrame')).toEqual([]);
+    expect(loaded.exports).toContain('init');
+    expect(loaded.initError).toBe('AicadoError:not_in_browser');
+  });
+});
 
 describe('aicado-embed/server carries no browser code', () => {
   const files = withChunks('server.js');
