@@ -34,8 +34,6 @@ export interface AgentState {
   messages: readonly ChatMessage[];
 }
 
-/** The backend refused the signed-params token: the host must supply a fresh one. */
-export const SESSION_EXPIRED = INVALID_SIGNED_PARAMS;
 
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;
@@ -155,7 +153,7 @@ export class Agent {
   setSignedParams(token: string | undefined): void {
     this.#assertAlive();
     this.#signedParams = token || undefined;
-    const refused = new Set(this.state.messages.filter((m) => m.errorCode === SESSION_EXPIRED).map((m) => m.queryId));
+    const refused = new Set(this.state.messages.filter((m) => m.errorCode === INVALID_SIGNED_PARAMS).map((m) => m.queryId));
     for (const request of this.#pending) {
       if (refused.has(request.query_id)) this.#run(request).catch(() => undefined);
     }

@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { SESSION_EXPIRED } from '../sdk/agent.js';
+import { INVALID_SIGNED_PARAMS } from '../contract/limits.js';
 import type { ChatMessage } from '../sdk/transcript.js';
 import { renderMarkdown } from './markdown.js';
 import type { WidgetStrings } from './strings.js';
@@ -73,7 +73,7 @@ function MessageBubble({ message, strings, onRetry }: { message: ChatMessage; st
       )}
       {message.status === 'retrying' && <div class="status">{strings.retrying}</div>}
       {message.status === 'failed' &&
-        (message.errorCode === SESSION_EXPIRED ? (
+        (message.errorCode === INVALID_SIGNED_PARAMS ? (
           // Retrying with the same token cannot help; the host supplies a fresh one (setSignedParams).
           <div class="status error">{strings.sessionExpired}</div>
         ) : (
