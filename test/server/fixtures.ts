@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookEvent } from '../../src/contract/protocol.js';
+import { isWebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const OTHER_SECRET = 'whsec_dGhpcyBpcyBhbm90aGVyIHNlY3JldCBrZXkh';
@@ -28,4 +29,15 @@ export function signed(
   const at = options.at ?? Math.floor(Date.now() / 1000);
   const signature = new Webhook(options.secret ?? SECRET).sign(id, new Date(at * 1000), body);
   return { body, headers: { 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': signature } };
+}
+
+/** The error code verifyWebhook throws, or undefined when it returns. */
+export function codeOf(run: () => unknown): WebhookVerificationErrorCode | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (isWebhookVerificationError(error)) return error.code;
+    throw error;
+  }
+  return undefined;
 }

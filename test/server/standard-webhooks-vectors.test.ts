@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebhookEvent } from '../../src/contract/protocol.js';
 import { isWebhookVerificationError, verifyWebhook, type WebhookVerificationErrorCode } from '../../src/server/index.js';
+import { codeOf } from './fixtures.js';
 
 // The known-answer vector of the Standard Webhooks spec and its reference libraries.
 const KAT = {
@@ -32,17 +33,6 @@ const EVENT: WebhookEvent = {
     params: { user_id: 'u_42', count: 3, beta: true, ref: null },
   },
 };
-
-/** The error code verifyWebhook throws, or undefined when it returns. */
-function codeOf(run: () => unknown): WebhookVerificationErrorCode | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isWebhookVerificationError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 /** Freezes the clock (Date only) at a Unix time in seconds. */
 function clockAt(seconds: number): void {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isWebhookVerificationError, verifyWebhook, WebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/server/index.js';
-import { EVENT, OTHER_SECRET, SECRET, signed } from './fixtures.js';
-
-function codeOf(run: () => unknown): WebhookVerificationErrorCode | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isWebhookVerificationError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+import { isWebhookVerificationError, verifyWebhook, WebhookVerificationError } from '../../src/server/index.js';
+import { codeOf, EVENT, OTHER_SECRET, SECRET, signed } from './fixtures.js';
 
 describe('verifyWebhook', () => {
   it('returns the typed event for a string body and a plain header object', () => {
