@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import type { ParamIssue, Params } from './params.js';
 
-import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS } from './limits.js';
+import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, SSE_EVENTS, STATUS_TEXT_MAX_LENGTH } from './limits.js';
 
-export { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS };
+export { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, SSE_EVENTS, STATUS_TEXT_MAX_LENGTH };
 
 export const QueryContextSchema = z.object({
   page_url: z.optional(z.string().check(z.maxLength(2048))),
@@ -19,19 +19,24 @@ export const QueryRequestSchema = z.object({
   conversation_id: z.string().check(z.regex(CONVERSATION_ID_PATTERN)),
   input: z.string().check(z.regex(/\S/), z.maxLength(QUERY_LIMITS.maxInputLength)),
   params: z.optional(z.unknown()),
-  signed_params: z.optional(z.string().check(z.maxLength(16 * 1024))),
+  // No length here: an oversized token is refused by verifySignedParams as invalid_signed_params (401),
+  // like every other bad token; the body limit still bounds it.
+  signed_params: z.optional(z.string()),
   context: z.optional(QueryContextSchema),
 });
 export interface QueryRequest extends Omit<z.infer<typeof QueryRequestSchema>, 'params'> {
   params: Params;
 }
 
-/** Server-Sent Events of a query stream: zero or more `delta`, then `done` or `error`. */
+/** Server-Sent Events of a query stream: zero or more `delta` or `status`, then `done` or `error`. */
 export const DeltaEventSchema = z.object({ text: z.string() });
+/** What the agent is doing (looking something up, thinking), shown until the next delta. */
+export const StatusEventSchema = z.object({ text: z.string().check(z.maxLength(STATUS_TEXT_MAX_LENGTH)) });
 export const DoneEventSchema = z.object({ query_id: z.string(), output: z.string() });
 /** `status`: the HTTP status the error would have had before the stream opened (retry decisions use it). */
 export const ErrorEventSchema = z.object({ code: z.string(), message: z.string(), status: z.optional(z.number()) });
 export type DeltaEvent = z.infer<typeof DeltaEventSchema>;
+export type StatusEvent = z.infer<typeof StatusEventSchema>;
 export type DoneEvent = z.infer<typeof DoneEventSchema>;
 export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
 
