@@ -29,7 +29,11 @@ export interface BackendConfig {
   llm: LlmConfig | undefined;
   retrySchedule: readonly number[];
   deliveryTimeoutMs: number;
-  echoDelayMs: number;
+  /** Echo model pacing: wait before the first delta (a `status` event is sent first), and between deltas. */
+  firstTokenDelayMs: number;
+  deltaDelayMs: number;
+  /** Interval of the `: keep-alive` comments on an open stream, waiting duplicates included. */
+  heartbeatMs: number;
   /** Queries per conversation per minute; 0 disables the limit. */
   rateLimit: number;
   log: (message: string) => void;
@@ -49,7 +53,10 @@ export const DEFAULTS = Object.freeze({
   model: 'echo' as ModelName,
   retrySchedule: Object.freeze([1000, 5000, 30_000, 120_000, 600_000]),
   deliveryTimeoutMs: 15_000,
-  echoDelayMs: 20,
+  firstTokenDelayMs: 0,
+  deltaDelayMs: 20,
+  // A third of the SDK's 30 s idle watchdog, so timer drift on a busy process never lets it fire.
+  heartbeatMs: 10_000,
   rateLimit: 30,
 });
 
@@ -67,7 +74,9 @@ const BackendOptionsSchema = z.object({
   model: z.optional(z.enum(['echo', 'openai'])),
   retrySchedule: z.optional(z.array(nonNegativeInt)),
   deliveryTimeoutMs: z.optional(z.int().check(z.gte(1))),
-  echoDelayMs: z.optional(nonNegativeInt),
+  firstTokenDelayMs: z.optional(nonNegativeInt),
+  deltaDelayMs: z.optional(nonNegativeInt),
+  heartbeatMs: z.optional(z.int().check(z.gte(1))),
   rateLimit: z.optional(nonNegativeInt),
 });
 
@@ -119,7 +128,9 @@ export const USAGE = `Usage: npm run backend -- [flags]
   --model echo|openai        openai reads AICADO_LLM_BASE_URL, AICADO_LLM_API_KEY, AICADO_LLM_MODEL (default ${DEFAULTS.model})
   --retry-schedule <ms,…>    waits between delivery attempts     (default ${DEFAULTS.retrySchedule.join(',')})
   --delivery-timeout-ms <n>  timeout of one delivery attempt     (default ${DEFAULTS.deliveryTimeoutMs})
-  --echo-delay-ms <n>        delay between echo deltas           (default ${DEFAULTS.echoDelayMs})
+  --first-token-delay-ms <n> echo: wait before the first delta, after a status event (default ${DEFAULTS.firstTokenDelayMs})
+  --delta-delay-ms <n>       echo: wait between deltas; old name --echo-delay-ms (default ${DEFAULTS.deltaDelayMs})
+  --heartbeat-ms <n>         keep-alive comment interval on streams (default ${DEFAULTS.heartbeatMs})
   --rate-limit <n>           queries per conversation per minute, 0 = off (default ${DEFAULTS.rateLimit})
 `;
 
@@ -141,7 +152,10 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
       model: { type: 'string' },
       'retry-schedule': { type: 'string' },
       'delivery-timeout-ms': { type: 'string' },
+      'first-token-delay-ms': { type: 'string' },
+      'delta-delay-ms': { type: 'string' },
       'echo-delay-ms': { type: 'string' },
+      'heartbeat-ms': { type: 'string' },
       'rate-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -159,7 +173,9 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     model: values.model as ModelName | undefined, // checked by resolveConfig
     retrySchedule: values['retry-schedule']?.split(',').filter((part) => part.trim() !== '').map(Number),
     deliveryTimeoutMs: toNumber(values['delivery-timeout-ms']),
-    echoDelayMs: toNumber(values['echo-delay-ms']),
+    firstTokenDelayMs: toNumber(values['first-token-delay-ms']),
+    deltaDelayMs: toNumber(values['delta-delay-ms'] ?? values['echo-delay-ms']),
+    heartbeatMs: toNumber(values['heartbeat-ms']),
     rateLimit: toNumber(values['rate-limit']),
   };
 }

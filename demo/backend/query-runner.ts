@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Params } from '../../src/contract/params.js';
 import { WEBHOOK_EVENT_TYPE, type QueryContext, type WebhookEvent } from '../../src/contract/protocol.js';
 import { HttpError } from './http.js';
-import type { ChatModel } from './models/index.js';
+import type { ChatModel, ModelOutput } from './models/index.js';
 import type { WebhookOutbox } from './outbox.js';
 import type { BackendStore } from './store.js';
 
@@ -56,9 +56,9 @@ export class QueryRunner {
     return running ? { kind: 'running', finished: running.finished } : { kind: 'new' };
   }
 
-  /** Runs the model for a new query and commits the answer with its webhook; `onDelta` sees each piece. */
-  run(query: ValidQuery, onDelta: (text: string) => void): Promise<string> {
-    const finished = this.generateAndCommit(query, onDelta);
+  /** Runs the model for a new query and commits the answer with its webhook; `out` sees its progress. */
+  run(query: ValidQuery, out: ModelOutput): Promise<string> {
+    const finished = this.generateAndCommit(query, out);
     this.running.set(query.queryId, { fingerprint: fingerprintOf(query), finished });
     const forget = () => this.running.delete(query.queryId);
     finished.then(forget, forget);
@@ -70,11 +70,11 @@ export class QueryRunner {
     this.shutdown.abort(new Error('backend shutting down'));
   }
 
-  private async generateAndCommit(query: ValidQuery, onDelta: (text: string) => void): Promise<string> {
+  private async generateAndCommit(query: ValidQuery, out: ModelOutput): Promise<string> {
     const request = { agentId: query.agentId, input: query.input, params: query.params, verifiedParams: query.verifiedParams, context: query.context };
     let output: string;
     try {
-      output = await this.model.generate(request, onDelta, this.shutdown.signal);
+      output = await this.model.generate(request, out, this.shutdown.signal);
       this.shutdown.signal.throwIfAborted();
     } catch (error) {
       if (this.shutdown.signal.aborted) {

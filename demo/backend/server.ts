@@ -39,6 +39,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
   const handleQuery = createQueriesRoute({
     agents: config.agents,
     signingSecret: config.signingSecret,
+    heartbeatMs: config.heartbeatMs,
     runner,
     rateLimiter: new RateLimiter(config.rateLimit),
     log: config.log,

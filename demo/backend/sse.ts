@@ -1,36 +1,44 @@
 import type { ServerResponse } from 'node:http';
-import type { DeltaEvent, DoneEvent, ErrorEvent } from '../../src/contract/protocol.js';
+import { SSE_EVENTS, type DeltaEvent, type DoneEvent, type ErrorEvent, type StatusEvent } from '../../src/contract/protocol.js';
 
-/** A comment line now and then keeps proxies from closing a stream during a slow model. */
-const HEARTBEAT_MS = 15_000;
-
-/** Writes a query's Server-Sent Events: `delta`s, then one `done` or `error`. Writes after the client left are dropped. */
+/**
+ * Writes a query's Server-Sent Events: `status`es and `delta`s, then one `done` or `error`. A comment
+ * line every `heartbeatMs` while the stream is open tells the client (its idle watchdog) and proxies that
+ * the query is in hand even while nothing else is said. Writes after the client left are dropped.
+ */
 export class SseStream {
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
-  constructor(private readonly res: ServerResponse) {
+  constructor(
+    private readonly res: ServerResponse,
+    heartbeatMs: number,
+  ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
     this.heartbeat.unref();
     res.once('close', () => clearInterval(this.heartbeat));
   }
 
+  status(event: StatusEvent): void {
+    this.send(SSE_EVENTS.status, event);
+  }
+
   delta(event: DeltaEvent): void {
-    this.send('delta', event);
+    this.send(SSE_EVENTS.delta, event);
   }
 
   done(event: DoneEvent): void {
-    this.send('done', event);
+    this.send(SSE_EVENTS.done, event);
     this.end();
   }
 
   error(event: ErrorEvent): void {
-    this.send('error', event);
+    this.send(SSE_EVENTS.error, event);
     this.end();
   }
 

@@ -14,7 +14,7 @@ describe('backend config', () => {
       model: 'echo',
       retrySchedule: [1000, 5000, 30_000, 120_000, 600_000],
       deliveryTimeoutMs: 15_000,
-      echoDelayMs: 20,
+      deltaDelayMs: 20,
       rateLimit: 30,
       webhookSecretGenerated: true,
     });
@@ -44,7 +44,7 @@ describe('backend config', () => {
       dataDir: 'tmp/data',
       retrySchedule: [10, 20, 30],
       deliveryTimeoutMs: 500,
-      echoDelayMs: 0,
+      deltaDelayMs: 0,
       rateLimit: 5,
     });
     expect(() => parseFlags(['--unknown'])).toThrow(/unknown/);

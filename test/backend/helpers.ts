@@ -26,7 +26,7 @@ export async function startTestBackend(options: BackendOptions = {}): Promise<Te
   const backend = await startBackend({
     port: 0,
     host: '127.0.0.1',
-    echoDelayMs: 2,
+    deltaDelayMs: 2,
     retrySchedule: [20, 20],
     deliveryTimeoutMs: 2000,
     webhookUrl: 'http://127.0.0.1:9/unused',
@@ -160,6 +160,36 @@ export async function readSse(response: Response): Promise<SseEvent[]> {
       const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
       return { event, data: JSON.parse(data) as unknown };
     });
+}
+
+export interface TimedSseEvent extends SseEvent {
+  /** When the block arrived (epoch ms); a `: …` comment line is reported as event `heartbeat`. */
+  at: number;
+}
+
+/** Reads an SSE response as it arrives, timing each event and each heartbeat comment. */
+export async function readTimedSse(response: Response): Promise<TimedSseEvent[]> {
+  const events: TimedSseEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const at = Date.now();
+      if (block.startsWith(':')) {
+        events.push({ event: 'heartbeat', data: block.slice(1).trim(), at });
+        continue;
+      }
+      const lines = block.split('\n');
+      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+      const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
+      events.push({ event, data: JSON.parse(data) as unknown, at });
+    }
+  }
+  return events;
 }
 
 export interface ApiDelivery {

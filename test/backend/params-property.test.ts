@@ -63,7 +63,7 @@ describe('params over the real query endpoint, property-based', () => {
     'any valid params object reaches the signed webhook unchanged: same keys, order, values and JSON types',
     async () => {
       const receiver = await startReceiver();
-      const backend = await startTestBackend({ webhookUrl: receiver.url, echoDelayMs: 0, rateLimit: 0 });
+      const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 0, rateLimit: 0 });
       const sent = new Map<string, string>(); // query_id → the params' JSON as sent
       await fc.assert(
         fc.asyncProperty(validParams, async (params) => {
@@ -94,7 +94,7 @@ describe('params over the real query endpoint, property-based', () => {
   it(
     'restricted keys (any case, any position), bad keys and bad values: 400 invalid_params listing exactly those',
     async () => {
-      const backend = await startTestBackend({ echoDelayMs: 0, rateLimit: 0 });
+      const backend = await startTestBackend({ deltaDelayMs: 0, rateLimit: 0 });
       await fc.assert(
         fc.asyncProperty(withViolations(smallValidParams, jsonViolation, { minLength: 1, maxLength: 6 }), async ({ entries, violations }) => {
           const error = await expectInvalidParams(backend, objectOf(entries));
@@ -110,7 +110,7 @@ describe('params over the real query endpoint, property-based', () => {
   it(
     'too many keys and too many bytes: 400 with one too_many or too_large issue',
     async () => {
-      const backend = await startTestBackend({ echoDelayMs: 0, rateLimit: 0 });
+      const backend = await startTestBackend({ deltaDelayMs: 0, rateLimit: 0 });
       const cases = fc.oneof(
         tooManyKeys.map((params) => ({ params, code: 'too_many' })),
         tooManyBytes.map((params) => ({ params, code: 'too_large' })),
@@ -129,7 +129,7 @@ describe('params over the real query endpoint, property-based', () => {
   it(
     'whatever the body, headers or params, the answer is a success or a 4xx JSON error, and the process stays up',
     async () => {
-      const backend = await startTestBackend({ echoDelayMs: 0, rateLimit: 0 });
+      const backend = await startTestBackend({ deltaDelayMs: 0, rateLimit: 0 });
       const anyKey = fc.oneof(validKey, restrictedKey, badKey, fc.string({ maxLength: 70 }));
       const anyParams = fc.oneof(
         fc.jsonValue(),

@@ -113,7 +113,7 @@ describe('query API', () => {
 
   it('makes a concurrent duplicate wait for the running query instead of running it again', async () => {
     const receiver = await startReceiver();
-    const backend = await startTestBackend({ webhookUrl: receiver.url, echoDelayMs: 15 });
+    const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 15 });
     const body = queryBody();
     const [a, b] = await Promise.all([postQuery(backend, body), sleep(5).then(() => postQuery(backend, body))]);
     const [eventsA, eventsB] = await Promise.all([readSse(a), readSse(b)]);
@@ -130,7 +130,7 @@ describe('query API', () => {
 
   it('finishes a query whose client left mid-stream, so the retry replays it with one webhook', async () => {
     const receiver = await startReceiver();
-    const backend = await startTestBackend({ webhookUrl: receiver.url, echoDelayMs: 20 });
+    const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 20 });
     const body = queryBody({ params: PARAMS });
     const controller = new AbortController();
     const response = await postQuery(backend, body, { signal: controller.signal });

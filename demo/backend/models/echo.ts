@@ -3,17 +3,31 @@ import type { ChatModel, ModelRequest } from './model.js';
 /** Words per delta: small enough that every answer streams in several pieces. */
 const WORDS_PER_DELTA = 2;
 
+/** What the echo model says it is doing while it waits for its first token. */
+export const ECHO_STATUS_TEXT = 'Thinking…';
+
+export interface EchoPacing {
+  /** Wait before the first delta, as a model with tool calls or long reasoning would; a status event comes first. */
+  firstTokenDelayMs: number;
+  /** Wait between deltas. */
+  deltaDelayMs: number;
+}
+
 /** The deterministic default model: repeats the input verbatim and lists the params with their JSON values. */
-export function createEchoModel(delayMs: number): ChatModel {
+export function createEchoModel({ firstTokenDelayMs, deltaDelayMs }: EchoPacing): ChatModel {
   return {
     name: 'echo',
-    async generate(request, onDelta, signal) {
+    async generate(request, out, signal) {
       const output = echoAnswer(request);
       const chunks = splitIntoChunks(output, WORDS_PER_DELTA);
+      if (firstTokenDelayMs > 0) {
+        out.status(ECHO_STATUS_TEXT);
+        await sleep(firstTokenDelayMs, signal);
+      }
       for (const [index, chunk] of chunks.entries()) {
-        if (index > 0 && delayMs > 0) await sleep(delayMs, signal);
+        if (index > 0 && deltaDelayMs > 0) await sleep(deltaDelayMs, signal);
         signal.throwIfAborted();
-        onDelta(chunk);
+        out.delta(chunk);
       }
       return output;
     },

@@ -3,7 +3,7 @@ import { createEchoModel } from './echo.js';
 import type { ChatModel } from './model.js';
 import { createOpenAiModel } from './openai.js';
 
-export type { ChatModel, ModelRequest } from './model.js';
+export type { ChatModel, ModelOutput, ModelRequest } from './model.js';
 
 /** The model named by `--model`. */
 export function createModel(config: BackendConfig): ChatModel {
@@ -11,5 +11,5 @@ export function createModel(config: BackendConfig): ChatModel {
     if (!config.llm) throw new Error('--model openai needs an LLM endpoint');
     return createOpenAiModel(config.llm);
   }
-  return createEchoModel(config.echoDelayMs);
+  return createEchoModel({ firstTokenDelayMs: config.firstTokenDelayMs, deltaDelayMs: config.deltaDelayMs });
 }

@@ -10,8 +10,15 @@ export interface ModelRequest {
   context: QueryContext;
 }
 
-/** Produces an answer, reporting each piece through `onDelta`; resolves with the whole output. */
+/** Where a model reports progress: pieces of the answer, and what it is doing meanwhile. */
+export interface ModelOutput {
+  delta(text: string): void;
+  /** Plain text of at most STATUS_TEXT_MAX_LENGTH characters, shown until the next delta. */
+  status(text: string): void;
+}
+
+/** Produces an answer, reporting each piece through `output`; resolves with the whole output. */
 export interface ChatModel {
   readonly name: string;
-  generate(request: ModelRequest, onDelta: (text: string) => void, signal: AbortSignal): Promise<string>;
+  generate(request: ModelRequest, output: ModelOutput, signal: AbortSignal): Promise<string>;
 }

@@ -6,7 +6,7 @@ export function createOpenAiModel(llm: LlmConfig): ChatModel {
   const endpoint = `${llm.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   return {
     name: 'openai',
-    async generate(request, onDelta, signal) {
+    async generate(request, out, signal) {
       const response = await fetch(endpoint, {
         method: 'POST',
         signal,
@@ -27,7 +27,7 @@ export function createOpenAiModel(llm: LlmConfig): ChatModel {
         const text = deltaText(data);
         if (text) {
           output += text;
-          onDelta(text);
+          out.delta(text);
         }
       }
       return output;

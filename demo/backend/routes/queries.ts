@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
 import { INVALID_SIGNED_PARAMS } from '../../../src/contract/limits.js';
-import { QUERY_LIMITS, QueryRequestSchema } from '../../../src/contract/protocol.js';
+import { QUERY_LIMITS, QueryRequestSchema, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
 import { isAicadoError } from '../../../src/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
+import type { ModelOutput } from '../models/index.js';
 import type { QueryRunner, ValidQuery } from '../query-runner.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import { SseStream } from '../sse.js';
@@ -16,6 +17,8 @@ export interface QueriesRouteDeps {
   rateLimiter: RateLimiter;
   /** Verifies `signed_params` tokens (the agent's signing secret). */
   signingSecret: string;
+  /** Interval of the keep-alive comments on open streams. */
+  heartbeatMs: number;
   log: (message: string) => void;
 }
 
@@ -28,7 +31,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
       throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...agents].join(', ')}`);
     }
     const { query, signedParams } = await readQuery(req, agentId);
-    const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''));
+    const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''), deps.heartbeatMs);
     try {
       for (;;) {
         const state = deps.runner.lookup(query);
@@ -48,7 +51,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
           });
         }
         reply.accept();
-        const output = await deps.runner.run(query, (text) => reply.delta(text));
+        const output = await deps.runner.run(query, reply);
         return reply.answer(query.queryId, output, false);
       }
     } catch (error) {
@@ -58,21 +61,26 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
   };
 }
 
-/** One response, either a JSON body or an SSE stream opened on first need. */
-class QueryReply {
+/** One response, either a JSON body or an SSE stream opened on first need; the model reports into it. */
+class QueryReply implements ModelOutput {
   private stream: SseStream | undefined;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly wantsStream: boolean,
+    private readonly heartbeatMs: number,
   ) {}
 
   accept(): void {
-    if (this.wantsStream) this.stream ??= new SseStream(this.res);
+    if (this.wantsStream) this.stream ??= new SseStream(this.res, this.heartbeatMs);
   }
 
   delta(text: string): void {
     this.stream?.delta({ text });
+  }
+
+  status(text: string): void {
+    this.stream?.status({ text: text.slice(0, STATUS_TEXT_MAX_LENGTH) });
   }
 
   /** Sends the answer; a replayed answer arrives on a stream as a single delta. */
