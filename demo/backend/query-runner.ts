@@ -18,18 +18,33 @@ export interface ValidQuery {
   context: QueryContext;
 }
 
-/** Where a query stands: answered before, being answered by another request, or new. */
+/** Where a query stands: answered before, being answered by another request, or now claimed by the caller. */
 export type QueryState =
   | { kind: 'stored'; output: string }
   | { kind: 'running'; finished: Promise<unknown> }
-  | { kind: 'new' };
+  | { kind: 'claimed'; claim: QueryClaim };
+
+/**
+ * The right to answer a new query_id, held by one request: it runs the model, or releases the claim
+ * (its token or rate limit refused it) so a waiting duplicate can claim the query in turn.
+ */
+export interface QueryClaim {
+  run(out: ModelOutput): Promise<string>;
+  /** Gives the claim up unless `run` was called; safe to call more than once. */
+  release(): void;
+}
+
+interface RunningQuery {
+  fingerprint: string;
+  finished: Promise<unknown>;
+}
 
 /**
  * Runs each query_id at most once to completion: the model runs, then the answer and its webhook row are
  * committed together. Later requests with the same query_id get the stored answer.
  */
 export class QueryRunner {
-  private readonly running = new Map<string, { fingerprint: string; finished: Promise<string> }>();
+  private readonly running = new Map<string, RunningQuery>();
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -39,11 +54,15 @@ export class QueryRunner {
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Finds the state of a query_id; throws 409 when it was used for a different query. */
-  lookup(query: ValidQuery): QueryState {
+  /**
+   * Finds the state of a query_id and, when it is new, claims it in the same synchronous step, so two
+   * requests can never both run it. Throws 409 when the query_id was used for a different query.
+   */
+  claim(query: ValidQuery): QueryState {
     const fingerprint = fingerprintOf(query);
     const stored = this.store.getQuery(query.queryId);
-    const known = stored ?? this.running.get(query.queryId);
+    const running = this.running.get(query.queryId);
+    const known = stored ?? running;
     if (known && known.fingerprint !== fingerprint) {
       throw new HttpError(
         409,
@@ -52,17 +71,34 @@ export class QueryRunner {
       );
     }
     if (stored) return { kind: 'stored', output: stored.output };
-    const running = this.running.get(query.queryId);
-    return running ? { kind: 'running', finished: running.finished } : { kind: 'new' };
-  }
+    if (running) return { kind: 'running', finished: running.finished };
 
-  /** Runs the model for a new query and commits the answer with its webhook; `out` sees its progress. */
-  run(query: ValidQuery, out: ModelOutput): Promise<string> {
-    const finished = this.generateAndCommit(query, out);
-    this.running.set(query.queryId, { fingerprint: fingerprintOf(query), finished });
-    const forget = () => this.running.delete(query.queryId);
-    finished.then(forget, forget);
-    return finished;
+    let settle: () => void = () => undefined;
+    const entry: RunningQuery = { fingerprint, finished: new Promise<void>((resolve) => (settle = resolve)) };
+    this.running.set(query.queryId, entry);
+    let used = false;
+    const finish = () => {
+      // Only this claim's own entry is removed: the query_id may have been claimed again since.
+      if (this.running.get(query.queryId) === entry) this.running.delete(query.queryId);
+      settle();
+    };
+    return {
+      kind: 'claimed',
+      claim: {
+        run: (out) => {
+          if (used) throw new Error(`the claim on ${query.queryId} was already used`);
+          used = true;
+          const finished = this.generateAndCommit(query, out);
+          finished.then(finish, finish);
+          return finished;
+        },
+        release: () => {
+          if (used) return;
+          used = true;
+          finish();
+        },
+      },
+    };
   }
 
   /** Aborts running model calls; nothing of theirs is committed, so a retry runs them again. */

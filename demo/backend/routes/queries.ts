@@ -34,25 +34,30 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
     const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''), deps.heartbeatMs);
     try {
       for (;;) {
-        const state = deps.runner.lookup(query);
+        const state = deps.runner.claim(query);
         if (state.kind === 'stored') return reply.answer(query.queryId, state.output, true);
         if (state.kind === 'running') {
-          reply.accept(); // headers now, so the client knows the query is in hand while it waits
-          await state.finished.catch(() => undefined); // if that run failed, the next turn runs the query here
+          reply.accept(); // headers now (and heartbeats), so the client knows the query is in hand while it waits
+          await state.finished; // if that run failed or was refused, the next turn claims the query here
           continue;
         }
-        // Only a new query needs the token: a stored answer is replayed for its query_id, as the
-        // protocol promises, even after the token that first authorised it has expired.
-        if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret);
-        const waitSeconds = deps.rateLimiter.take(`${agentId}/${query.conversationId}`);
-        if (waitSeconds !== undefined) {
-          throw new HttpError(429, 'rate_limited', `Too many queries in this conversation; retry in ${waitSeconds} s`, {
-            headers: { 'retry-after': String(waitSeconds) },
-          });
+        const { claim } = state;
+        try {
+          // Only a new query needs the token: a stored answer is replayed for its query_id, as the
+          // protocol promises, even after the token that first authorised it has expired.
+          if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret);
+          const waitSeconds = deps.rateLimiter.take(`${agentId}/${query.conversationId}`);
+          if (waitSeconds !== undefined) {
+            throw new HttpError(429, 'rate_limited', `Too many queries in this conversation; retry in ${waitSeconds} s`, {
+              headers: { 'retry-after': String(waitSeconds) },
+            });
+          }
+          reply.accept();
+          const output = await claim.run(reply);
+          return reply.answer(query.queryId, output, false);
+        } finally {
+          claim.release();
         }
-        reply.accept();
-        const output = await deps.runner.run(query, reply);
-        return reply.answer(query.queryId, output, false);
       }
     } catch (error) {
       // Before the stream opened, the server answers with a status; after, only an `error` event can.
