@@ -44,7 +44,7 @@ new MutationObserver(function (records, observer) {
 function scriptTag(initOptions: Record<string, unknown> | undefined): string {
   const queued = initOptions ? `Aicado('init', ${JSON.stringify({ agentId: AGENT_ID, apiBase: API_BASE, ...initOptions })});` : '';
   return `<script>
-  window.Aicado = window.Aicado || function () { (Aicado.q = Aicado.q || []).push(arguments); };
+  window.Aicado = window.Aicado || function () { (Aicado.hasOwnProperty('q') ? Aicado.q : (Aicado.q = [])).push(arguments); };
   ${queued}
 </script>
 <script async src="/aicado-embed.iife.js"></script>`;

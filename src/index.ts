@@ -1,7 +1,7 @@
-export { init } from './sdk/init.js';
-export { AicadoError, isAicadoError } from './errors.js';
+export { init } from './init.js';
+export { AicadoError, isAicadoError } from './contract/errors.js';
 export { RESTRICTED_PARAM_KEYS, PARAMS_LIMITS, validateParams } from './contract/params.js';
-export type { AicadoErrorCode } from './errors.js';
+export type { AicadoErrorCode } from './contract/errors.js';
 export type { AicadoAgent, InitOptions } from './sdk/handle.js';
 export type { BaseInitOptions, ThemeOptions } from './sdk/options.js';
 export type { AgentEvents } from './sdk/agent.js';
@@ -9,4 +9,4 @@ export type { QueryAnswer } from './transport/query.js';
 export type { ChatMessage } from './sdk/transcript.js';
 export type { Params, ParamValue, ParamIssue, ParamIssueCode, RestrictedParamKey } from './contract/params.js';
 export type { CheckedParams, ParamsPatch, ParamsShape } from './contract/params-types.js';
-export type { WidgetStrings } from './ui/strings.js';
+export type { WidgetStrings } from './i18n/strings.js';

@@ -1,7 +1,8 @@
+import { ownDefined } from '../../src/contract/own-defined.js';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { AGENT_ID_PATTERN } from '../../src/contract/limits.js';
+import { AGENT_ID_PATTERN } from '../../src/contract/protocol.js';
 import { describeIssues } from './zod-issues.js';
 
 export type ModelName = 'echo' | 'openai';
@@ -83,9 +84,9 @@ const BackendOptionsSchema = z.object({
 /** Spreads the defaults under the given options, validates them and generates missing secrets. */
 export function resolveConfig(options: BackendOptions = {}, env: Record<string, string | undefined> = process.env): BackendConfig {
   const { log, llm, ...rest } = options;
-  const parsed = BackendOptionsSchema.safeParse(withoutUndefined(rest));
+  const parsed = BackendOptionsSchema.safeParse(ownDefined(rest));
   if (!parsed.success) throw new Error(`Invalid backend options: ${describeIssues(parsed.error.issues, 'options')}`);
-  const given = withoutUndefined(parsed.data);
+  const given = ownDefined(parsed.data);
   const merged = { ...DEFAULTS, ...given };
   return Object.freeze({
     ...merged,
@@ -107,12 +108,6 @@ function llmFromEnv(env: Record<string, string | undefined>): LlmConfig {
     throw new Error('--model openai needs AICADO_LLM_BASE_URL and AICADO_LLM_MODEL (and usually AICADO_LLM_API_KEY) in the environment');
   }
   return { baseUrl, model, apiKey: env.AICADO_LLM_API_KEY || undefined };
-}
-
-function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }
 
 export const USAGE = `Usage: npm run backend -- [flags]

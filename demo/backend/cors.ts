@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HEADERS, QUERY_REQUEST_HEADERS } from '../../src/contract/protocol.js';
 import { HttpError, sendError } from './http.js';
 
 const ALLOWED_METHODS = 'POST, GET';
-const ALLOWED_HEADERS = 'content-type, accept, idempotency-key';
+const ALLOWED_HEADERS = QUERY_REQUEST_HEADERS.join(', ');
 
 /** Browser-origin policy: listed origins (or `*`) may call; requests without Origin are server-to-server. */
 export class CorsPolicy {
@@ -25,7 +26,7 @@ export class CorsPolicy {
     }
     if (origin !== undefined) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', 'retry-after');
+      res.setHeader('access-control-expose-headers', HEADERS.retryAfter);
     }
     if (req.method !== 'OPTIONS') return false;
     res.writeHead(204, {

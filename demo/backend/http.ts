@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ParamIssue } from '../../src/contract/params.js';
-import type { ApiErrorBody } from '../../src/contract/protocol.js';
+import type { AicadoErrorCode } from '../../src/contract/protocol.js';
+import type { ApiErrorBody } from '../../src/contract/schemas.js';
 
 /** An error answered as `{ error: { code, message, issues? } }` with its HTTP status. */
 export class HttpError extends Error {
@@ -8,7 +9,7 @@ export class HttpError extends Error {
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: AicadoErrorCode,
     message: string,
     readonly extra: { issues?: ParamIssue[]; headers?: Record<string, string> } = {},
   ) {

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { nextRetryDelay, parseRetryAfter } from './retry-policy.js';
+import { parseRetryAfter, webhookRetryDelay } from './webhook-retry.js';
 import type { AttemptOutcome, BackendStore, DeliveryRow } from './store.js';
 
 export interface WebhookOutboxOptions {
@@ -132,7 +132,7 @@ export class WebhookOutbox {
   }
 
   private failure(attemptNumber: number, error: string, retryAfterMs: number | undefined): AttemptOutcome {
-    const delay = nextRetryDelay(this.options.retrySchedule, attemptNumber, retryAfterMs);
+    const delay = webhookRetryDelay(this.options.retrySchedule, attemptNumber, retryAfterMs);
     if (delay === undefined) return { status: 'dead', error: `${error} (gave up after ${attemptNumber} attempts)` };
     return { status: 'pending', error, nextAttemptAt: Date.now() + delay };
   }

@@ -10,6 +10,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { createDeliveriesRoute } from './routes/deliveries.js';
 import { createQueriesRoute } from './routes/queries.js';
 import { BackendStore } from './store.js';
+import { DELIVERIES_PATH, HEALTH_PATH, QUERIES_PATH_PATTERN } from '../../src/contract/protocol.js';
 
 export interface RunningBackend {
   /** Base URL, e.g. `http://127.0.0.1:8787`, with the real port when `port` was 0. */
@@ -19,8 +20,6 @@ export interface RunningBackend {
   /** Stops accepting, aborts model runs and delivery attempts, and closes the database. */
   close(): Promise<void>;
 }
-
-const QUERIES_PATH = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
 
 /** Starts the reference backend: query API, SSE, idempotency, signed webhooks and a durable outbox. */
 export async function startBackend(options: BackendOptions = {}): Promise<RunningBackend> {
@@ -50,16 +49,16 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     if (cors.apply(req, res)) return;
     // Prefixed rather than resolved, so a path such as `//x` stays a path instead of becoming a host.
     const url = new URL(`http://backend.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
-    const queries = QUERIES_PATH.exec(url.pathname);
+    const queries = QUERIES_PATH_PATTERN.exec(url.pathname);
     if (queries) {
       allowMethods(req, 'POST');
       return handleQuery(req, res, decodeSegment(queries[1] ?? ''));
     }
-    if (url.pathname === '/v1/deliveries') {
+    if (url.pathname === DELIVERIES_PATH) {
       allowMethods(req, 'GET');
       return listDeliveries(req, res, url.searchParams);
     }
-    if (url.pathname === '/healthz') {
+    if (url.pathname === HEALTH_PATH) {
       allowMethods(req, 'GET');
       return sendJson(res, 200, { ok: true });
     }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { SSE_EVENTS, type DeltaEvent, type DoneEvent, type ErrorEvent, type StatusEvent } from '../../src/contract/protocol.js';
+import { EVENT_STREAM_TYPE, SSE_EVENTS, SSE_HEARTBEAT, type SseEventName } from '../../src/contract/protocol.js';
+import type { DeltaEvent, DoneEvent, ErrorEvent, StatusEvent } from '../../src/contract/schemas.js';
 
 /**
  * Writes a query's Server-Sent Events: `status`es and `delta`s, then one `done` or `error`. A comment
@@ -14,12 +15,12 @@ export class SseStream {
     heartbeatMs: number,
   ) {
     res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': `${EVENT_STREAM_TYPE}; charset=utf-8`,
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
+    this.heartbeat = setInterval(() => this.write(SSE_HEARTBEAT), heartbeatMs);
     this.heartbeat.unref();
     res.once('close', () => clearInterval(this.heartbeat));
   }
@@ -42,7 +43,7 @@ export class SseStream {
     this.end();
   }
 
-  private send(name: string, data: object): void {
+  private send(name: SseEventName, data: object): void {
     // JSON.stringify escapes newlines, so one `data:` line always holds the whole payload.
     this.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   }

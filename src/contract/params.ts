@@ -1,4 +1,6 @@
-import { AicadoError } from '../errors.js';
+import { AicadoError, type ParamIssue } from './errors.js';
+
+export type { ParamIssue, ParamIssueCode } from './errors.js';
 
 /** Keys Aicado reserves for itself; refused in any letter case. */
 export const RESTRICTED_PARAM_KEYS = Object.freeze([
@@ -20,15 +22,6 @@ export const PARAMS_LIMITS = Object.freeze({
 export type RestrictedParamKey = (typeof RESTRICTED_PARAM_KEYS)[number];
 export type ParamValue = string | number | boolean | null;
 export type Params = Record<string, ParamValue>;
-
-export type ParamIssueCode = 'restricted_key' | 'invalid_key' | 'invalid_value' | 'too_many' | 'too_large';
-
-/** One violation. `key` is `""` when the issue concerns the params object as a whole. */
-export interface ParamIssue {
-  key: string;
-  code: ParamIssueCode;
-  message: string;
-}
 
 export type ParamsCheck = { ok: true; params: Params } | { ok: false; issues: ParamIssue[] };
 
@@ -58,7 +51,8 @@ export function checkParams(input: unknown): ParamsCheck {
   }
 
   const issues: ParamIssue[] = [];
-  const params: Params = {};
+  // No prototype: a setter a hostile page put on Object.prototype cannot swallow a key, nor a getter add one.
+  const params = Object.create(null) as Params;
   let count = 0;
   for (const rawKey of keys) {
     if (typeof rawKey === 'symbol') {
@@ -102,7 +96,8 @@ export function checkParams(input: unknown): ParamsCheck {
       message: `params serialise to ${bytes} bytes of JSON; at most ${PARAMS_LIMITS.maxJsonBytes} bytes are allowed`,
     });
   }
-  return issues.length ? { ok: false, issues } : { ok: true, params };
+  // Spread copies own data properties without calling setters, into an ordinary object for callers.
+  return issues.length ? { ok: false, issues } : { ok: true, params: { ...params } };
 }
 
 /** Returns a clean copy of valid params, or throws one AicadoError (`invalid_params`) listing every issue. */

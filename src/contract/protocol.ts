@@ -1,77 +1,76 @@
-import * as z from 'zod/mini';
-import type { ParamIssue, Params } from './params.js';
+// The names of the wire protocol between the SDK, the Aicado API and the site owner's webhook receiver:
+// paths, headers, event names, limits and error codes. The shapes of bodies and events are the zod
+// schemas in `schemas.ts`. This file imports nothing, so the browser bundle takes names from it freely.
 
-import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, SSE_EVENTS, STATUS_TEXT_MAX_LENGTH } from './limits.js';
+/** Path of the query endpoint: `POST {apiBase}/v1/agents/{agentId}/queries`. */
+export const queriesPath = (agentId: string): string => `/v1/agents/${encodeURIComponent(agentId)}/queries`;
+/** Matches the query path; group 1 is the (encoded) agent id. */
+export const QUERIES_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
+/** Webhook deliveries of the reference backend, for operators (`authorization: Bearer <webhook secret>`). */
+export const DELIVERIES_PATH = '/v1/deliveries';
+export const DELIVERIES_PAGE = Object.freeze({ defaultLimit: 100, maxLimit: 1000 });
+export const HEALTH_PATH = '/healthz';
 
-export { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, SSE_EVENTS, STATUS_TEXT_MAX_LENGTH };
-
-export const QueryContextSchema = z.object({
-  page_url: z.optional(z.string().check(z.maxLength(2048))),
-  referrer: z.optional(z.string().check(z.maxLength(2048))),
-  locale: z.optional(z.string().check(z.maxLength(35))),
-  sdk: z.optional(z.string().check(z.maxLength(64))),
+/** Request and response headers of the query API, lower case as Node reads them. */
+export const HEADERS = Object.freeze({
+  idempotencyKey: 'idempotency-key',
+  retryAfter: 'retry-after',
+  webhookId: 'webhook-id',
+  webhookTimestamp: 'webhook-timestamp',
+  webhookSignature: 'webhook-signature',
 });
-export type QueryContext = z.infer<typeof QueryContextSchema>;
+/** The headers a browser sends cross-origin with a query (CORS allow-list). */
+export const QUERY_REQUEST_HEADERS = ['content-type', 'accept', HEADERS.idempotencyKey] as const;
 
-/** Body of `POST /v1/agents/{agentId}/queries`. `params` is checked by `checkParams`, not here. */
-export const QueryRequestSchema = z.object({
-  query_id: z.string().check(z.regex(QUERY_ID_PATTERN)),
-  conversation_id: z.string().check(z.regex(CONVERSATION_ID_PATTERN)),
-  input: z.string().check(z.regex(/\S/), z.maxLength(QUERY_LIMITS.maxInputLength)),
-  params: z.optional(z.unknown()),
-  // No length here: an oversized token is refused by verifySignedParams as invalid_signed_params (401),
-  // like every other bad token; the body limit still bounds it.
-  signed_params: z.optional(z.string()),
-  context: z.optional(QueryContextSchema),
-});
-export interface QueryRequest extends Omit<z.infer<typeof QueryRequestSchema>, 'params'> {
-  params: Params;
-}
+export const JSON_TYPE = 'application/json';
+export const EVENT_STREAM_TYPE = 'text/event-stream';
+/** The SDK's `accept`: a stream, or a JSON answer from servers that cannot stream. */
+export const QUERY_ACCEPT = `${EVENT_STREAM_TYPE}, ${JSON_TYPE};q=0.9`;
 
 /** Server-Sent Events of a query stream: zero or more `delta` or `status`, then `done` or `error`. */
-export const DeltaEventSchema = z.object({ text: z.string() });
-/** What the agent is doing (looking something up, thinking), shown until the next delta. */
-export const StatusEventSchema = z.object({ text: z.string().check(z.maxLength(STATUS_TEXT_MAX_LENGTH)) });
-export const DoneEventSchema = z.object({ query_id: z.string(), output: z.string() });
-/** `status`: the HTTP status the error would have had before the stream opened (retry decisions use it). */
-export const ErrorEventSchema = z.object({ code: z.string(), message: z.string(), status: z.optional(z.number()) });
-export type DeltaEvent = z.infer<typeof DeltaEventSchema>;
-export type StatusEvent = z.infer<typeof StatusEventSchema>;
-export type DoneEvent = z.infer<typeof DoneEventSchema>;
-export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
+export const SSE_EVENTS = Object.freeze({ delta: 'delta', status: 'status', done: 'done', error: 'error' } as const);
+export type SseEventName = (typeof SSE_EVENTS)[keyof typeof SSE_EVENTS];
+/** A comment line the server sends while a model is silent; any byte is progress to the client. */
+export const SSE_HEARTBEAT = ': keep-alive\n\n';
 
-/** JSON error body of every non-2xx answer. */
-export const ApiErrorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    issues: z.optional(
-      z.array(z.object({ key: z.string(), code: z.string(), message: z.string() })),
-    ),
-  }),
+export const QUERY_LIMITS = Object.freeze({
+  maxInputLength: 4000,
+  maxBodyBytes: 64 * 1024,
+  maxUrlLength: 2048,
+  maxLocaleLength: 35,
+  maxSdkLength: 64,
 });
-export interface ApiErrorBody {
-  error: { code: string; message: string; issues?: ParamIssue[] };
-}
+
+/** Longest `status` text (plain text: what the agent is doing before or between deltas). */
+export const STATUS_TEXT_MAX_LENGTH = 120;
+
+/**
+ * Signed-params tokens: a longer token is refused as `invalid_signed_params` (401), and so is one whose
+ * lifetime (`exp - iat`) is longer than the cap, unless the verifier configures another cap.
+ */
+export const SIGNED_PARAMS_LIMITS = Object.freeze({ maxTokenBytes: 16 * 1024, maxLifetimeSeconds: 24 * 60 * 60 });
+
+export const QUERY_ID_PATTERN = /^q_[A-Za-z0-9_-]{8,64}$/;
+export const CONVERSATION_ID_PATTERN = /^c_[A-Za-z0-9_-]{8,64}$/;
+/** Agent ids, in URLs and options. */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Every error code the SDK, the server helpers and the API produce; `AicadoError#code` is one of them and
+ * the README's error table explains each. The browser bundle needs only the type, so the list costs the
+ * script tag nothing; a test holds the backend and the README to it.
+ */
+export const ERROR_CODES = [
+  // Raised in the page by the SDK.
+  'invalid_params', 'invalid_options', 'invalid_input', 'not_in_browser', 'not_initialised',
+  'unknown_method', 'unknown_query', 'destroyed', 'aborted', 'network', 'timeout', 'http_error',
+  'invalid_response', 'internal',
+  // Answered by the API.
+  'invalid_request', 'invalid_json', 'request_aborted', 'body_too_large', 'unsupported_media_type',
+  'idempotency_key_mismatch', 'idempotency_conflict', 'not_found', 'method_not_allowed',
+  'origin_not_allowed', 'unauthorized', 'unknown_agent', 'invalid_signed_params', 'rate_limited', 'model_error',
+  'unavailable',
+] as const;
+export type AicadoErrorCode = (typeof ERROR_CODES)[number];
 
 export const WEBHOOK_EVENT_TYPE = 'query.completed';
-
-const ParamValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-
-/** Body of the webhook Aicado POSTs to the site owner's server. */
-export const WebhookEventSchema = z.object({
-  type: z.literal(WEBHOOK_EVENT_TYPE),
-  id: z.string(),
-  created_at: z.string(),
-  data: z.object({
-    agent_id: z.string(),
-    query_id: z.string(),
-    conversation_id: z.string(),
-    input: z.string(),
-    output: z.string(),
-    params: z.record(z.string(), ParamValueSchema),
-    verified_params: z.optional(z.record(z.string(), ParamValueSchema)),
-    context: z.optional(QueryContextSchema),
-  }),
-});
-export type WebhookEvent = z.infer<typeof WebhookEventSchema>;

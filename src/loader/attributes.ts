@@ -1,5 +1,5 @@
 import type { InitOptions } from '../sdk/handle.js';
-import { AicadoError } from '../errors.js';
+import { AicadoError } from '../contract/errors.js';
 
 /** Reads `init()` options from the script tag's data attributes (the install with no inline script). */
 export function optionsFromScript(script: HTMLScriptElement): InitOptions | undefined {

@@ -1,6 +1,6 @@
-import { AicadoError, isAicadoError } from '../errors.js';
+import { AicadoError, isAicadoError } from '../contract/errors.js';
 import type { AicadoAgent } from '../sdk/handle.js';
-import { init } from '../sdk/init.js';
+import { init } from '../init.js';
 import { SDK_VERSION } from '../version.js';
 import { optionsFromScript } from './attributes.js';
 
@@ -53,7 +53,7 @@ function call(method: unknown, args: unknown[]): unknown {
     }
     const result = (agent[name as keyof AicadoAgent] as (...a: unknown[]) => unknown)(...args);
     if (name === 'destroy') agent = undefined;
-    // The agent already emitted `error` for a failed query; log it so it is never silent.
+    // The agent already emitted `error` for a failed call; log it so it is never silent in the console.
     if (result instanceof Promise) result.catch((error: unknown) => report(error, name, false));
     return result;
   } catch (error) {
@@ -81,8 +81,10 @@ function boot(queued: ArrayLike<unknown>[], script: HTMLScriptElement | null): v
 }
 
 const global = window as unknown as { Aicado?: Loader };
-if (!global.Aicado?.loaded) {
-  const queued = Array.from(global.Aicado?.q ?? []);
+// Own properties only: `q` or `loaded` set on Object.prototype by a hostile page must not hijack the queue.
+const stub = typeof global.Aicado === 'function' ? global.Aicado : undefined;
+if (!(stub && Object.hasOwn(stub, 'loaded'))) {
+  const queued = Array.from(stub && Object.hasOwn(stub, 'q') && stub.q ? stub.q : []);
   const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
   let booted = false;
   // Until boot has run, calls keep queueing in order, as they did with the stub.

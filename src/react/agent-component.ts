@@ -2,7 +2,7 @@ import { createElement, useEffect, useRef, useState, type CSSProperties, type Re
 import { init, type AicadoAgent as AgentHandle, type BaseInitOptions, type CheckedParams, type InitOptions, type Params, type ParamsShape } from 'aicado-embed';
 import { AgentContext } from './context.js';
 import type { ParamValue } from 'aicado-embed';
-import { userIdOf } from '../sdk/identity.js';
+import { userIdOf } from '../contract/identity.js';
 import { paramsPatch } from './params-diff.js';
 
 /** Props of `<AicadoAgent>`: the options of `init()` (the component supplies `container`), plus React's. */

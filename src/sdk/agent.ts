@@ -1,16 +1,13 @@
-import { INVALID_SIGNED_PARAMS } from '../contract/limits.js';
+import { AicadoError } from '../contract/errors.js';
+import { identityOf } from '../contract/identity.js';
 import { validateParams, type Params } from '../contract/params.js';
-import type { QueryRequest } from '../contract/protocol.js';
-import { AicadoError, isAicadoError } from '../errors.js';
 import type { QueryAnswer } from '../transport/query.js';
-import { attemptQuery } from './attempt.js';
+import { CancellationScope } from './cancellation-scope.js';
 import { Emitter } from './emitter.js';
 import { newConversationId } from './ids.js';
 import type { NormalizedOptions } from './options.js';
+import { QueryQueue, type QueryQueueHost } from './query-queue.js';
 import { createQueryRequest, mergeParams } from './request.js';
-import { RETRY_POLICY, isRetryable, retryDelay } from './retry.js';
-import { identityOf } from './identity.js';
-import { Scheduler } from './scheduler.js';
 import { openStorage, type SafeStorage } from './storage.js';
 import { TranscriptStore, type ChatMessage } from './transcript.js';
 
@@ -34,22 +31,21 @@ export interface AgentState {
   messages: readonly ChatMessage[];
 }
 
-
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;
 
 /**
- * One agent on the page, without its UI: params, conversation, queries with retries, events.
- * The widget renders `state` and calls these methods; the public handle is this object, typed.
+ * One agent on the page, without its UI: params, conversation, state and events; its unanswered
+ * queries live in a {@link QueryQueue}. The widget renders `state` and calls these methods.
  */
 export class Agent {
   readonly events = new Emitter<AgentEvents>();
   readonly #listeners = new Set<() => void>();
   readonly #storage: SafeStorage;
+  readonly #scope = new CancellationScope();
   #transcript: TranscriptStore;
-  readonly #scheduler = new Scheduler();
+  #queue: QueryQueue;
   #frame: ReturnType<typeof setTimeout> | undefined;
-  #pending: QueryRequest[] = [];
   #params: Params;
   #signedParams: string | undefined;
   #destroyed = false;
@@ -64,7 +60,8 @@ export class Agent {
     this.#storage = openStorage(options.storage);
     this.#transcript = this.#openTranscript();
     const stored = this.#transcript.load();
-    this.#pending = stored?.pending ?? [];
+    const failed = new Set(stored?.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
+    this.#queue = new QueryQueue(this.#queueHost(), stored?.pending.filter((r) => !failed.has(r.query_id)));
     this.state = {
       open: options.mode === 'bubble' && options.open,
       online: navigator.onLine !== false,
@@ -83,13 +80,12 @@ export class Agent {
   identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
     this.#assertAlive();
     const params = validateParams(identity.params);
-    this.#abortAll();
-    this.#pending = [];
+    this.#abandonQueries();
     this.#transcript.clear();
     this.#params = params;
     this.#signedParams = identity.signedParams || undefined;
     this.#transcript = this.#openTranscript();
-    this.#setState({ ...this.state, conversationId: newConversationId(), messages: [] }, false);
+    this.#show({ ...this.state, conversationId: newConversationId(), messages: [] });
     this.events.emit('params', { params: this.getParams() });
   }
 
@@ -100,10 +96,7 @@ export class Agent {
 
   /** Resends queries that were still pending when the page was last closed, with their original ids. */
   resumePending(): void {
-    const failed = new Set(this.state.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
-    for (const request of this.#pending) {
-      if (!failed.has(request.query_id)) this.#run(request).catch(() => undefined);
-    }
+    this.#queue.resume();
   }
 
   /** Subscribes the UI to state changes. */
@@ -114,28 +107,31 @@ export class Agent {
 
   /** Sends a visitor message with the params in force now; resolves with the complete answer. */
   send(input: string): Promise<QueryAnswer> {
-    let request: QueryRequest;
+    let request;
     try {
       this.#assertAlive();
-      request = createQueryRequest(input, this.state.conversationId, this.#params, this.#signedParams, this.options.locale);
+      request = createQueryRequest(input, this.state.conversationId, this.#params, this.#signedParams, this.options);
     } catch (error) {
+      // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
+      if (!this.#destroyed) this.events.emit('error', { error: error as AicadoError });
       return Promise.reject(error);
     }
-    this.#pending.push(request);
-    this.#setMessages([
-      ...this.state.messages,
-      { id: `${request.query_id}:user`, role: 'user', text: input, queryId: request.query_id, status: 'done' },
-      { id: request.query_id, role: 'agent', text: '', queryId: request.query_id, status: 'sending' },
-    ]);
-    this.events.emit('query', { queryId: request.query_id, input, params: { ...request.params } });
-    return this.#run(request);
+    const queryId = request.query_id;
+    this.#commit({
+      ...this.state,
+      messages: [
+        ...this.state.messages,
+        { id: `${queryId}:user`, role: 'user', text: request.input, queryId, status: 'done' },
+        { id: queryId, role: 'agent', text: '', queryId, status: 'sending' },
+      ],
+    });
+    this.events.emit('query', { queryId, input: request.input, params: { ...request.params } });
+    return this.#queue.add(request);
   }
 
   /** Sends a failed query again, with the same query id and the params it was first sent with. */
   retry(queryId: string): Promise<QueryAnswer> {
-    const request = this.#pending.find((r) => r.query_id === queryId);
-    if (!request) return Promise.reject(new AicadoError('unknown_query', `No failed query with id ${queryId}`));
-    return this.#run(request);
+    return this.#queue.retry(queryId);
   }
 
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
@@ -153,21 +149,20 @@ export class Agent {
   setSignedParams(token: string | undefined): void {
     this.#assertAlive();
     this.#signedParams = token || undefined;
-    const refused = new Set(this.state.messages.filter((m) => m.errorCode === INVALID_SIGNED_PARAMS).map((m) => m.queryId));
-    for (const request of this.#pending) {
-      if (refused.has(request.query_id)) this.#run(request).catch(() => undefined);
+    for (const message of this.state.messages) {
+      if (message.role === 'agent' && message.errorCode === 'invalid_signed_params') this.#queue.retry(message.queryId).catch(() => undefined);
     }
   }
 
   open(): void {
     if (this.#destroyed || this.state.open || this.options.mode !== 'bubble') return;
-    this.#setState({ ...this.state, open: true });
+    this.#commit({ ...this.state, open: true });
     this.events.emit('open', {});
   }
 
   close(): void {
     if (this.#destroyed || !this.state.open) return;
-    this.#setState({ ...this.state, open: false });
+    this.#commit({ ...this.state, open: false });
     this.events.emit('close', {});
   }
 
@@ -179,17 +174,16 @@ export class Agent {
   /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
   reset(): void {
     this.#assertAlive();
-    this.#abortAll();
-    this.#pending = [];
+    this.#abandonQueries();
     this.#transcript.clear();
-    this.#setState({ ...this.state, conversationId: newConversationId(), messages: [] });
+    this.#commit({ ...this.state, conversationId: newConversationId(), messages: [] });
   }
 
   /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#abortAll();
+    this.#abandonQueries();
     window.removeEventListener('online', this.#onConnectivity);
     window.removeEventListener('offline', this.#onConnectivity);
     this.#listeners.clear();
@@ -200,54 +194,36 @@ export class Agent {
     return this.#destroyed;
   }
 
-  async #run(request: QueryRequest): Promise<QueryAnswer> {
-    const queryId = request.query_id;
-    // A reset, identify or destroy abandons the query; it must never be sent after that.
-    const abandoned = () => this.#destroyed || !this.#pending.includes(request);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
-        this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined });
-        await this.#scheduler.until(() => this.state.online, (listener) => this.subscribe(listener));
-        if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
-        // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
-        // Pending queries are stored per identity, so the current token is the same user's.
-        if (this.#signedParams) request.signed_params = this.#signedParams;
-        else delete request.signed_params;
-        const answer = await attemptQuery({
-          apiBase: this.options.apiBase,
-          agentId: this.options.agentId,
-          request,
-          scheduler: this.#scheduler,
-          onDelta: (text) => {
-            const message = this.state.messages.find((m) => m.id === queryId);
-            this.#updateMessage(queryId, { text: (message?.text ?? '') + text, status: 'streaming' }, 'frame');
-            this.events.emit('delta', { queryId, text });
-          },
-        });
-        this.#pending = this.#pending.filter((r) => r.query_id !== queryId);
-        this.#updateMessage(queryId, { text: answer.output, status: 'done' });
-        this.events.emit('response', { queryId, output: answer.output });
-        return answer;
-      } catch (cause) {
-        if (abandoned()) {
-          throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)', { cause });
-        }
-        const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
-        if (isRetryable(error) && attempt + 1 < RETRY_POLICY.maxAttempts) {
-          this.#updateMessage(queryId, { status: 'retrying' });
-          await this.#scheduler.sleep(retryDelay(attempt, error.retryAfterMs));
-          continue;
-        }
-        this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
-        this.events.emit('error', { error, queryId });
-        throw error;
-      }
-    }
+  #queueHost(): QueryQueueHost {
+    return {
+    apiBase: this.options.apiBase,
+    agentId: this.options.agentId,
+    scope: this.#scope,
+    online: () => this.#scope.until(() => this.state.online, (listener) => this.subscribe(listener)),
+    token: () => this.#signedParams,
+    onAttempt: (queryId, attempt) => this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined }),
+    onDelta: (queryId, text) => {
+      const message = this.state.messages.find((m) => m.id === queryId);
+      this.#stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: (message?.text ?? '') + text, status: 'streaming' }) });
+      this.events.emit('delta', { queryId, text });
+    },
+    onRetrying: (queryId) => this.#updateMessage(queryId, { status: 'retrying' }),
+    onAnswer: (queryId, answer) => {
+      this.#updateMessage(queryId, { text: answer.output, status: 'done' });
+      this.events.emit('response', { queryId, output: answer.output });
+    },
+    onFailure: (queryId, error) => {
+      this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
+      this.events.emit('error', { error, queryId });
+    },
+    onChange: () => this.#persist(),
+    };
   }
 
-  #abortAll(): void {
-    this.#scheduler.cancelAll();
+  /** Stops every run of the queue: its queries are abandoned, their timers and requests cancelled. */
+  #abandonQueries(): void {
+    this.#queue.clear();
+    this.#scope.cancelAll();
     this.#frame = undefined;
   }
 
@@ -256,37 +232,38 @@ export class Agent {
   }
 
   readonly #onConnectivity = (): void => {
-    this.#setState({ ...this.state, online: navigator.onLine !== false });
+    this.#commit({ ...this.state, online: navigator.onLine !== false });
   };
 
-  /** `'frame'`: a streaming delta, neither stored nor rendered at once (see `#setState`). */
-  #updateMessage(id: string, patch: Partial<ChatMessage>, mode: 'commit' | 'frame' = 'commit'): void {
-    const messages = this.state.messages.map((m) => (m.id === id ? { ...m, ...patch } : m));
-    if (mode === 'frame') this.#setState({ ...this.state, messages }, false, true);
-    else this.#setState({ ...this.state, messages });
+  #updateMessage(id: string, patch: Partial<ChatMessage>): void {
+    this.#commit({ ...this.state, messages: patched(this.state.messages, id, patch) });
   }
 
-  #setMessages(messages: ChatMessage[]): void {
-    this.#setState({ ...this.state, messages });
+  /** Replaces the state, stores it and tells the UI at once. */
+  #commit(state: AgentState): void {
+    this.state = state;
+    this.#persist();
+    this.#show(state);
+  }
+
+  /** Replaces the state and tells the UI at once, without storing it (a new, still empty conversation). */
+  #show(state: AgentState): void {
+    this.state = state;
+    this.#scope.clearTimer(this.#frame);
+    this.#frame = undefined;
+    this.#notify();
   }
 
   /**
-   * Replaces the state, stores it, and tells the UI. Streaming deltas are `batched`: the UI hears of
-   * them at most once a frame, so a fast stream costs a render per frame, not one per delta.
+   * A streaming delta: neither stored nor rendered at once. The UI hears of deltas at most once a frame,
+   * so a fast stream costs a render per frame, not one per delta; the answer is stored when complete.
    */
-  #setState(state: AgentState, persist = true, batched = false): void {
+  #stream(state: AgentState): void {
     this.state = state;
-    if (persist) this.#persist();
-    if (batched) {
-      this.#frame ??= this.#scheduler.setTimer(() => {
-        this.#frame = undefined;
-        this.#notify();
-      }, FRAME_MS);
-      return;
-    }
-    this.#scheduler.clearTimer(this.#frame);
-    this.#frame = undefined;
-    this.#notify();
+    this.#frame ??= this.#scope.setTimer(() => {
+      this.#frame = undefined;
+      this.#notify();
+    }, FRAME_MS);
   }
 
   #notify(): void {
@@ -295,10 +272,13 @@ export class Agent {
 
   #persist(): void {
     if (this.#destroyed) return;
-    this.#transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#pending });
+    this.#transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#queue.stored });
   }
 
   #assertAlive(): void {
     if (this.#destroyed) throw new AicadoError('destroyed', 'This agent was destroyed; call init() again');
   }
 }
+
+const patched = (messages: readonly ChatMessage[], id: string, patch: Partial<ChatMessage>): ChatMessage[] =>
+  messages.map((m) => (m.id === id ? { ...m, ...patch } : m));

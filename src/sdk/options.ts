@@ -1,6 +1,7 @@
-import { AGENT_ID_PATTERN } from '../contract/limits.js';
-import { AicadoError } from '../errors.js';
-import { stringsFor, type WidgetStrings } from '../ui/strings.js';
+import { AGENT_ID_PATTERN } from '../contract/protocol.js';
+import { AicadoError } from '../contract/errors.js';
+import { ownDefined } from '../contract/own-defined.js';
+import { stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import type { StorageKind } from './storage.js';
 
 export interface ThemeOptions {
@@ -31,6 +32,8 @@ export interface BaseInitOptions {
   nonce?: string;
   /** Open the bubble panel right away. */
   open?: boolean;
+  /** What the API learns of the page: `pageUrl: 'path'` (default) sends origin and path, `'full'` also the query and fragment. */
+  context?: { pageUrl?: 'path' | 'full' };
 }
 
 export const DEFAULT_API_BASE = 'https://api.aicado.ai';
@@ -63,6 +66,8 @@ const RULES: Record<string, [check: Check, allowed: string]> = {
   storage: [oneOf('local', 'session', 'memory'), "'local', 'session' or 'memory'"],
   nonce: [isString, 'a string'],
   open: [(v) => typeof v === 'boolean', 'true or false'],
+  context: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
+  'context.pageUrl': [oneOf('path', 'full'), "'path' or 'full'"],
   theme: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
   'theme.accent': [isString, 'a CSS colour'],
   'theme.position': [oneOf('bottom-right', 'bottom-left'), "'bottom-right' or 'bottom-left'"],
@@ -82,6 +87,7 @@ export interface NormalizedOptions {
   storage: StorageKind;
   nonce: string | undefined;
   open: boolean;
+  context: { pageUrl: 'path' | 'full' };
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
@@ -89,7 +95,12 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (typeof input !== 'object' || input === null) {
     throw new AicadoError('invalid_options', 'init() needs an options object, e.g. init({ agentId: "demo" })');
   }
-  const options = { ...DEFAULTS, ...withoutUndefined(input) } as BaseInitOptions & typeof DEFAULTS;
+  // Own properties only, in a prototype-free object: a key a hostile page set on Object.prototype
+  // (`signedParams`, `locale`, …) is never read as an option.
+  const options = Object.assign(Object.create(null), DEFAULTS, ownDefined(input)) as BaseInitOptions & typeof DEFAULTS;
+  if (options.theme && typeof options.theme === 'object') options.theme = ownDefined(options.theme);
+  if (options.strings && typeof options.strings === 'object') options.strings = ownDefined(options.strings);
+  if (options.context && typeof options.context === 'object') options.context = ownDefined(options.context);
   const problems: string[] = [];
   const check = (path: string, value: unknown) => {
     const rule = RULES[path];
@@ -100,6 +111,7 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (options.theme && typeof options.theme === 'object') {
     for (const key of ['accent', 'position', 'colorScheme'] as const) check(`theme.${key}`, options.theme[key]);
   }
+  if (options.context && typeof options.context === 'object') check('context.pageUrl', options.context.pageUrl);
   if ((options.mode as string) === 'inline' && !options.container) problems.push("mode 'inline' needs a container (a CSS selector or an element)");
   if (problems.length) throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
 
@@ -125,11 +137,8 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
     storage: options.storage,
     nonce: options.nonce,
     open: options.open,
+    context: { pageUrl: options.context?.pageUrl ?? 'path' },
   };
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function describe(value: unknown): string {

@@ -1,5 +1,5 @@
-import { QUERY_ID_PATTERN } from '../contract/limits.js';
-import type { QueryRequest } from '../contract/protocol.js';
+import { QUERY_ID_PATTERN } from '../contract/protocol.js';
+import type { QueryRequest } from '../contract/schemas.js';
 import type { SafeStorage } from './storage.js';
 
 export type MessageStatus = 'sending' | 'streaming' | 'retrying' | 'done' | 'failed';

@@ -1,4 +1,5 @@
-import type { WebhookEvent } from '../contract/protocol.js';
+import { HEADERS } from '../contract/protocol.js';
+import type { WebhookEvent } from '../contract/schemas.js';
 import { isWebhookVerificationError } from './errors.js';
 import { verifyWebhook } from './verify.js';
 
@@ -35,7 +36,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       return json(400, { error: { code: error.code, message: error.message } });
     }
     // Verified above, so the header is present and covered by the signature.
-    const id = request.headers.get('webhook-id') ?? event.id;
+    const id = request.headers.get(HEADERS.webhookId) ?? event.id;
     // A retry can arrive while the first delivery is still being handled (a slow handler outlives the
     // sender's timeout): it is told to come back later instead of running the handler a second time.
     if (store && inFlight.has(id)) {

@@ -1,7 +1,6 @@
 import { SignJWT, errors, jwtVerify } from 'jose';
-import { INVALID_SIGNED_PARAMS } from '../contract/limits.js';
 import { checkParams, validateParams, type Params } from '../contract/params.js';
-import { AicadoError } from '../errors.js';
+import { AicadoError } from '../contract/errors.js';
 
 export interface SignParamsOptions {
   /** Lifetime of the token; default one hour. Keep it short: the page can fetch a fresh one. */
@@ -52,11 +51,11 @@ export async function verifySignedParams(token: string, secret: string): Promise
         : cause instanceof errors.JWSSignatureVerificationFailed
           ? 'the signature does not match (edited, or signed with another secret)'
           : 'the token is malformed or not an HS256 JWT';
-    throw new AicadoError(INVALID_SIGNED_PARAMS, `Invalid signed params: ${reason}`, { status: 401, cause });
+    throw new AicadoError('invalid_signed_params', `Invalid signed params: ${reason}`, { status: 401, cause });
   }
   const result = checkParams(payload.params);
   if (!result.ok) {
-    throw new AicadoError(INVALID_SIGNED_PARAMS, `Invalid signed params: the params inside the token break the rules (${result.issues.map((i) => i.message).join('; ')})`, {
+    throw new AicadoError('invalid_signed_params', `Invalid signed params: the params inside the token break the rules (${result.issues.map((i) => i.message).join('; ')})`, {
       status: 401,
       issues: result.issues,
     });

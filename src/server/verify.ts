@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { WebhookEventSchema, type WebhookEvent } from '../contract/protocol.js';
+import { WebhookEventSchema, type WebhookEvent } from '../contract/schemas.js';
+import { HEADERS } from '../contract/protocol.js';
 import { WebhookVerificationError } from './errors.js';
 
 export interface VerifyWebhookOptions {
@@ -24,13 +25,13 @@ export function verifyWebhook(
   secret: string,
   options: VerifyWebhookOptions = {},
 ): WebhookEvent {
-  const id = readHeader(headers, 'webhook-id');
-  const timestampHeader = readHeader(headers, 'webhook-timestamp');
-  const signatureHeader = readHeader(headers, 'webhook-signature');
+  const id = readHeader(headers, HEADERS.webhookId);
+  const timestampHeader = readHeader(headers, HEADERS.webhookTimestamp);
+  const signatureHeader = readHeader(headers, HEADERS.webhookSignature);
   const missing = [
-    id ? undefined : 'webhook-id',
-    timestampHeader ? undefined : 'webhook-timestamp',
-    signatureHeader ? undefined : 'webhook-signature',
+    id ? undefined : HEADERS.webhookId,
+    timestampHeader ? undefined : HEADERS.webhookTimestamp,
+    signatureHeader ? undefined : HEADERS.webhookSignature,
   ].filter((name) => name !== undefined);
   if (!id || !timestampHeader || !signatureHeader) {
     throw new WebhookVerificationError('missing_headers', `Missing webhook header(s): ${missing.join(', ')}`);

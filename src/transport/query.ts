@@ -1,6 +1,7 @@
-import type { QueryRequest } from '../contract/protocol.js';
+import { AicadoError } from '../contract/errors.js';
+import { EVENT_STREAM_TYPE, HEADERS, JSON_TYPE, QUERY_ACCEPT, SSE_EVENTS, queriesPath, type AicadoErrorCode } from '../contract/protocol.js';
 import { parseRetryAfter } from '../contract/retry-after.js';
-import { AicadoError } from '../errors.js';
+import type { QueryRequest } from '../contract/schemas.js';
 import { readServerSentEvents } from './sse.js';
 import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from './wire.js';
 
@@ -14,23 +15,24 @@ export interface PostQueryOptions {
   agentId: string;
   request: QueryRequest;
   onDelta: (text: string) => void;
+  /** Any byte of the answer arrived, a heartbeat included. */
+  onProgress?: () => void;
   signal?: AbortSignal;
 }
+
+/** After `done`, at most this many further bytes are read while waiting for the stream to close. */
+const MAX_TRAILING_BYTES = 16 * 1024;
 
 /**
  * Sends one query and streams its answer. Every failure becomes an AicadoError carrying the server's
  * code and message; `status` and `retryAfterMs` let the caller decide whether to retry.
  */
-export async function postQuery({ apiBase, agentId, request, onDelta, signal }: PostQueryOptions): Promise<QueryAnswer> {
+export async function postQuery({ apiBase, agentId, request, onDelta, onProgress, signal }: PostQueryOptions): Promise<QueryAnswer> {
   let response: Response;
   try {
-    response = await fetch(`${apiBase}/v1/agents/${encodeURIComponent(agentId)}/queries`, {
+    response = await fetch(apiBase + queriesPath(agentId), {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream, application/json;q=0.9',
-        'idempotency-key': request.query_id,
-      },
+      headers: { 'content-type': JSON_TYPE, accept: QUERY_ACCEPT, [HEADERS.idempotencyKey]: request.query_id },
       body: JSON.stringify(request),
       signal: signal ?? null,
       credentials: 'omit',
@@ -42,7 +44,7 @@ export async function postQuery({ apiBase, agentId, request, onDelta, signal }: 
   if (!response.ok) throw await httpError(response);
 
   const type = response.headers.get('content-type') ?? '';
-  if (type.includes('text/event-stream') && response.body) return readStream(response.body, onDelta);
+  if (type.includes(EVENT_STREAM_TYPE) && response.body) return readStream(response.body, onDelta, onProgress);
 
   const answer = asDoneEvent(await response.json().catch(() => undefined));
   if (!answer) throw new AicadoError('invalid_response', 'The Aicado API answered with an unexpected body');
@@ -50,39 +52,52 @@ export async function postQuery({ apiBase, agentId, request, onDelta, signal }: 
   return { queryId: answer.query_id, output: answer.output };
 }
 
-async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: string) => void): Promise<QueryAnswer> {
+async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: string) => void, onProgress?: () => void): Promise<QueryAnswer> {
+  let answer: QueryAnswer | undefined;
+  let trailing = 0;
   try {
-    for await (const message of readServerSentEvents(body)) {
+    for await (const message of readServerSentEvents(body, onProgress)) {
+      // The stream is read to its close after `done`, so the browser sees a completed request rather
+      // than an aborted one; a server that keeps talking past `done` is cut off after a few KB.
+      if (answer) {
+        if ((trailing += message.data.length) > MAX_TRAILING_BYTES) break;
+        continue;
+      }
       const data = parseJson(message.data);
-      if (message.event === 'delta') {
+      if (message.event === SSE_EVENTS.delta) {
         const delta = asDeltaEvent(data);
         if (delta) onDelta(delta.text);
-      } else if (message.event === 'done') {
+      } else if (message.event === SSE_EVENTS.done) {
         const done = asDoneEvent(data);
         if (!done) throw new AicadoError('invalid_response', 'The answer stream ended with a malformed done event');
-        return { queryId: done.query_id, output: done.output };
-      } else if (message.event === 'error') {
+        answer = { queryId: done.query_id, output: done.output };
+      } else if (message.event === SSE_EVENTS.error) {
         const error = asErrorEvent(data);
         throw error
-          ? new AicadoError(error.code, error.message, { status: error.status ?? 500 })
+          ? new AicadoError(knownCode(error.code), error.message, { status: error.status ?? 500 })
           : new AicadoError('invalid_response', 'The answer stream ended with a malformed error event', { status: 500 });
       }
     }
   } catch (cause) {
     if (cause instanceof AicadoError) throw cause;
+    if (answer) return answer; // the answer is complete; only the close of the stream was lost
     throw new AicadoError('network', 'The connection dropped while the answer was streaming', { cause });
   }
+  if (answer) return answer;
   throw new AicadoError('network', 'The answer stream ended before it was complete');
 }
 
 async function httpError(response: Response): Promise<AicadoError> {
   const body = asApiError(await response.json().catch(() => undefined));
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfter(response.headers.get(HEADERS.retryAfter));
   const init = { status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   if (!body) return new AicadoError('http_error', `The Aicado API answered ${response.status}`, init);
   const { code, message, issues } = body.error;
-  return new AicadoError(code, message, { ...init, ...(issues ? { issues } : {}) });
+  return new AicadoError(knownCode(code), message, { ...init, ...(issues ? { issues } : {}) });
 }
+
+/** The API answers with the codes of `ERROR_CODES` (a test holds the backend to it); not re-checked here to keep the list out of the bundle. */
+const knownCode = (code: string): AicadoErrorCode => code as AicadoErrorCode;
 
 function parseJson(text: string): unknown {
   try {

@@ -3,8 +3,12 @@ export interface ServerSentEvent {
   data: string;
 }
 
-/** Parses a Server-Sent Events byte stream into events (the subset of the spec the protocol uses). */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+/**
+ * Parses a Server-Sent Events byte stream into events (the subset of the spec the protocol uses).
+ * `onBytes` hears of every chunk, comments included: to a client waiting on a slow model, a heartbeat
+ * is progress. The generator reads the stream to its end unless its consumer stops early.
+ */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, onBytes?: () => void): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -13,6 +17,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (!done) onBytes?.();
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       const lines = buffer.split(/\r\n|\r|\n/);
       // The last piece may be an incomplete line; keep it for the next chunk (or flush it at the end).

@@ -1,7 +1,7 @@
 import type { RefObject } from 'preact';
 import { useState } from 'preact/hooks';
-import { QUERY_LIMITS } from '../contract/limits.js';
-import type { WidgetStrings } from './strings.js';
+import { QUERY_LIMITS } from '../contract/protocol.js';
+import type { WidgetStrings } from '../i18n/strings.js';
 
 interface ComposerProps {
   strings: WidgetStrings;

@@ -1,6 +1,6 @@
 import type { Ref } from 'preact';
 import { ChatIcon, CloseIcon } from './icons.js';
-import type { WidgetStrings } from './strings.js';
+import type { WidgetStrings } from '../i18n/strings.js';
 
 interface LauncherButtonProps {
   open: boolean;

@@ -1,9 +1,8 @@
 import type { VNode } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { INVALID_SIGNED_PARAMS } from '../contract/limits.js';
 import type { ChatMessage } from '../sdk/transcript.js';
 import { renderMarkdown } from './markdown.js';
-import type { WidgetStrings } from './strings.js';
+import type { WidgetStrings } from '../i18n/strings.js';
 
 interface MessageListProps {
   messages: readonly ChatMessage[];
@@ -73,7 +72,7 @@ function MessageBubble({ message, strings, onRetry }: { message: ChatMessage; st
       )}
       {message.status === 'retrying' && <div class="status">{strings.retrying}</div>}
       {message.status === 'failed' &&
-        (message.errorCode === INVALID_SIGNED_PARAMS ? (
+        (message.errorCode === 'invalid_signed_params' ? (
           // Retrying with the same token cannot help; the host supplies a fresh one (setSignedParams).
           <div class="status error">{strings.sessionExpired}</div>
         ) : (

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import type { Agent } from '../sdk/agent.js';
-import { AicadoError } from '../errors.js';
+import { AicadoError } from '../contract/errors.js';
 import { WIDGET_CSS } from './styles.js';
 import { Widget } from './widget.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkParams } from '../../src/contract/params.js';
-import type { WebhookEvent } from '../../src/contract/protocol.js';
+import type { WebhookEvent } from '../../src/contract/schemas.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { listDeliveries, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, waitForDelivery } from './helpers.js';
 

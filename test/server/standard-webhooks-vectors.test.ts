@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebhookEvent } from '../../src/contract/protocol.js';
+import type { WebhookEvent } from '../../src/contract/schemas.js';
 import { isWebhookVerificationError, verifyWebhook, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 import { codeOf } from './fixtures.js';
 

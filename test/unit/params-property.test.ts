@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { checkParams, RESTRICTED_PARAM_KEYS, validateParams, type ParamIssue } from '../../src/contract/params.js';
-import { isAicadoError } from '../../src/errors.js';
+import { isAicadoError } from '../../src/contract/errors.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import {
   ISSUE_CODES,

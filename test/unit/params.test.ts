@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkParams, validateParams, RESTRICTED_PARAM_KEYS } from '../../src/contract/params.js';
-import { AicadoError, isAicadoError } from '../../src/errors.js';
+import { AicadoError, isAicadoError } from '../../src/contract/errors.js';
 
 function issuesOf(input: unknown) {
   const result = checkParams(input);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AicadoAgent as AgentHandle } from '../../src/index.js';
 import * as entry from '../../src/react/index.js';
 import { AicadoAgent, useAicado, type AicadoAgentProps } from '../../src/react/index.js';
-import { userIdOf as identityOf } from '../../src/sdk/identity.js';
+import { userIdOf as identityOf } from '../../src/contract/identity.js';
 import { paramsPatch } from '../../src/react/params-diff.js';
 import { stubQueryApi } from './support.js';
 

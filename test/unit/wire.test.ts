@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema } from '../../src/contract/protocol.js';
+import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema } from '../../src/contract/schemas.js';
 import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from '../../src/transport/wire.js';
 
 // The browser's hand-written guards must accept exactly what the protocol's zod schemas accept.

@@ -1,5 +1,5 @@
 import type { Params } from '../../../src/contract/params.js';
-import type { QueryContext } from '../../../src/contract/protocol.js';
+import type { QueryContext } from '../../../src/contract/schemas.js';
 
 /** What a model sees of a query. */
 export interface ModelRequest {

@@ -1,3 +1,5 @@
+import { EVENT_STREAM_TYPE, JSON_TYPE } from '../../../src/contract/protocol.js';
+import { readServerSentEvents } from '../../../src/transport/sse.js';
 import type { LlmConfig } from '../config.js';
 import type { ChatModel, ModelRequest } from './model.js';
 
@@ -11,8 +13,8 @@ export function createOpenAiModel(llm: LlmConfig): ChatModel {
         method: 'POST',
         signal,
         headers: {
-          'content-type': 'application/json',
-          accept: 'text/event-stream',
+          'content-type': JSON_TYPE,
+          accept: EVENT_STREAM_TYPE,
           ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
         },
         body: JSON.stringify({ model: llm.model, stream: true, messages: messagesFor(request) }),
@@ -22,7 +24,7 @@ export function createOpenAiModel(llm: LlmConfig): ChatModel {
         throw new Error(`LLM endpoint answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
       }
       let output = '';
-      for await (const data of sseData(response.body)) {
+      for await (const { data } of readServerSentEvents(response.body)) {
         if (data === '[DONE]') break;
         const text = deltaText(data);
         if (text) {
@@ -52,25 +54,5 @@ function deltaText(data: string): string {
     return typeof content === 'string' ? content : '';
   } catch {
     return '';
-  }
-}
-
-/** Yields the `data:` payload of each Server-Sent Event in a byte stream. */
-async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const bytes of body) {
-    buffer += decoder.decode(bytes, { stream: true });
-    let boundary: RegExpExecArray | null;
-    while ((boundary = /\r?\n\r?\n/.exec(buffer))) {
-      const block = buffer.slice(0, boundary.index);
-      buffer = buffer.slice(boundary.index + boundary[0].length);
-      const data = block
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).replace(/^ /, ''))
-        .join('\n');
-      if (data) yield data;
-    }
   }
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
-import { INVALID_SIGNED_PARAMS } from '../../../src/contract/limits.js';
-import { QUERY_LIMITS, QueryRequestSchema, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
-import { isAicadoError } from '../../../src/errors.js';
+import { EVENT_STREAM_TYPE, HEADERS, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
+import { QueryRequestSchema } from '../../../src/contract/schemas.js';
+import { isAicadoError } from '../../../src/contract/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { ModelOutput } from '../models/index.js';
@@ -31,7 +31,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
       throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...agents].join(', ')}`);
     }
     const { query, signedParams } = await readQuery(req, agentId);
-    const reply = new QueryReply(res, /\btext\/event-stream\b/i.test(req.headers.accept ?? ''), deps.heartbeatMs);
+    const reply = new QueryReply(res, (req.headers.accept ?? '').toLowerCase().includes(EVENT_STREAM_TYPE), deps.heartbeatMs);
     try {
       for (;;) {
         const state = deps.runner.claim(query);
@@ -111,9 +111,9 @@ async function readQuery(req: IncomingMessage, agentId: string): Promise<{ query
   const parsed = QueryRequestSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_request', `Invalid query: ${describeIssues(parsed.error.issues)}`);
   const request = parsed.data;
-  const idempotencyKey = req.headers['idempotency-key'];
+  const idempotencyKey = req.headers[HEADERS.idempotencyKey];
   if (idempotencyKey !== undefined && idempotencyKey !== request.query_id) {
-    throw new HttpError(400, 'idempotency_key_mismatch', `The idempotency-key header must equal query_id (${request.query_id})`);
+    throw new HttpError(400, 'idempotency_key_mismatch', `The ${HEADERS.idempotencyKey} header must equal query_id (${request.query_id})`);
   }
   const params = checkParams(request.params);
   if (!params.ok) {
@@ -136,6 +136,6 @@ async function verifyToken(token: string, secret: string) {
     return await verifySignedParams(token, secret);
   } catch (error) {
     if (!isAicadoError(error)) throw error;
-    throw new HttpError(401, INVALID_SIGNED_PARAMS, error.message);
+    throw new HttpError(401, 'invalid_signed_params', error.message);
   }
 }

@@ -42,7 +42,7 @@ export function queuePage(calls: string, head = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>${head}</head><body>
 <main><h1>Host page</h1><p id="host-text">A host paragraph.</p></main>
 <script>
-  window.Aicado = window.Aicado || function () { (Aicado.q = Aicado.q || []).push(arguments); };
+  window.Aicado = window.Aicado || function () { (Aicado.hasOwnProperty('q') ? Aicado.q : (Aicado.q = [])).push(arguments); };
   ${calls}
 </script>
 <script async src="/aicado-embed.iife.js"></script>

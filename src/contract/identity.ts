@@ -1,4 +1,4 @@
-import type { ParamValue } from '../contract/params.js';
+import type { ParamValue } from './params.js';
 
 /**
  * The user a widget speaks for: the `user_id` inside the signed-params token, else the page's
@@ -7,7 +7,7 @@ import type { ParamValue } from '../contract/params.js';
  */
 export function userIdOf(params: Readonly<Record<string, unknown>> | undefined, signedParams: string | undefined): ParamValue | undefined {
   const signed = signedParams ? signedUserId(signedParams) : undefined;
-  return (signed ?? params?.user_id ?? undefined) as ParamValue | undefined;
+  return (signed ?? (params && Object.hasOwn(params, 'user_id') ? params.user_id : undefined) ?? undefined) as ParamValue | undefined;
 }
 
 /** The storage identity for transcripts: `anonymous`, or a hash of the user id so keys do not spell it out. */
@@ -21,7 +21,10 @@ function signedUserId(token: string): unknown {
     const base64 = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
     // atob yields bytes as Latin-1 characters; the JSON inside is UTF-8.
     const json = new TextDecoder().decode(Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')), (c) => c.charCodeAt(0)));
-    return (JSON.parse(json) as { params?: { user_id?: unknown } } | null)?.params?.user_id ?? undefined;
+    // Own keys only: a missing key must not be read from a polluted Object.prototype.
+    const payload: unknown = JSON.parse(json);
+    const params = ownValue(payload, 'params');
+    return ownValue(params, 'user_id');
   } catch {
     return undefined; // not a token we can read: fall back to the plain params
   }
@@ -32,4 +35,8 @@ function hash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(36);
+}
+
+function ownValue(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }

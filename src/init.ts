@@ -1,10 +1,10 @@
-import type { ParamsShape } from '../contract/params-types.js';
-import { validateParams, type Params } from '../contract/params.js';
-import { AicadoError } from '../errors.js';
-import { mountWidget } from '../ui/mount.js';
-import { Agent } from './agent.js';
-import type { AicadoAgent, InitOptions } from './handle.js';
-import { normalizeOptions } from './options.js';
+import type { ParamsShape } from './contract/params-types.js';
+import { validateParams, type Params } from './contract/params.js';
+import { AicadoError } from './contract/errors.js';
+import { mountWidget } from './ui/mount.js';
+import { Agent } from './sdk/agent.js';
+import type { AicadoAgent, InitOptions } from './sdk/handle.js';
+import { normalizeOptions } from './sdk/options.js';
 
 const running = new Map<string, AicadoAgent<never>>();
 

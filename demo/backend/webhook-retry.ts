@@ -1,13 +1,15 @@
+import { backoffDelay } from '../../src/contract/backoff.js';
+
 export { parseRetryAfter } from '../../src/contract/retry-after.js';
 
 /** Longest wait a receiver may ask for with `retry-after`; beyond it the schedule's own delay is used. */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Delay before the next attempt, or undefined when the schedule is exhausted.
+ * Delay before the next webhook delivery attempt, or undefined when the schedule is exhausted.
  * `attempts` counts the attempts made so far (≥ 1); the schedule lists the waits between attempts.
  */
-export function nextRetryDelay(
+export function webhookRetryDelay(
   schedule: readonly number[],
   attempts: number,
   retryAfterMs: number | undefined,
@@ -15,7 +17,5 @@ export function nextRetryDelay(
 ): number | undefined {
   const base = schedule[attempts - 1];
   if (base === undefined) return undefined;
-  // ±20 % jitter, so receivers recovering from an outage are not hit by every sender at once.
-  const jittered = Math.round(base * (0.8 + random() * 0.4));
-  return retryAfterMs !== undefined && retryAfterMs > jittered && retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : jittered;
+  return backoffDelay(base, { jitter: 0.2, retryAfterMs, maxRetryAfterMs: MAX_RETRY_AFTER_MS, random });
 }

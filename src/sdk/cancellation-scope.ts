@@ -1,11 +1,11 @@
 type Timer = ReturnType<typeof setTimeout>;
 
 /**
- * Every timer, wait and request an agent starts, so that `cancelAll()` (reset, identify, destroy)
+ * A cancellation scope: every timer, wait and request an agent starts, so that `cancelAll()` (reset, identify, destroy)
  * stops all of them at once: timers are cleared, waits resolve at once (their callers then see that
  * their work was abandoned) and requests are aborted.
  */
-export class Scheduler {
+export class CancellationScope {
   readonly #timers = new Set<Timer>();
   readonly #wakers = new Set<() => void>();
   readonly #controllers = new Set<AbortController>();

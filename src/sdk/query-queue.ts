@@ -1,0 +1,140 @@
+import { AicadoError, isAicadoError } from '../contract/errors.js';
+import type { QueryRequest } from '../contract/schemas.js';
+import type { QueryAnswer } from '../transport/query.js';
+import { attemptQuery } from './attempt.js';
+import type { CancellationScope } from './cancellation-scope.js';
+import { QUERY_RETRY, isRetryable, queryRetryDelay } from './query-retry.js';
+
+/** What the queue needs from its agent: where to send, when it may, and whom to tell. */
+export interface QueryQueueHost {
+  readonly apiBase: string;
+  readonly agentId: string;
+  readonly scope: CancellationScope;
+  /** Resolves when the browser is online (at once, or on `cancelAll`). */
+  online(): Promise<void>;
+  /** The signed-params token in force now. */
+  token(): string | undefined;
+  onAttempt(queryId: string, attempt: number): void;
+  onDelta(queryId: string, text: string): void;
+  onRetrying(queryId: string): void;
+  onAnswer(queryId: string, answer: QueryAnswer): void;
+  onFailure(queryId: string, error: AicadoError): void;
+  /** The stored part of the queue changed. */
+  onChange(): void;
+}
+
+/**
+ * The queries of one conversation that have not been answered yet, each run with its retries. A query
+ * runs at most once at a time: a second `run` of the same id (a resume racing a retry) joins the first.
+ * A query that failed for good leaves the stored queue (it is kept in memory only, for `retry`).
+ */
+export class QueryQueue {
+  #pending: QueryRequest[];
+  readonly #failed = new Map<string, QueryRequest>();
+  readonly #running = new Map<string, Promise<QueryAnswer>>();
+
+  constructor(
+    private readonly host: QueryQueueHost,
+    stored: readonly QueryRequest[] = [],
+  ) {
+    this.#pending = [...stored];
+  }
+
+  /** What survives a reload: the pending queries, without any token (the one in force is added when sent). */
+  get stored(): QueryRequest[] {
+    return this.#pending.map(({ signed_params: _token, ...request }) => request);
+  }
+
+  /** Queues a new query and runs it. */
+  add(request: QueryRequest): Promise<QueryAnswer> {
+    this.#pending.push(request);
+    this.host.onChange();
+    return this.#run(request);
+  }
+
+  /** Runs every stored query that is not running yet (after a reload). */
+  resume(): void {
+    for (const request of this.#pending) this.#run(request).catch(() => undefined);
+  }
+
+  /** Sends a failed query again, with its id and the params it was first sent with. */
+  retry(queryId: string): Promise<QueryAnswer> {
+    const failed = this.#failed.get(queryId);
+    if (failed) {
+      this.#failed.delete(queryId);
+      this.#pending.push(failed);
+      this.host.onChange();
+      return this.#run(failed);
+    }
+    const pending = this.#pending.find((r) => r.query_id === queryId);
+    if (!pending) return Promise.reject(new AicadoError('unknown_query', `No failed query with id ${queryId}`));
+    return this.#run(pending);
+  }
+
+  /** Forgets every query; their runs see that they were abandoned (the caller cancels the scope). */
+  clear(): void {
+    this.#pending = [];
+    this.#failed.clear();
+    this.#running.clear();
+  }
+
+  #run(request: QueryRequest): Promise<QueryAnswer> {
+    const id = request.query_id;
+    const running = this.#running.get(id);
+    if (running) return running;
+    const run = this.#attempts(request).finally(() => {
+      if (this.#running.get(id) === run) this.#running.delete(id);
+    });
+    this.#running.set(id, run);
+    return run;
+  }
+
+  async #attempts(request: QueryRequest): Promise<QueryAnswer> {
+    const { host } = this;
+    const queryId = request.query_id;
+    // A reset, identify or destroy abandons the query; it must never be sent after that.
+    const abandoned = () => !this.#pending.includes(request);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
+        host.onAttempt(queryId, attempt);
+        await host.online();
+        if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
+        // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
+        // Pending queries are stored per identity, so the current token is the same user's.
+        const token = host.token();
+        if (token) request.signed_params = token;
+        else delete request.signed_params;
+        const answer = await attemptQuery({
+          apiBase: host.apiBase,
+          agentId: host.agentId,
+          request,
+          scope: host.scope,
+          onDelta: (text) => host.onDelta(queryId, text),
+        });
+        this.#settle(request);
+        host.onAnswer(queryId, answer);
+        return answer;
+      } catch (cause) {
+        if (abandoned()) {
+          throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)', { cause });
+        }
+        const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
+        if (isRetryable(error) && attempt + 1 < QUERY_RETRY.maxAttempts) {
+          host.onRetrying(queryId);
+          await host.scope.sleep(queryRetryDelay(attempt, error.retryAfterMs));
+          continue;
+        }
+        this.#settle(request);
+        this.#failed.set(queryId, request);
+        host.onFailure(queryId, error);
+        throw error;
+      }
+    }
+  }
+
+  /** Takes a query out of the stored queue; the caller stores the new state. */
+  #settle(request: QueryRequest): void {
+    this.#pending = this.#pending.filter((r) => r !== request);
+  }
+}
