@@ -1,14 +1,21 @@
 import { defineConfig, type LibraryOptions } from 'vite';
 
-// One library build per entry, so no entry shares a chunk with another:
-//   vite build                 dist/aicado-embed.js    ESM for npm, self-contained
-//   vite build --mode server   dist/server.js          aicado-embed/server, Web APIs only (Node ≥ 20, edge)
-//   vite build --mode react    dist/react.js           aicado-embed/react; react and the SDK stay external
-//   vite build --mode iife     dist/aicado-embed.iife.js  the script-tag bundle; it defines window.Aicado
+// One library build per entry, so no entry shares a chunk with another; each npm entry is built as ESM
+// (`.js`, what `import` resolves to) and as CommonJS (`.cjs`, what `require` resolves to):
+//   vite build                 dist/aicado-embed.{js,cjs}    the npm SDK, self-contained
+//   vite build --mode server   dist/server.{js,cjs}          aicado-embed/server, Web APIs only (Node ≥ 20, edge)
+//   vite build --mode react    dist/react.{js,cjs}           aicado-embed/react; react and the SDK stay external
+//   vite build --mode iife     dist/aicado-embed.iife.js     the script-tag bundle; it defines window.Aicado
+// `npm run build` then bundles the declarations (scripts/bundle-declarations.ts) and prints the script's integrity hash.
+const npmEntry = (entry: string, name: string): LibraryOptions => ({
+  entry,
+  formats: ['es', 'cjs'],
+  fileName: (format) => `${name}.${format === 'es' ? 'js' : 'cjs'}`,
+});
 const entries: Record<string, LibraryOptions> = {
-  production: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'aicado-embed.js' },
-  server: { entry: 'src/server/index.ts', formats: ['es'], fileName: () => 'server.js' },
-  react: { entry: 'src/react/index.ts', formats: ['es'], fileName: () => 'react.js' },
+  production: npmEntry('src/index.ts', 'aicado-embed'),
+  server: npmEntry('src/server/index.ts', 'server'),
+  react: npmEntry('src/react/index.ts', 'react'),
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
 };
 
@@ -23,9 +30,11 @@ export default defineConfig(({ mode }) => ({
     reportCompressedSize: false,
     lib: entries[mode] ?? entries.production,
     // The React entry shares the npm package's SDK instance (one widget registry) and the app's React.
+    // It starts with 'use client' so a Next.js server component can render <AicadoAgent>; a banner is
+    // written after minification, so the directive survives it.
     rolldownOptions:
       mode === 'react'
-        ? { external: ['react', 'react/jsx-runtime', 'aicado-embed'] }
+        ? { external: ['react', 'react/jsx-runtime', 'aicado-embed'], output: { banner: "'use client';" } }
         : // Library mode leaves ES output unminified for the app's bundler; ours is self-contained, so minify it.
           { output: { minify: mode !== 'server' } },
   },

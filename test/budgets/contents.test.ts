@@ -4,9 +4,10 @@ import { builtinModules } from 'node:module';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { parseAst } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { BROWSER_FORBIDDEN_SOURCES, BROWSER_GLOBALS, SERVER_FORBIDDEN_SOURCES } from './budgets.js';
-import { PACKAGE, browserEntries, distFile, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
+import { PACKAGE, browserEntries, distFile, entryFiles, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
 
 const run = promisify(execFile);
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -84,9 +85,18 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
     expect(outside).toEqual([]);
   });
 
-  it.each(['aicado-embed.iife.js', 'aicado-embed.js'])('%s is self-contained: the npm entry and the script tag need no other package', (name) => {
+  it.each(['aicado-embed.iife.js', ...entryFiles('.')])('%s is self-contained: the npm entry and the script tag need no other package', (name) => {
     // The script tag is loaded from a CDN with nothing beside it; the main entry bundles preact and nanoid.
     const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter((specifier) => !specifier.startsWith('./'));
     expect(outside).toEqual([]);
+  });
+});
+
+describe('aicado-embed/react is a client module', () => {
+  // Next.js App Router lets a server component (e.g. app/layout.tsx) render <AicadoAgent> only when the
+  // module starts with the directive; minifiers and bundlers drop it unless it survives as the first statement.
+  it.each(entryFiles('./react'))("%s starts with 'use client'", (name) => {
+    const [first] = parseAst(readFileSync(distFile(name), 'utf8')).body as { type: string; directive?: string }[];
+    expect(first).toMatchObject({ type: 'ExpressionStatement', directive: 'use client' });
   });
 });

@@ -15,20 +15,27 @@ export function distFile(name: string): string {
 interface PackageJson {
   name: string;
   unpkg?: string;
-  exports: Record<string, string | { import?: string }>;
+  exports: Record<string, unknown>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
 
 export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
+/** The JavaScript files (ESM and CommonJS) an `exports` subpath resolves to, through nested conditions, as `dist/` names. */
+export function entryFiles(subpath: string): string[] {
+  const targets = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(targets) : [];
+  const files = targets(PACKAGE.exports[subpath]).filter((target) => /\.c?js$/.test(target));
+  return [...new Set(files)].map((target) => target.replace(/^\.\/dist\//, ''));
+}
+
 /** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundle. */
 export function browserEntries(): string[] {
-  const targets = Object.entries(PACKAGE.exports)
-    .filter(([subpath]) => subpath !== './server' && subpath !== './package.json')
-    .map(([, target]) => (typeof target === 'string' ? target : target.import))
-    .filter((target): target is string => typeof target === 'string' && target.endsWith('.js'));
-  return [...new Set([...targets, ...(PACKAGE.unpkg ? [PACKAGE.unpkg] : [])])].map((target) => target.replace(/^\.\/dist\//, ''));
+  const targets = Object.keys(PACKAGE.exports)
+    .filter((subpath) => subpath !== './server' && subpath !== './package.json')
+    .flatMap(entryFiles);
+  return [...new Set([...targets, ...(PACKAGE.unpkg ? [PACKAGE.unpkg.replace(/^\.\/dist\//, '')] : [])])];
 }
 
 /** The module specifiers a built ES module imports, statically or dynamically, or re-exports from. */
