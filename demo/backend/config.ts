@@ -2,7 +2,7 @@ import { ownDefined } from '../../src/contract/own-defined.js';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { AGENT_ID_PATTERN } from '../../src/contract/protocol.js';
+import { AGENT_ID_PATTERN, WEBHOOK_SECRET_PATTERN } from '../../src/contract/protocol.js';
 import { describeIssues } from './zod-issues.js';
 
 export type ModelName = 'echo' | 'openai';
@@ -68,7 +68,7 @@ const BackendOptionsSchema = z.object({
   host: z.optional(z.string().check(z.minLength(1))),
   agents: z.optional(z.array(z.string().check(z.regex(AGENT_ID_PATTERN))).check(z.minLength(1))),
   webhookUrl: z.optional(z.url({ protocol: /^https?$/ })),
-  webhookSecret: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/))),
+  webhookSecret: z.optional(z.string().check(z.regex(WEBHOOK_SECRET_PATTERN))),
   signingSecret: z.optional(z.string().check(z.minLength(16))),
   allowedOrigins: z.optional(z.array(z.string().check(z.minLength(1)))),
   dataDir: z.optional(z.string().check(z.minLength(1))),

@@ -54,6 +54,8 @@ export const QUERY_ID_PATTERN = /^q_[A-Za-z0-9_-]{8,64}$/;
 export const CONVERSATION_ID_PATTERN = /^c_[A-Za-z0-9_-]{8,64}$/;
 /** Agent ids, in URLs and options. */
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A Standard Webhooks secret as Aicado issues it: `whsec_` and base64. */
+export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * Every error code the SDK, the server helpers and the API produce; `AicadoError#code` is one of them and
