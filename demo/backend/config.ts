@@ -2,7 +2,7 @@ import { ownDefined } from '../../src/contract/own-defined.js';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { AGENT_ID_PATTERN, WEBHOOK_SECRET_PATTERN } from '../../src/contract/protocol.js';
+import { AGENT_ID_PATTERN, SIGNED_PARAMS_LIMITS, WEBHOOK_SECRET_PATTERN } from '../../src/contract/protocol.js';
 import { describeIssues } from './zod-issues.js';
 
 export type ModelName = 'echo' | 'openai';
@@ -24,6 +24,8 @@ export interface BackendConfig {
   /** True when no secret was given and one was generated (the CLI prints it). */
   webhookSecretGenerated: boolean;
   signingSecret: string;
+  /** Longest lifetime (exp - iat) of a signed-params token accepted, in seconds. */
+  signedParamsMaxLifetimeSeconds: number;
   allowedOrigins: readonly string[];
   dataDir: string;
   model: ModelName;
@@ -54,6 +56,7 @@ export const DEFAULTS = Object.freeze({
   model: 'echo' as ModelName,
   retrySchedule: Object.freeze([1000, 5000, 30_000, 120_000, 600_000]),
   deliveryTimeoutMs: 15_000,
+  signedParamsMaxLifetimeSeconds: SIGNED_PARAMS_LIMITS.maxLifetimeSeconds,
   firstTokenDelayMs: 0,
   deltaDelayMs: 20,
   // A third of the SDK's 30 s idle watchdog, so timer drift on a busy process never lets it fire.
@@ -70,6 +73,7 @@ const BackendOptionsSchema = z.object({
   webhookUrl: z.optional(z.url({ protocol: /^https?$/ })),
   webhookSecret: z.optional(z.string().check(z.regex(WEBHOOK_SECRET_PATTERN))),
   signingSecret: z.optional(z.string().check(z.minLength(16))),
+  signedParamsMaxLifetimeSeconds: z.optional(z.int().check(z.gte(1))),
   allowedOrigins: z.optional(z.array(z.string().check(z.minLength(1)))),
   dataDir: z.optional(z.string().check(z.minLength(1))),
   model: z.optional(z.enum(['echo', 'openai'])),
@@ -118,6 +122,7 @@ export const USAGE = `Usage: npm run backend -- [flags]
   --webhook-url <url>        where webhooks are POSTed           (default ${DEFAULTS.webhookUrl})
   --webhook-secret <whsec_>  webhook signing secret              (default: generated and printed)
   --signing-secret <s>       secret for signed params            (default: generated)
+  --signed-params-max-lifetime <s>  longest token lifetime, exp - iat (default ${DEFAULTS.signedParamsMaxLifetimeSeconds})
   --allowed-origin <origin>  browser origin allowed; repeatable  (default ${DEFAULTS.allowedOrigins.join(', ')})
   --data-dir <dir>           SQLite data directory               (default ${DEFAULTS.dataDir})
   --model echo|openai        openai reads AICADO_LLM_BASE_URL, AICADO_LLM_API_KEY, AICADO_LLM_MODEL (default ${DEFAULTS.model})
@@ -142,6 +147,7 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'signing-secret': { type: 'string' },
+      'signed-params-max-lifetime': { type: 'string' },
       'allowed-origin': { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
       model: { type: 'string' },
@@ -163,6 +169,7 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     webhookUrl: values['webhook-url'],
     webhookSecret: values['webhook-secret'],
     signingSecret: values['signing-secret'],
+    signedParamsMaxLifetimeSeconds: toNumber(values['signed-params-max-lifetime']),
     allowedOrigins: values['allowed-origin'],
     dataDir: values['data-dir'],
     model: values.model as ModelName | undefined, // checked by resolveConfig

@@ -38,6 +38,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
   const handleQuery = createQueriesRoute({
     agents: config.agents,
     signingSecret: config.signingSecret,
+    signedParamsMaxLifetimeSeconds: config.signedParamsMaxLifetimeSeconds,
     heartbeatMs: config.heartbeatMs,
     runner,
     rateLimiter: new RateLimiter(config.rateLimit),

@@ -6,5 +6,5 @@ export { WebhookVerificationError, isWebhookVerificationError } from './errors.j
 export type { WebhookVerificationErrorCode } from './errors.js';
 export type { WebhookEvent } from '../contract/schemas.js';
 export { signParams, verifySignedParams } from './signed-params.js';
-export type { SignParamsOptions } from './signed-params.js';
+export type { SignParamsOptions, VerifySignedParamsOptions } from './signed-params.js';
 export { AicadoError, isAicadoError } from '../contract/errors.js';

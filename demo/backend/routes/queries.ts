@@ -15,8 +15,9 @@ export interface QueriesRouteDeps {
   agents: readonly string[];
   runner: QueryRunner;
   rateLimiter: RateLimiter;
-  /** Verifies `signed_params` tokens (the agent's signing secret). */
+  /** Verifies `signed_params` tokens (the agent's signing secret), of at most this lifetime. */
   signingSecret: string;
+  signedParamsMaxLifetimeSeconds: number;
   /** Interval of the keep-alive comments on open streams. */
   heartbeatMs: number;
   log: (message: string) => void;
@@ -45,7 +46,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
         try {
           // Only a new query needs the token: a stored answer is replayed for its query_id, as the
           // protocol promises, even after the token that first authorised it has expired.
-          if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret);
+          if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret, deps.signedParamsMaxLifetimeSeconds);
           const waitSeconds = deps.rateLimiter.take(`${agentId}/${query.conversationId}`);
           if (waitSeconds !== undefined) {
             throw new HttpError(429, 'rate_limited', `Too many queries in this conversation; retry in ${waitSeconds} s`, {
@@ -131,11 +132,11 @@ async function readQuery(req: IncomingMessage, agentId: string): Promise<{ query
 }
 
 /** A token that fails is refused before anything runs: no model call, no webhook. */
-async function verifyToken(token: string, secret: string) {
+async function verifyToken(token: string, secret: string, maxLifetimeSeconds: number) {
   try {
-    return await verifySignedParams(token, secret);
+    return await verifySignedParams(token, secret, { maxLifetimeSeconds });
   } catch (error) {
-    if (!isAicadoError(error)) throw error;
+    if (!isAicadoError(error) || error.code !== 'invalid_signed_params') throw error;
     throw new HttpError(401, 'invalid_signed_params', error.message);
   }
 }
