@@ -76,6 +76,7 @@ const DELIVERY_COLUMNS = 'id, query_id, body, status, attempts, last_error, next
 /** The backend's durable state in one SQLite file (WAL): completed queries and the webhook outbox. */
 export class BackendStore {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -91,18 +92,16 @@ export class BackendStore {
   }
 
   getQuery(queryId: string): StoredQuery | undefined {
-    return this.db
-      .prepare<[string], StoredQuery>('SELECT query_id, agent_id, fingerprint, output FROM queries WHERE query_id = ?')
-      .get(queryId);
+    return this.statement<[string], StoredQuery>('SELECT query_id, agent_id, fingerprint, output FROM queries WHERE query_id = ?').get(queryId);
   }
 
   /** Writes the query result and its outbox row in one transaction: both exist, or neither. */
   completeQuery(query: NewQuery, delivery: NewDelivery): void {
-    const insertQuery = this.db.prepare(
+    const insertQuery = this.statement<[NewQuery], unknown>(
       `INSERT INTO queries (query_id, agent_id, conversation_id, fingerprint, input, params, output, created_at)
        VALUES (@query_id, @agent_id, @conversation_id, @fingerprint, @input, @params, @output, @created_at)`,
     );
-    const insertDelivery = this.db.prepare(
+    const insertDelivery = this.statement<[NewDelivery], unknown>(
       `INSERT INTO deliveries (id, query_id, body, status, next_attempt_at, created_at)
        VALUES (@id, @query_id, @body, 'pending', @created_at, @created_at)`,
     );
@@ -122,39 +121,30 @@ export class BackendStore {
       .all({ queryId: filter.queryId ?? null, status: filter.status ?? null });
   }
 
-  /** Pending rows whose time has come and that no attempt is working on. */
-  dueDeliveries(now: number, limit: number): DeliveryRow[] {
-    return this.db
-      .prepare<[number, number], DeliveryRow>(
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries
-         WHERE status = 'pending' AND in_flight = 0 AND next_attempt_at <= ?
-         ORDER BY next_attempt_at LIMIT ?`,
-      )
-      .all(now, limit);
+  /**
+   * Claims up to `limit` pending rows whose time has come and that no attempt is working on, oldest due
+   * first, in one statement: a row is returned to one caller only.
+   */
+  claimDueDeliveries(now: number, limit: number): DeliveryRow[] {
+    return this.statement<[number, number], DeliveryRow>(
+      `UPDATE deliveries SET in_flight = 1
+       WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND in_flight = 0 AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at LIMIT ?)
+       RETURNING ${DELIVERY_COLUMNS}`,
+    ).all(now, limit);
   }
 
   /** When the next idle pending row becomes due, or undefined when none is waiting. */
   nextDueAt(): number | undefined {
-    const row = this.db
-      .prepare<[], { next: number | null }>(
-        `SELECT MIN(next_attempt_at) AS next FROM deliveries WHERE status = 'pending' AND in_flight = 0`,
-      )
-      .get();
+    const row = this.statement<[], { next: number | null }>(
+      `SELECT MIN(next_attempt_at) AS next FROM deliveries WHERE status = 'pending' AND in_flight = 0`,
+    ).get();
     return row?.next ?? undefined;
-  }
-
-  /** Marks a row as being attempted; false if another attempt holds it or it is no longer pending. */
-  claimDelivery(id: string): boolean {
-    return (
-      this.db
-        .prepare(`UPDATE deliveries SET in_flight = 1 WHERE id = ? AND status = 'pending' AND in_flight = 0`)
-        .run(id).changes === 1
-    );
   }
 
   /** Gives a claimed row back without counting an attempt (the backend is shutting down). */
   releaseDelivery(id: string): void {
-    this.db.prepare('UPDATE deliveries SET in_flight = 0 WHERE id = ?').run(id);
+    this.statement<[string], unknown>('UPDATE deliveries SET in_flight = 0 WHERE id = ?').run(id);
   }
 
   recordAttempt(id: string, outcome: AttemptOutcome): void {
@@ -165,15 +155,23 @@ export class BackendStore {
       next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
       delivered_at: outcome.status === 'delivered' ? outcome.at : null,
     };
-    this.db
-      .prepare(
-        `UPDATE deliveries SET status = @status, attempts = attempts + 1, in_flight = 0, last_error = @last_error,
-         next_attempt_at = @next_attempt_at, delivered_at = @delivered_at WHERE id = @id`,
-      )
-      .run(row);
+    this.statement<[typeof row], unknown>(
+      `UPDATE deliveries SET status = @status, attempts = attempts + 1, in_flight = 0, last_error = @last_error,
+       next_attempt_at = @next_attempt_at, delivered_at = @delivered_at WHERE id = @id`,
+    ).run(row);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Prepares each statement once: the outbox runs a few per delivery, thousands of times a second. */
+  private statement<P extends unknown[], R>(sql: string): Database.Statement<P, R> {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared as unknown as Database.Statement<P, R>;
   }
 }
