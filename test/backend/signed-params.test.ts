@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
-import { SIGNED_PARAMS_LIMITS } from '../../src/contract/limits.js';
+import { SIGNED_PARAMS_LIMITS } from '../../src/contract/protocol.js';
 import { signParams } from '../../src/server/signed-params.js';
 import { listDeliveries, postQuery, queryBody, startTestBackend } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_PARAMS_LIMITS } from '../../src/contract/limits.js';
+import { SIGNED_PARAMS_LIMITS } from '../../src/contract/protocol.js';
 import { AicadoError, signParams, verifySignedParams } from '../../src/server/index.js';
 
 const SECRET = 'sk_test_0123456789abcdef';
