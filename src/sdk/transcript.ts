@@ -1,4 +1,5 @@
-import { QUERY_ID_PATTERN } from '../contract/protocol.js';
+import { checkParams } from '../contract/params.js';
+import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS } from '../contract/protocol.js';
 import type { QueryRequest } from '../contract/schemas.js';
 import type { SafeStorage } from './storage.js';
 
@@ -54,7 +55,7 @@ export class TranscriptStore {
       return bounded({
         conversationId: value.conversationId,
         messages: value.messages.filter(isChatMessage),
-        pending: value.pending.filter(isQueryRequest),
+        pending: value.pending.map(asQueryRequest).filter((r) => r !== undefined),
       });
     } catch {
       return undefined;
@@ -90,10 +91,20 @@ function isChatMessage(value: unknown): value is ChatMessage {
   );
 }
 
-function isQueryRequest(value: unknown): value is QueryRequest {
+/**
+ * A stored query is checked like a new one before it is resent: storage is shared with every script of
+ * the origin, and nothing leaves the page that `send()` would have refused. Params come back as a clean copy.
+ */
+function asQueryRequest(value: unknown): QueryRequest | undefined {
   const r = value as Partial<QueryRequest> | null;
-  return (
-    typeof r === 'object' && r !== null && typeof r.query_id === 'string' && QUERY_ID_PATTERN.test(r.query_id) &&
-    typeof r.conversation_id === 'string' && typeof r.input === 'string' && typeof r.params === 'object' && r.params !== null
-  );
+  if (typeof r !== 'object' || r === null) return undefined;
+  const { query_id, conversation_id, input, context } = r;
+  if (typeof query_id !== 'string' || !QUERY_ID_PATTERN.test(query_id)) return undefined;
+  if (typeof conversation_id !== 'string' || !CONVERSATION_ID_PATTERN.test(conversation_id)) return undefined;
+  if (typeof input !== 'string' || !/\S/.test(input) || input.length > QUERY_LIMITS.maxInputLength) return undefined;
+  const params = checkParams(r.params);
+  if (!params.ok) return undefined;
+  const request: QueryRequest = { query_id, conversation_id, input, params: params.params };
+  if (typeof context === 'object' && context !== null) request.context = context;
+  return request;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubQueryApi } from './support.js';
 
@@ -84,5 +86,40 @@ describe('script-tag loader', () => {
     expect(() => win.Aicado!('open')).not.toThrow();
     expect(() => win.Aicado!('init', { agentId: 'bad id' })).not.toThrow();
     expect(console.error).toHaveBeenCalledTimes(3);
+  });
+
+  it("reports a refused queued send as an error event, not only in the console", async () => {
+    const { fetchMock } = stubQueryApi({ deltas: ['ok'] });
+    const aicado = installStub();
+    const errors: string[] = [];
+    aicado('init', { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' });
+    aicado('on', 'error', (e: { error: { code: string } }) => errors.push(e.error.code));
+    await loadBundle();
+    await (win.Aicado!('send', '  ') as Promise<unknown>).catch(() => undefined);
+    expect(errors).toEqual(['invalid_input']);
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining("Aicado('send') failed"), expect.anything());
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('ignores a queue or a loaded flag planted on Object.prototype by a hostile page', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.q = [['init', { agentId: 'evil', apiBase: 'http://evil.test', storage: 'memory' }]];
+    proto.loaded = true;
+    try {
+      // The stub exactly as the README tells a host page to paste it.
+      const snippet = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8').match(/^\s*(window\.Aicado = window\.Aicado \|\| .*)$/m)?.[1];
+      expect(snippet).toBeDefined();
+      new Function(snippet!)();
+      const stub = win.Aicado!;
+      stub('init', { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' });
+      stub('send', 'hello');
+      await loadBundle();
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      expect(requests[0]!.url).toBe('http://api.test/v1/agents/demo/queries');
+    } finally {
+      delete proto.q;
+      delete proto.loaded;
+    }
   });
 });
