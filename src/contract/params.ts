@@ -113,12 +113,28 @@ export function invalidParamsError(issues: readonly ParamIssue[]): AicadoError {
   return new AicadoError('invalid_params', `Invalid params: ${lines.join('; ')}`, { issues });
 }
 
+/**
+ * The key as a snake-case normaliser reads it: `uId` → `u_id`, `a-id` → `a_id`, `_at` → `at`. Aicado does
+ * not document how it normalises keys, so a key that any such reading maps onto a restricted one is refused.
+ */
+export function normalizeParamKey(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[-_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** True when Aicado refuses `key`: a restricted key in any letter case, or one that normalises to it. */
+export const isRestrictedParamKey = (key: string): boolean => restricted.has(key.toLowerCase()) || restricted.has(normalizeParamKey(key));
+
 function checkKey(key: string): ParamIssue | undefined {
-  if (restricted.has(key.toLowerCase())) {
+  if (isRestrictedParamKey(key)) {
+    const reads = restricted.has(key.toLowerCase()) ? '' : `it reads as "${normalizeParamKey(key)}"; `;
     return {
       key,
       code: 'restricted_key',
-      message: `"${key}" is restricted by Aicado (restricted keys, in any letter case: ${RESTRICTED_PARAM_KEYS.join(', ')})`,
+      message: `"${key}" is restricted by Aicado (${reads}restricted keys, in any letter case or spelling such as uId or a-id: ${RESTRICTED_PARAM_KEYS.join(', ')})`,
     };
   }
   if (prototypeKeys.has(key)) {

@@ -80,3 +80,24 @@ describe('params rules', () => {
     expect(issuesOf({ [Symbol('s')]: 1 })).toEqual([{ key: 'Symbol(s)', code: 'invalid_key' }]);
   });
 });
+
+describe('keys a normaliser would read as restricted', () => {
+  it.each([
+    ['a-id', 'a_id'],
+    ['uId', 'u_id'],
+    ['oldId', 'old_id'],
+    ['_at', 'at'],
+    ['Muser_', 'muser'],
+    ['OLD-ID', 'old_id'],
+    ['a__id', 'a_id'],
+  ])('refuses %s (it reads as %s) and says why', (key, reads) => {
+    const result = checkParams({ [key]: 1, user_id: 'ok' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual([{ key, code: 'restricted_key', message: expect.stringContaining(`it reads as "${reads}"`) }]);
+  });
+
+  it('still accepts near misses that read as other keys', () => {
+    expect(checkParams({ userId: 1, at1: 2, sl2: 3, x_a_id: 4, oldid: 5, ts: 6, Sl_x: 7 }).ok).toBe(true);
+  });
+});

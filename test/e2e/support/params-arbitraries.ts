@@ -29,9 +29,21 @@ const prototypeKeys = new Set<string>(SPEC_PROTOTYPE_KEYS);
 /** Bytes of the params serialised as JSON (UTF-8). */
 export const jsonBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
+/** How a snake-case normaliser would read a key: camelCase split, lower case, dashes as underscores, outer underscores trimmed. */
+function snakeCase(key: string): string {
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i]!;
+    const previous = key[i - 1] ?? '';
+    if (c >= 'A' && c <= 'Z' && /[a-z0-9]/.test(previous)) out += '_';
+    out += c === '-' ? '_' : c.toLowerCase();
+  }
+  return out.split('_').filter(Boolean).join('_');
+}
+
 /** What the spec says about a key alone. */
 export function keyVerdict(key: string): 'ok' | 'restricted_key' | 'invalid_key' {
-  if (restricted.has(key.toLowerCase())) return 'restricted_key';
+  if (restricted.has(key.toLowerCase()) || restricted.has(snakeCase(key))) return 'restricted_key';
   if (prototypeKeys.has(key) || key.length > SPEC_LIMITS.maxKeyLength || !KEY_PATTERN.test(key)) return 'invalid_key';
   return 'ok';
 }
