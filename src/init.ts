@@ -9,10 +9,14 @@ import { normalizeOptions } from './sdk/options.js';
 const running = new Map<string, AicadoAgent<never>>();
 
 /**
+ * `P` is the params type of the handle: the wide default (any valid key and value) unless given as
+ * `init<MyParams>()`. `L`, inferred from `options.params`, only lets the literal be checked for
+ * restricted keys without narrowing the handle to its literal types.
+ *
  * Puts an agent on the page and returns its handle. Throws `AicadoError` (and changes nothing) when the
  * options or params are invalid; a second `init` for the same agent returns the running one.
  */
-export function init<P extends ParamsShape<P> = Params>(options: InitOptions<P>): AicadoAgent<P> {
+export function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
   if (typeof window === 'undefined' || typeof document === 'undefined') {
     throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
   }

@@ -8,11 +8,27 @@ export type ParamsShape<P> = { [K in keyof P]: ParamValue | undefined };
 
 /**
  * Compile-time mirror of the runtime rules: a restricted key in any letter case, a prototype key or a
- * non-string key maps to `never`, so passing it fails to compile at the offending property.
+ * non-string key fails to compile at the offending property. Such a key's value must have a type no
+ * value has, an object whose one property name says why; the compiler's error quotes it
+ * (`Type 'number' is not assignable to type '{ readonly "\"at\" is restricted by Aicado: …": never; }'`).
  */
 export type CheckedParams<P> = {
-  [K in keyof P]: K extends string ? (Lowercase<K> extends RestrictedParamKey ? never : K extends PrototypeKey ? never : P[K]) : never;
+  [K in keyof P]: K extends string
+    ? Lowercase<K> extends RestrictedParamKey
+      ? { readonly [why in `"${K}" is restricted by Aicado: a_id, at, old_id, s, t, audi, sl, raid, u_id, muser are refused in any letter case`]: never }
+      : K extends PrototypeKey
+        ? { readonly [why in `"${K}" is not allowed as a param key`]: never }
+        : P[K]
+    : never;
 };
 
 /** Params accepted for `P`: every key of `P` optional, as `setParams` merges. */
 export type ParamsPatch<P> = { [K in keyof P]?: P[K] | undefined };
+
+/**
+ * What `setParams` / `identify` accept as `T` for a handle of `P`: with a declared `P`, only its keys and
+ * value types; with the default wide params, any valid key. Restricted keys never.
+ */
+export type CheckedPatch<P, T> = T &
+  CheckedParams<T> &
+  (string extends keyof P ? unknown : { [K in Exclude<keyof T, keyof P>]: { readonly [why in `"${K & string}" is not one of the declared params`]: never } });

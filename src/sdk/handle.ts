@@ -1,4 +1,4 @@
-import type { CheckedParams, ParamsPatch } from '../contract/params-types.js';
+import type { CheckedParams, CheckedPatch, ParamsPatch } from '../contract/params-types.js';
 import type { Params } from '../contract/params.js';
 import type { QueryAnswer } from '../transport/query.js';
 import type { AgentEvents } from './agent.js';
@@ -13,13 +13,13 @@ export interface AicadoAgent<P = Params> {
   /** Sends a message as the visitor; resolves with the complete answer, also shown in the widget. */
   send(input: string): Promise<QueryAnswer>;
   /** Merges params for the next queries; a key set to `undefined` is removed. Throws on invalid params. */
-  setParams(patch: ParamsPatch<P> & CheckedParams<ParamsPatch<P>>): void;
+  setParams<T extends ParamsPatch<P>>(patch: CheckedPatch<P, T>): void;
   /** The params the next query will carry. */
   getParams(): ParamsPatch<P>;
   /** Replaces the server-signed params token (see `signParams` in `aicado-embed/server`); queries refused for an expired token are resent with it. */
   setSignedParams(token: string | undefined): void;
   /** Switches user atomically: new params (validated first), a new conversation, the previous user's transcript and pending queries gone. */
-  identify(identity: { params?: ParamsPatch<P> & CheckedParams<ParamsPatch<P>>; signedParams?: string }): void;
+  identify<T extends ParamsPatch<P>>(identity: { params?: CheckedPatch<P, T>; signedParams?: string }): void;
   /** Returns to an anonymous conversation and clears the signed-out user's stored data. */
   logout(): void;
   open(): void;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { init, type AicadoAgent } from '../../src/index.js';
+import { init, type AicadoAgent, type InitOptions } from '../../src/index.js';
 import { stubQueryApi, type RecordedRequest } from './support.js';
 
 // Faults found by an attack pass over the SDK: slow models, hostile host pages, leaky storage.
@@ -7,7 +7,7 @@ import { stubQueryApi, type RecordedRequest } from './support.js';
 const base = { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' as const };
 const encoder = new TextEncoder();
 let agents: AicadoAgent<never>[] = [];
-const start = (options: Parameters<typeof init>[0]) => {
+const start = (options: InitOptions) => {
   const agent = init(options);
   agents.push(agent as AicadoAgent<never>);
   return agent;
