@@ -134,7 +134,7 @@ function checkKey(key: string): ParamIssue | undefined {
     return {
       key,
       code: 'restricted_key',
-      message: `"${key}" is restricted by Aicado (${reads}restricted keys, in any letter case or spelling such as uId or a-id: ${RESTRICTED_PARAM_KEYS.join(', ')})`,
+      message: `"${key}" is restricted by Aicado (${reads}refused in any letter case or spelling: ${RESTRICTED_PARAM_KEYS.join(', ')})`,
     };
   }
   if (prototypeKeys.has(key)) {

@@ -8,17 +8,13 @@ export const queriesPath = (agentId: string): string => `/v1/agents/${encodeURIC
 export const QUERIES_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
 /** Webhook deliveries of the reference backend, for operators (`authorization: Bearer <webhook secret>`). */
 export const DELIVERIES_PATH = '/v1/deliveries';
-export const DELIVERIES_PAGE = Object.freeze({ defaultLimit: 100, maxLimit: 1000 });
+export const DELIVERIES_PAGE = /* @__PURE__ */ Object.freeze({ defaultLimit: 100, maxLimit: 1000 });
 export const HEALTH_PATH = '/healthz';
 
 /** Request and response headers of the query API, lower case as Node reads them. */
-export const HEADERS = Object.freeze({
-  idempotencyKey: 'idempotency-key',
-  retryAfter: 'retry-after',
-  webhookId: 'webhook-id',
-  webhookTimestamp: 'webhook-timestamp',
-  webhookSignature: 'webhook-signature',
-});
+export const HEADERS = /* @__PURE__ */ Object.freeze({ idempotencyKey: 'idempotency-key', retryAfter: 'retry-after' });
+/** Standard Webhooks headers of every webhook request. */
+export const WEBHOOK_HEADERS = /* @__PURE__ */ Object.freeze({ id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' });
 /** The headers a browser sends cross-origin with a query (CORS allow-list). */
 export const QUERY_REQUEST_HEADERS = ['content-type', 'accept', HEADERS.idempotencyKey] as const;
 
@@ -28,12 +24,12 @@ export const EVENT_STREAM_TYPE = 'text/event-stream';
 export const QUERY_ACCEPT = `${EVENT_STREAM_TYPE}, ${JSON_TYPE};q=0.9`;
 
 /** Server-Sent Events of a query stream: zero or more `delta` or `status`, then `done` or `error`. */
-export const SSE_EVENTS = Object.freeze({ delta: 'delta', status: 'status', done: 'done', error: 'error' } as const);
+export const SSE_EVENTS = /* @__PURE__ */ Object.freeze({ delta: 'delta', status: 'status', done: 'done', error: 'error' } as const);
 export type SseEventName = (typeof SSE_EVENTS)[keyof typeof SSE_EVENTS];
 /** A comment line the server sends while a model is silent; any byte is progress to the client. */
 export const SSE_HEARTBEAT = ': keep-alive\n\n';
 
-export const QUERY_LIMITS = Object.freeze({
+export const QUERY_LIMITS = /* @__PURE__ */ Object.freeze({
   maxInputLength: 4000,
   maxBodyBytes: 64 * 1024,
   maxUrlLength: 2048,
@@ -48,7 +44,7 @@ export const STATUS_TEXT_MAX_LENGTH = 120;
  * Signed-params tokens: a longer token is refused as `invalid_signed_params` (401), and so is one whose
  * lifetime (`exp - iat`) is longer than the cap, unless the verifier configures another cap.
  */
-export const SIGNED_PARAMS_LIMITS = Object.freeze({ maxTokenBytes: 16 * 1024, maxLifetimeSeconds: 24 * 60 * 60 });
+export const SIGNED_PARAMS_LIMITS = /* @__PURE__ */ Object.freeze({ maxTokenBytes: 16 * 1024, maxLifetimeSeconds: 24 * 60 * 60 });
 
 export const QUERY_ID_PATTERN = /^q_[A-Za-z0-9_-]{8,64}$/;
 export const CONVERSATION_ID_PATTERN = /^c_[A-Za-z0-9_-]{8,64}$/;

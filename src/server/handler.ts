@@ -1,4 +1,4 @@
-import { HEADERS, type AicadoErrorCode } from '../contract/protocol.js';
+import { WEBHOOK_HEADERS, type AicadoErrorCode } from '../contract/protocol.js';
 import type { WebhookEvent } from '../contract/schemas.js';
 import { isWebhookVerificationError, WebhookVerificationError } from './errors.js';
 import { BodyReadError, discard, readBodyCapped } from './read-body.js';
@@ -53,7 +53,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       return json(400, { error: { code: error.code, message: error.message } });
     }
     // Verified above, so the header is present and covered by the signature.
-    const id = request.headers.get(HEADERS.webhookId) ?? event.id;
+    const id = request.headers.get(WEBHOOK_HEADERS.id) ?? event.id;
     // A retry can arrive while the first delivery is still being handled (a slow handler outlives the
     // sender's timeout): it is told to come back later instead of running the handler a second time.
     if (store && inFlight.has(id)) {

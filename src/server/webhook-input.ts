@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { HEADERS, WEBHOOK_SECRET_PATTERN } from '../contract/protocol.js';
+import { WEBHOOK_HEADERS, WEBHOOK_SECRET_PATTERN } from '../contract/protocol.js';
 import { WebhookVerificationError } from './errors.js';
 
 // Checks of what the caller passes to verifyWebhook, so a wrong kind of argument is explained by a
@@ -38,15 +38,15 @@ export function readWebhookHeaders(headers: unknown): WebhookHeaderValues {
     );
   }
   const source = headers as Headers | Record<string, unknown>;
-  const id = readHeader(source, HEADERS.webhookId);
-  const timestamp = readHeader(source, HEADERS.webhookTimestamp);
-  const signature = readHeader(source, HEADERS.webhookSignature);
+  const id = readHeader(source, WEBHOOK_HEADERS.id);
+  const timestamp = readHeader(source, WEBHOOK_HEADERS.timestamp);
+  const signature = readHeader(source, WEBHOOK_HEADERS.signature);
   if (!id || !timestamp || !signature) {
-    const missing = [!id && HEADERS.webhookId, !timestamp && HEADERS.webhookTimestamp, !signature && HEADERS.webhookSignature].filter(Boolean);
+    const missing = [!id && WEBHOOK_HEADERS.id, !timestamp && WEBHOOK_HEADERS.timestamp, !signature && WEBHOOK_HEADERS.signature].filter(Boolean);
     throw new WebhookVerificationError('missing_headers', `Missing webhook header(s): ${missing.join(', ')}`);
   }
   if (!/^\d{1,15}$/.test(timestamp)) {
-    throw new WebhookVerificationError('missing_headers', `${HEADERS.webhookTimestamp} must be a Unix time in whole seconds, got "${timestamp.slice(0, 40)}"`);
+    throw new WebhookVerificationError('missing_headers', `${WEBHOOK_HEADERS.timestamp} must be a Unix time in whole seconds, got "${timestamp.slice(0, 40)}"`);
   }
   return { id, timestamp: Number(timestamp), signature };
 }

@@ -74,7 +74,7 @@ async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: stri
       } else if (message.event === SSE_EVENTS.error) {
         const error = asErrorEvent(data);
         throw error
-          ? new AicadoError(knownCode(error.code), error.message, { status: error.status ?? 500 })
+          ? new AicadoError(error.code as AicadoErrorCode, error.message, { status: error.status ?? 500 })
           : new AicadoError('invalid_response', 'The answer stream ended with a malformed error event', { status: 500 });
       }
     }
@@ -93,11 +93,11 @@ async function httpError(response: Response): Promise<AicadoError> {
   const init = { status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   if (!body) return new AicadoError('http_error', `The Aicado API answered ${response.status}`, init);
   const { code, message, issues } = body.error;
-  return new AicadoError(knownCode(code), message, { ...init, ...(issues ? { issues } : {}) });
+  // The API answers with the codes of `ERROR_CODES` (a test holds the backend to it); not re-checked
+  // here, to keep the list out of the script tag.
+  return new AicadoError(code as AicadoErrorCode, message, { ...init, ...(issues ? { issues } : {}) });
 }
 
-/** The API answers with the codes of `ERROR_CODES` (a test holds the backend to it); not re-checked here to keep the list out of the bundle. */
-const knownCode = (code: string): AicadoErrorCode => code as AicadoErrorCode;
 
 function parseJson(text: string): unknown {
   try {

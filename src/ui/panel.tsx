@@ -38,14 +38,14 @@ export function ChatPanel({ agent, state, panelId, inputRef, active, onClose }: 
         }
       }}
     >
-      <header class="header" part="header">
+      <div class="header" part="header">
         <h2 id={titleId}>{strings.title}</h2>
         {onClose && (
           <button type="button" class="icon-button" aria-label={strings.close} onClick={onClose}>
             <CloseIcon />
           </button>
         )}
-      </header>
+      </div>
       <MessageList messages={state.messages} strings={strings} onRetry={retry} />
       {!state.online && (
         <div class="notice" role="status">

@@ -1,16 +1,17 @@
 /**
  * The widget's whole stylesheet, applied inside its shadow root only. `:host` resets everything the
  * host page may have set on our element (`all: initial` wins over host rules because it is `!important`
- * inside the shadow tree), and nothing here can reach the host page.
+ * inside the shadow tree), and nothing here can reach the host page. Colours use `light-dark()` on the
+ * inherited `color-scheme`: with `colorScheme: 'auto'` the widget is dark only when the host page declares
+ * dark support (`color-scheme: light dark` or its meta tag) and the visitor prefers dark.
  */
 export const WIDGET_CSS = `
-:host{all:initial!important;display:contents!important}
+:host{all:initial!important;display:contents!important;color-scheme:inherit!important}
 :host([data-mode=inline]){display:block!important;width:100%!important;height:100%!important}
 *,*::before,*::after{box-sizing:border-box}
-.root{--accent:var(--aicado-accent,#4f46e5);--accent-text:var(--aicado-accent-text,#fff);--bg:var(--aicado-bg,#fff);--fg:var(--aicado-fg,#111827);--muted:var(--aicado-muted,#4b5563);--bubble:var(--aicado-bubble,#f3f4f6);--border:var(--aicado-border,#d1d5db);--danger:#b91c1c;
+.root{--accent:var(--aicado-accent,#4f46e5);--accent-text:var(--aicado-accent-text,#fff);--bg:var(--aicado-bg,light-dark(#fff,#111827));--fg:var(--aicado-fg,light-dark(#111827,#f9fafb));--muted:var(--aicado-muted,light-dark(#4b5563,#d1d5db));--bubble:var(--aicado-bubble,light-dark(#f3f4f6,#1f2937));--border:var(--aicado-border,light-dark(#d1d5db,#4b5563));--danger:light-dark(#b91c1c,#fca5a5);
 font:400 15px/1.45 var(--aicado-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--fg);-webkit-font-smoothing:antialiased;text-align:left;letter-spacing:normal;text-transform:none}
-.root.dark{--bg:var(--aicado-bg,#111827);--fg:var(--aicado-fg,#f9fafb);--muted:var(--aicado-muted,#d1d5db);--bubble:var(--aicado-bubble,#1f2937);--border:var(--aicado-border,#4b5563);--danger:#fca5a5}
-@media (prefers-color-scheme:dark){.root.auto{--bg:var(--aicado-bg,#111827);--fg:var(--aicado-fg,#f9fafb);--muted:var(--aicado-muted,#d1d5db);--bubble:var(--aicado-bubble,#1f2937);--border:var(--aicado-border,#4b5563);--danger:#fca5a5}}
+.root.light{color-scheme:light}.root.dark{color-scheme:dark}
 button,textarea{font:inherit;color:inherit;margin:0}
 button{cursor:pointer}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}

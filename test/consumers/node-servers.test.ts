@@ -3,7 +3,7 @@
 // webhooks the reference backend delivers.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEADERS, JSON_TYPE, queriesPath } from '../../src/contract/protocol.js';
+import { HEADERS, JSON_TYPE, WEBHOOK_HEADERS, queriesPath } from '../../src/contract/protocol.js';
 import { newWebhookSecret } from '../e2e/support/fixture.js';
 import { startBackend, type BackendProcess } from '../e2e/support/backend.js';
 import { appDir, npmRun, startReceiverApp } from './support/apps.js';
@@ -67,9 +67,9 @@ describe.each(APPS)('$name ($format)', ({ name, format, resolver, file }) => {
       method: 'POST',
       headers: {
         'content-type': JSON_TYPE,
-        [HEADERS.webhookId]: 'msg_forged',
-        [HEADERS.webhookTimestamp]: String(Math.floor(Date.now() / 1000)),
-        [HEADERS.webhookSignature]: `v1,${Buffer.alloc(32).toString('base64')}`,
+        [WEBHOOK_HEADERS.id]: 'msg_forged',
+        [WEBHOOK_HEADERS.timestamp]: String(Math.floor(Date.now() / 1000)),
+        [WEBHOOK_HEADERS.signature]: `v1,${Buffer.alloc(32).toString('base64')}`,
       },
       body,
     });
