@@ -40,6 +40,10 @@ async function ask(p: Page, text: string): Promise<void> {
   await p.waitForFunction(() => !document.querySelector('aicado-embed')?.shadowRoot?.querySelector('[aria-busy="true"]'));
 }
 
+/** The panel fades in; colours (and so contrast) are only final once its transition has run. */
+const settled = (p: Page) =>
+  p.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0);
+
 const panelBackground = (p: Page) =>
   p.evaluate(() => getComputedStyle(document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!).backgroundColor);
 
@@ -51,6 +55,7 @@ describe('on a real host page', () => {
     expect(await axeViolations(p)).toEqual([]);
     await p.getByRole('button', { name: 'Open chat' }).click();
     await p.locator('aicado-embed textarea').waitFor();
+    await settled(p);
     expect(await axeViolations(p)).toEqual([]);
     await ask(p, 'Do you have size 44?');
     expect(await axeViolations(p)).toEqual([]);
@@ -65,6 +70,7 @@ describe('on a real host page', () => {
 
     await dark.goto(hostPage('/light-dark.html', { open: true }, '<meta name="color-scheme" content="light dark">'));
     await dark.locator('aicado-embed textarea').waitFor();
+    await settled(dark);
     expect(await panelBackground(dark)).toBe('rgb(17, 24, 39)');
     expect(await axeViolations(dark)).toEqual([]);
 
