@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Params } from '../../src/contract/params.js';
 import { WEBHOOK_EVENT_TYPE } from '../../src/contract/protocol.js';
-import { type QueryContext, type WebhookEvent } from '../../src/contract/schemas.js';
+import type { QueryContext, WebhookEvent } from '../../src/contract/schemas.js';
 import { HttpError } from './http.js';
 import type { ChatModel, ModelOutput } from './models/index.js';
 import type { WebhookOutbox } from './outbox.js';
