@@ -55,6 +55,12 @@ async function expectExactlyOneAnswerAndWebhook(page: Page, text: string, queryI
   await answers.first().waitFor({ timeout: 15_000 });
   await page.waitForFunction(() => !document.querySelector('aicado-embed')?.shadowRoot?.querySelector('[aria-busy="true"]'));
   await loop.receiver.waitFor(1);
+  // The outbox marks the delivery once the receiver has answered: wait for that, not for a fixed time.
+  const deliveryStatuses = async () => {
+    const response = await fetch(`${loop.backend.url}/v1/deliveries?query_id=${queryId}`, { headers: { authorization: `Bearer ${loop.secret}` } });
+    return ((await response.json()) as { deliveries: { status: string }[] }).deliveries.map((delivery) => delivery.status);
+  };
+  await expect.poll(deliveryStatuses, { timeout: 15_000 }).toEqual(['delivered']);
   await page.waitForTimeout(800); // room for a duplicate answer or webhook to show up
   expect(await answers.count()).toBe(1);
   expect(await page.locator('aicado-embed .msg.user', { hasText: text }).count()).toBe(1);
@@ -63,9 +69,8 @@ async function expectExactlyOneAnswerAndWebhook(page: Page, text: string, queryI
   expect(event.data.query_id).toBe(queryId);
   expect(event.data.input).toBe(text);
   expect(event.data.params).toStrictEqual({ user_id: 'u_offline', plan: 'pro' });
-  const { deliveries } = (await (await fetch(`${loop.backend.url}/v1/deliveries?query_id=${queryId}`)).json()) as { deliveries: { status: string }[] };
-  expect(deliveries.map((delivery) => delivery.status)).toEqual(['delivered']);
-  expect(await pendingQueryIds(page)).toEqual([]);
+  expect(await deliveryStatuses()).toEqual(['delivered']);
+  await expect.poll(() => pendingQueryIds(page)).toEqual([]);
 }
 
 describe('a message typed while offline', () => {
