@@ -1,0 +1,31 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/contract/protocol.js';
+
+// One closed list of error codes: the README explains exactly these, and the reference backend answers
+// with no other (its HttpError is typed by the list; this also catches codes written as plain strings).
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('error codes', () => {
+  it("the README's error table lists exactly ERROR_CODES", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 1));
+    const documented = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    expect(new Set(documented).size).toBe(documented.length);
+    expect([...documented].sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it('every code the backend and the SDK write is in ERROR_CODES', () => {
+    const files = (function walk(dir: string): string[] {
+      return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    })(join(ROOT, 'demo/backend')).concat(...['src/sdk', 'src/transport', 'src/loader', 'src/contract'].map((d) => readdirSync(join(ROOT, d)).map((f) => join(ROOT, d, f))));
+    const written = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/new (?:HttpError\(\d{3}|AicadoError\()\s*'([a-z_]+)'/g)) written.add(m[1]!);
+    }
+    expect(written.size).toBeGreaterThan(10);
+    expect([...written].filter((code) => !(ERROR_CODES as readonly string[]).includes(code))).toEqual([]);
+  });
+});
