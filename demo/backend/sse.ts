@@ -16,7 +16,9 @@ export class SseStream {
   ) {
     res.writeHead(200, {
       'content-type': `${EVENT_STREAM_TYPE}; charset=utf-8`,
-      'cache-control': 'no-store',
+      // `no-cache`, not `no-store`: Chromium reports a streamed `no-store` response as cancelled
+      // (net::ERR_ABORTED) even when the page read it to the end.
+      'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();

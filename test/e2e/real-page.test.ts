@@ -62,6 +62,20 @@ describe('on a real host page', () => {
     await p.close();
   });
 
+  it('a successful query is a completed request, not one the browser reports as failed or aborted', async () => {
+    const p = await loop.browser.newPage();
+    const failed: string[] = [];
+    p.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
+    const finished: string[] = [];
+    p.on('requestfinished', (request) => finished.push(request.url()));
+    await p.goto(hostPage('/requests.html', { open: true }));
+    await p.locator('aicado-embed textarea').waitFor();
+    for (const text of ['first', 'second', 'third']) await ask(p, text);
+    await expect.poll(() => finished.filter((url) => url.endsWith('/queries')).length, { timeout: 10_000 }).toBe(3);
+    expect(failed).toEqual([]);
+    await p.close();
+  });
+
   it("colorScheme 'auto' is dark only when the host page declares dark support and the visitor prefers dark", async () => {
     const dark = await loop.browser.newPage({ colorScheme: 'dark' });
     await dark.goto(hostPage('/light-only.html', { open: true }));
