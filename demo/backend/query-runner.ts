@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Params } from '../../src/contract/params.js';
-import { WEBHOOK_EVENT_TYPE } from '../../src/contract/protocol.js';
-import type { QueryContext, WebhookEvent } from '../../src/contract/schemas.js';
+import { WEBHOOK_EVENT_TYPES, type AnswerStatus } from '../../src/contract/protocol.js';
+import { SourcesSchema, type QueryContext, type Source } from '../../src/contract/schemas.js';
 import { HttpError } from './http.js';
 import type { ChatModel, ModelOutput } from './models/index.js';
 import type { WebhookOutbox } from './outbox.js';
-import type { BackendStore } from './store.js';
+import type { BackendStore, StoredQuery } from './store.js';
+import { completedEventFor } from './webhook-events.js';
 
 /** A query that passed every check: the only shape the runner accepts. */
 export interface ValidQuery {
@@ -19,9 +20,16 @@ export interface ValidQuery {
   context: QueryContext;
 }
 
+/** A query's answer as `done` and a stop's answer carry it. */
+export interface Answer {
+  output: string;
+  status: AnswerStatus;
+  sources: Source[];
+}
+
 /** Where a query stands: answered before, being answered by another request, or now claimed by the caller. */
 export type QueryState =
-  | { kind: 'stored'; output: string }
+  | { kind: 'stored'; answer: Answer }
   | { kind: 'running'; finished: Promise<unknown> }
   | { kind: 'claimed'; claim: QueryClaim };
 
@@ -30,14 +38,18 @@ export type QueryState =
  * (its token or rate limit refused it) so a waiting duplicate can claim the query in turn.
  */
 export interface QueryClaim {
-  run(out: ModelOutput): Promise<string>;
+  run(out: ModelOutput): Promise<Answer>;
   /** Gives the claim up unless `run` was called; safe to call more than once. */
   release(): void;
 }
 
 interface RunningQuery {
   fingerprint: string;
+  agentId: string;
+  conversationId: string;
   finished: Promise<unknown>;
+  /** Aborted when the visitor stops the answer, even before the model started. */
+  stop: AbortController;
 }
 
 /**
@@ -71,11 +83,17 @@ export class QueryRunner {
         `query_id ${query.queryId} was already used with a different agent, conversation, input or params; use a new query_id`,
       );
     }
-    if (stored) return { kind: 'stored', output: stored.output };
+    if (stored) return { kind: 'stored', answer: answerOf(stored) };
     if (running) return { kind: 'running', finished: running.finished };
 
     let settle: () => void = () => undefined;
-    const entry: RunningQuery = { fingerprint, finished: new Promise<void>((resolve) => (settle = resolve)) };
+    const entry: RunningQuery = {
+      fingerprint,
+      agentId: query.agentId,
+      conversationId: query.conversationId,
+      finished: new Promise<void>((resolve) => (settle = resolve)),
+      stop: new AbortController(),
+    };
     this.running.set(query.queryId, entry);
     let used = false;
     const finish = () => {
@@ -89,7 +107,7 @@ export class QueryRunner {
         run: (out) => {
           if (used) throw new Error(`the claim on ${query.queryId} was already used`);
           used = true;
-          const finished = this.generateAndCommit(query, out);
+          const finished = this.generateAndCommit(query, out, entry.stop.signal);
           finished.then(finish, finish);
           return finished;
         },
@@ -102,26 +120,59 @@ export class QueryRunner {
     };
   }
 
+  /**
+   * Stops a query of this agent and conversation: a running model is aborted and the text it streamed so
+   * far is committed as a `stopped` answer (with its webhook). Answers the query's stored answer, stopped
+   * or completed before the stop came; undefined when no such query is known.
+   */
+  async stop(agentId: string, queryId: string, conversationId: string): Promise<Answer | undefined> {
+    const running = this.running.get(queryId);
+    if (running && running.agentId === agentId && running.conversationId === conversationId) {
+      running.stop.abort();
+      await running.finished;
+    }
+    const stored = this.store.getQuery(queryId);
+    if (!stored || stored.agent_id !== agentId || stored.conversation_id !== conversationId) return undefined;
+    return answerOf(stored);
+  }
+
   /** Aborts running model calls; nothing of theirs is committed, so a retry runs them again. */
   close(): void {
     this.shutdown.abort(new Error('backend shutting down'));
   }
 
-  private async generateAndCommit(query: ValidQuery, out: ModelOutput): Promise<string> {
+  private async generateAndCommit(query: ValidQuery, out: ModelOutput, stop: AbortSignal): Promise<Answer> {
     const request = { agentId: query.agentId, input: query.input, params: query.params, verifiedParams: query.verifiedParams, context: query.context };
-    let output: string;
+    // After a stop nothing more reaches the client, so the text it was shown is exactly `streamed`.
+    let streamed = '';
+    const output: ModelOutput = {
+      delta: (text) => {
+        if (stop.aborted) return;
+        streamed += text;
+        out.delta(text);
+      },
+      status: (text) => {
+        if (!stop.aborted) out.status(text);
+      },
+    };
+    let answer: Answer;
     try {
-      output = await this.model.generate(request, out, this.shutdown.signal);
+      const result = await this.model.generate(request, output, AbortSignal.any([this.shutdown.signal, stop]));
       this.shutdown.signal.throwIfAborted();
+      const sources = SourcesSchema.safeParse(result.sources ?? []);
+      answer = stop.aborted ? stoppedAnswer(streamed) : { output: result.output, status: 'completed', sources: sources.data ?? [] };
     } catch (error) {
       if (this.shutdown.signal.aborted) {
         throw new HttpError(503, 'unavailable', 'The backend is shutting down; retry with the same query_id');
       }
-      this.log(`model ${this.model.name} failed on ${query.queryId}: ${error instanceof Error ? error.message : String(error)}`);
-      throw new HttpError(502, 'model_error', 'The model failed to answer; retry with the same query_id');
+      if (!stop.aborted) {
+        this.log(`model ${this.model.name} failed on ${query.queryId}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new HttpError(502, 'model_error', 'The model failed to answer; retry with the same query_id');
+      }
+      answer = stoppedAnswer(streamed);
     }
     const now = Date.now();
-    const event = webhookEventFor(query, output, now);
+    const event = completedEventFor(query, answer, now);
     this.store.completeQuery(
       {
         query_id: query.queryId,
@@ -130,33 +181,24 @@ export class QueryRunner {
         fingerprint: fingerprintOf(query),
         input: query.input,
         params: JSON.stringify(query.params),
-        output,
+        verified_params: query.verifiedParams ? JSON.stringify(query.verifiedParams) : null,
+        output: answer.output,
+        status: answer.status,
+        sources: JSON.stringify(answer.sources),
         created_at: now,
       },
-      { id: event.id, query_id: query.queryId, body: JSON.stringify(event), created_at: now },
+      { id: event.id, query_id: query.queryId, type: WEBHOOK_EVENT_TYPES.completed, body: JSON.stringify(event), created_at: now },
     );
     this.outbox.wake();
-    return output;
+    return answer;
   }
 }
 
-/** The `query.completed` event; its serialised bytes are stored once and sent unchanged on every attempt. */
-export function webhookEventFor(query: ValidQuery, output: string, now: number): WebhookEvent {
-  return {
-    type: WEBHOOK_EVENT_TYPE,
-    id: `evt_${randomBytes(16).toString('base64url')}`,
-    created_at: new Date(now).toISOString(),
-    data: {
-      agent_id: query.agentId,
-      query_id: query.queryId,
-      conversation_id: query.conversationId,
-      input: query.input,
-      output,
-      params: query.params,
-      ...(query.verifiedParams ? { verified_params: query.verifiedParams } : {}),
-      context: query.context,
-    },
-  };
+const stoppedAnswer = (streamed: string): Answer => ({ output: streamed, status: 'stopped', sources: [] });
+
+/** A stored answer as the protocol sends it; its sources passed the schema when they were stored. */
+export function answerOf(stored: StoredQuery): Answer {
+  return { output: stored.output, status: stored.status, sources: JSON.parse(stored.sources) as Source[] };
 }
 
 /** Identity of a query for idempotency; the context (page URL, …) and a refreshed signed-params token may change between retries. */

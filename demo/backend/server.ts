@@ -8,9 +8,10 @@ import { WebhookOutbox } from './outbox.js';
 import { QueryRunner } from './query-runner.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createDeliveriesRoute } from './routes/deliveries.js';
+import { createQueryActionsRoute } from './routes/query-actions.js';
 import { createQueriesRoute } from './routes/queries.js';
 import { BackendStore } from './store.js';
-import { DELIVERIES_PATH, HEALTH_PATH, QUERIES_PATH_PATTERN } from '../../src/contract/protocol.js';
+import { DELIVERIES_PATH, HEALTH_PATH, QUERIES_PATH_PATTERN, QUERY_ACTION_PATH_PATTERN, type QueryAction } from '../../src/contract/protocol.js';
 
 export interface RunningBackend {
   /** Base URL, e.g. `http://127.0.0.1:8787`, with the real port when `port` was 0. */
@@ -44,6 +45,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     rateLimiter: new RateLimiter(config.rateLimit),
     log: config.log,
   });
+  const handleAction = createQueryActionsRoute({ agents: config.agents, runner, store, outbox });
   const listDeliveries = createDeliveriesRoute(store);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -54,6 +56,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     if (queries) {
       allowMethods(req, 'POST');
       return handleQuery(req, res, decodeSegment(queries[1] ?? ''));
+    }
+    const action = QUERY_ACTION_PATH_PATTERN.exec(url.pathname);
+    if (action) {
+      allowMethods(req, 'POST');
+      return handleAction(req, res, decodeSegment(action[1] ?? ''), decodeSegment(action[2] ?? ''), action[3] as QueryAction);
     }
     if (url.pathname === DELIVERIES_PATH) {
       allowMethods(req, 'GET');

@@ -1,27 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AnswerStatus, Rating } from '../../src/contract/protocol.js';
+import { migrate } from './store-schema.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'stopped';
 
-/** A completed query, as stored for idempotent replays. */
+/** An answered query, as stored for idempotent replays, stops and ratings; JSON columns as text. */
 export interface StoredQuery {
   query_id: string;
   agent_id: string;
+  conversation_id: string;
   fingerprint: string;
   output: string;
+  status: AnswerStatus;
+  sources: string;
+  params: string;
+  verified_params: string | null;
 }
 
 export interface NewQuery extends StoredQuery {
-  conversation_id: string;
   input: string;
-  params: string;
   created_at: number;
 }
 
 export interface NewDelivery {
   id: string;
   query_id: string;
+  type: string;
   body: string;
   created_at: number;
 }
@@ -30,6 +36,7 @@ export interface NewDelivery {
 export interface DeliveryRow {
   id: string;
   query_id: string;
+  type: string;
   body: string;
   status: DeliveryStatus;
   attempts: number;
@@ -45,33 +52,7 @@ export type AttemptOutcome =
   | { status: 'pending'; error: string; nextAttemptAt: number }
   | { status: 'dead' | 'stopped'; error: string };
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS queries (
-  query_id        TEXT PRIMARY KEY,
-  agent_id        TEXT NOT NULL,
-  conversation_id TEXT NOT NULL,
-  fingerprint     TEXT NOT NULL,
-  input           TEXT NOT NULL,
-  params          TEXT NOT NULL,
-  output          TEXT NOT NULL,
-  created_at      INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id              TEXT PRIMARY KEY,
-  query_id        TEXT NOT NULL UNIQUE REFERENCES queries (query_id),
-  body            TEXT NOT NULL,
-  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'stopped')),
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  in_flight       INTEGER NOT NULL DEFAULT 0,
-  last_error      TEXT,
-  next_attempt_at INTEGER,
-  delivered_at    INTEGER,
-  created_at      INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, in_flight, next_attempt_at);
-`;
-
-const DELIVERY_COLUMNS = 'id, query_id, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at';
+const DELIVERY_COLUMNS = 'id, query_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at';
 
 /** The backend's durable state in one SQLite file (WAL): completed queries and the webhook outbox. */
 export class BackendStore {
@@ -86,29 +67,51 @@ export class BackendStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
+    migrate(this.db);
     // Attempts that were running when the previous process died never finished: make them due again.
     this.db.prepare('UPDATE deliveries SET in_flight = 0 WHERE in_flight = 1').run();
   }
 
   getQuery(queryId: string): StoredQuery | undefined {
-    return this.statement<[string], StoredQuery>('SELECT query_id, agent_id, fingerprint, output FROM queries WHERE query_id = ?').get(queryId);
+    return this.statement<[string], StoredQuery>(
+      'SELECT query_id, agent_id, conversation_id, fingerprint, output, status, sources, params, verified_params FROM queries WHERE query_id = ?',
+    ).get(queryId);
   }
 
   /** Writes the query result and its outbox row in one transaction: both exist, or neither. */
   completeQuery(query: NewQuery, delivery: NewDelivery): void {
     const insertQuery = this.statement<[NewQuery], unknown>(
-      `INSERT INTO queries (query_id, agent_id, conversation_id, fingerprint, input, params, output, created_at)
-       VALUES (@query_id, @agent_id, @conversation_id, @fingerprint, @input, @params, @output, @created_at)`,
-    );
-    const insertDelivery = this.statement<[NewDelivery], unknown>(
-      `INSERT INTO deliveries (id, query_id, body, status, next_attempt_at, created_at)
-       VALUES (@id, @query_id, @body, 'pending', @created_at, @created_at)`,
+      `INSERT INTO queries (query_id, agent_id, conversation_id, fingerprint, input, params, verified_params, output, status, sources, created_at)
+       VALUES (@query_id, @agent_id, @conversation_id, @fingerprint, @input, @params, @verified_params, @output, @status, @sources, @created_at)`,
     );
     this.db.transaction(() => {
       insertQuery.run(query);
-      insertDelivery.run(delivery);
+      this.insertDelivery(delivery);
     })();
+  }
+
+  /**
+   * Records a rating and, when it differs from the current one (no rating counts as `null`), its outbox
+   * row, in one transaction. Returns false when the rating was already the current one.
+   */
+  rateQuery(queryId: string, rating: Rating, at: number, delivery: () => NewDelivery): boolean {
+    return this.db.transaction(() => {
+      const current = this.statement<[string], { rating: Rating }>('SELECT rating FROM ratings WHERE query_id = ?').get(queryId);
+      if ((current?.rating ?? null) === rating) return false;
+      this.statement<[{ query_id: string; rating: Rating; at: number }], unknown>(
+        `INSERT INTO ratings (query_id, rating, updated_at) VALUES (@query_id, @rating, @at)
+         ON CONFLICT (query_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at`,
+      ).run({ query_id: queryId, rating, at });
+      this.insertDelivery(delivery());
+      return true;
+    })();
+  }
+
+  private insertDelivery(delivery: NewDelivery): void {
+    this.statement<[NewDelivery], unknown>(
+      `INSERT INTO deliveries (id, query_id, type, body, status, next_attempt_at, created_at)
+       VALUES (@id, @query_id, @type, @body, 'pending', @created_at, @created_at)`,
+    ).run(delivery);
   }
 
   listDeliveries(filter: { queryId?: string; status?: string } = {}): DeliveryRow[] {

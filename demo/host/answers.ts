@@ -37,16 +37,21 @@ export class AnswerStore {
     // `save` already wrote the row under its webhook id; nothing else to remember.
   }
 
+  /** Stores an answer, or a rating shown as a row of its own (the params are the rated query's). */
   save(webhookId: string, event: WebhookEvent): StoredAnswer {
     const { data } = event;
     const text = (value: unknown) => (value === undefined || value === null ? null : String(value));
+    const [input, output] =
+      event.type === 'query.feedback'
+        ? [`(rating of ${event.data.query_id})`, `rated: ${event.data.rating ?? 'rating taken back'}`]
+        : [event.data.input, event.data.status === 'stopped' ? `(stopped) ${event.data.output}` : event.data.output];
     const row: StoredAnswer = {
       webhook_id: webhookId,
       query_id: data.query_id,
       user_id: text(data.verified_params?.user_id ?? data.params.user_id),
       session_id: text(data.params.session_id),
-      input: data.input,
-      output: data.output,
+      input,
+      output,
       params: data.params,
       verified_params: data.verified_params ?? null,
       received_at: new Date().toISOString(),

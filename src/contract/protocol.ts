@@ -6,6 +6,14 @@
 export const queriesPath = (agentId: string): string => `/v1/agents/${encodeURIComponent(agentId)}/queries`;
 /** Matches the query path; group 1 is the (encoded) agent id. */
 export const QUERIES_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
+/** What a visitor does with one answer: stop it while it streams, or rate it. */
+export const QUERY_ACTIONS = /* @__PURE__ */ Object.freeze({ stop: 'stop', feedback: 'feedback' } as const);
+export type QueryAction = (typeof QUERY_ACTIONS)[keyof typeof QUERY_ACTIONS];
+/** `POST {apiBase}/v1/agents/{agentId}/queries/{query_id}/{stop | feedback}`. */
+export const queryActionPath = (agentId: string, queryId: string, action: QueryAction): string =>
+  `${queriesPath(agentId)}/${encodeURIComponent(queryId)}/${action}`;
+/** Matches an action path; groups: the (encoded) agent id, the query id, the action. */
+export const QUERY_ACTION_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/([^/]+)\/(stop|feedback)\/?$/;
 /** Webhook deliveries of the reference backend, for operators (`authorization: Bearer <webhook secret>`). */
 export const DELIVERIES_PATH = '/v1/deliveries';
 export const DELIVERIES_PAGE = /* @__PURE__ */ Object.freeze({ defaultLimit: 100, maxLimit: 1000 });
@@ -32,6 +40,8 @@ export const SSE_HEARTBEAT = ': keep-alive\n\n';
 export const QUERY_LIMITS = /* @__PURE__ */ Object.freeze({
   maxInputLength: 4000,
   maxBodyBytes: 64 * 1024,
+  /** A stop or feedback body: a conversation id and a rating. */
+  maxActionBodyBytes: 1024,
   maxUrlLength: 2048,
   maxLocaleLength: 35,
   maxSdkLength: 64,
@@ -39,6 +49,15 @@ export const QUERY_LIMITS = /* @__PURE__ */ Object.freeze({
 
 /** Longest `status` text (plain text: what the agent is doing before or between deltas). */
 export const STATUS_TEXT_MAX_LENGTH = 120;
+
+/** Sources an answer may cite (`done.sources`, `data.sources`): the first valid ones are kept, the rest dropped. */
+export const SOURCES_LIMITS = /* @__PURE__ */ Object.freeze({ maxSources: 8, maxTitleLength: 200, maxUrlLength: 2048 });
+/** How an answer ended: in full, or cut short by the visitor (`output` is then the partial text shown). */
+export const ANSWER_STATUSES = ['completed', 'stopped'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+/** A visitor's rating of an answer; `null` takes the rating back. */
+export const RATINGS = ['up', 'down'] as const;
+export type Rating = (typeof RATINGS)[number] | null;
 
 /**
  * Signed-params tokens: a longer token is refused as `invalid_signed_params` (401), and so is one whose
@@ -71,4 +90,5 @@ export const ERROR_CODES = [
 ] as const;
 export type AicadoErrorCode = (typeof ERROR_CODES)[number];
 
-export const WEBHOOK_EVENT_TYPE = 'query.completed';
+/** The `type` of each webhook event. */
+export const WEBHOOK_EVENT_TYPES = /* @__PURE__ */ Object.freeze({ completed: 'query.completed', feedback: 'query.feedback' } as const);

@@ -1,7 +1,11 @@
 import * as z from 'zod/mini';
 import { PARAM_ISSUE_CODES } from './errors.js';
+import { isHttpUrl } from './http-url.js';
 import { checkParams, type Params } from './params.js';
-import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH, WEBHOOK_EVENT_TYPE } from './protocol.js';
+import {
+  ANSWER_STATUSES, CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, RATINGS, SOURCES_LIMITS, STATUS_TEXT_MAX_LENGTH,
+  WEBHOOK_EVENT_TYPES,
+} from './protocol.js';
 
 // The shapes of the wire protocol (names and limits are in `protocol.ts`): the backend and the webhook
 // helper parse with these schemas; the browser reads its few response shapes with the guards in
@@ -36,7 +40,31 @@ export interface QueryRequest extends Omit<z.infer<typeof QueryRequestSchema>, '
 export const DeltaEventSchema = z.object({ text: z.string() });
 /** What the agent is doing (looking something up, thinking), shown until the next delta. */
 export const StatusEventSchema = z.object({ text: z.string().check(z.maxLength(STATUS_TEXT_MAX_LENGTH)) });
-export const DoneEventSchema = z.object({ query_id: z.string(), output: z.string() });
+
+/** A document an answer cites: plain-text title, http(s) URL. */
+export const SourceSchema = z.object({
+  title: z.string().check(z.maxLength(SOURCES_LIMITS.maxTitleLength)),
+  url: z.string().check(z.refine(isHttpUrl)),
+});
+export type Source = z.infer<typeof SourceSchema>;
+/** A list of sources with every invalid entry dropped (a `javascript:` URL, a title that is no string) and at most 8 kept. */
+export const SourcesSchema = z.pipe(
+  z.array(z.unknown()),
+  z.transform((items): Source[] =>
+    items.flatMap((item) => {
+      const source = SourceSchema.safeParse(item);
+      return source.success ? [source.data] : [];
+    }).slice(0, SOURCES_LIMITS.maxSources),
+  ),
+);
+
+/** The end of an answer; also the body of a stop's answer. Without `status` the answer is complete. */
+export const DoneEventSchema = z.object({
+  query_id: z.string(),
+  output: z.string(),
+  status: z.optional(z.enum(ANSWER_STATUSES)),
+  sources: z.optional(SourcesSchema),
+});
 /** `status`: the HTTP status the error would have had before the stream opened (retry decisions use it). */
 export const ErrorEventSchema = z.object({ code: z.string(), message: z.string(), status: z.optional(z.number()) });
 export type DeltaEvent = z.infer<typeof DeltaEventSchema>;
@@ -56,9 +84,20 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
 
-/** Body of the webhook Aicado POSTs to the site owner's server. */
-export const WebhookEventSchema = z.object({
-  type: z.literal(WEBHOOK_EVENT_TYPE),
+/** Body of `POST …/queries/{query_id}/stop`: the conversation the query belongs to. */
+export const StopRequestSchema = z.object({ conversation_id: z.string().check(z.regex(CONVERSATION_ID_PATTERN)) });
+export type StopRequest = z.infer<typeof StopRequestSchema>;
+
+/** Body of `POST …/queries/{query_id}/feedback`; `rating: null` takes a rating back. */
+export const FeedbackRequestSchema = z.object({
+  conversation_id: z.string().check(z.regex(CONVERSATION_ID_PATTERN)),
+  rating: z.nullable(z.enum(RATINGS)),
+});
+export type FeedbackRequest = z.infer<typeof FeedbackRequestSchema>;
+
+/** A query's answer as the site owner's server receives it. `status` and `sources` default for events of older backends. */
+export const QueryCompletedEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPES.completed),
   id: z.string(),
   created_at: z.string(),
   data: z.object({
@@ -67,9 +106,31 @@ export const WebhookEventSchema = z.object({
     conversation_id: z.string(),
     input: z.string(),
     output: z.string(),
+    status: z._default(z.enum(ANSWER_STATUSES), 'completed'),
+    sources: z._default(SourcesSchema, []),
     params: ParamsSchema,
     verified_params: z.optional(ParamsSchema),
     context: z.optional(QueryContextSchema),
   }),
 });
-export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+export type QueryCompletedEvent = z.infer<typeof QueryCompletedEventSchema>;
+
+/** A visitor rated an answer: the params are those of the rated query, as the backend stored them. */
+export const QueryFeedbackEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPES.feedback),
+  id: z.string(),
+  created_at: z.string(),
+  data: z.object({
+    agent_id: z.string(),
+    query_id: z.string(),
+    conversation_id: z.string(),
+    rating: z.nullable(z.enum(RATINGS)),
+    params: ParamsSchema,
+    verified_params: z.optional(ParamsSchema),
+  }),
+});
+export type QueryFeedbackEvent = z.infer<typeof QueryFeedbackEventSchema>;
+
+/** Body of every webhook Aicado POSTs to the site owner's server; narrow on `type`. */
+export const WebhookEventSchema = z.discriminatedUnion('type', [QueryCompletedEventSchema, QueryFeedbackEventSchema]);
+export type WebhookEvent = QueryCompletedEvent | QueryFeedbackEvent;

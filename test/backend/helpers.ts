@@ -167,8 +167,11 @@ export interface TimedSseEvent extends SseEvent {
   at: number;
 }
 
-/** Reads an SSE response as it arrives, timing each event and each heartbeat comment. */
-export async function readTimedSse(response: Response): Promise<TimedSseEvent[]> {
+/**
+ * Reads an SSE response as it arrives, timing each event and each heartbeat comment; `onEvent` hears each
+ * one as it comes, so a test can act in the middle of a stream.
+ */
+export async function readTimedSse(response: Response, onEvent: (event: TimedSseEvent) => void = () => undefined): Promise<TimedSseEvent[]> {
   const events: TimedSseEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
@@ -181,12 +184,13 @@ export async function readTimedSse(response: Response): Promise<TimedSseEvent[]>
       const at = Date.now();
       if (block.startsWith(':')) {
         events.push({ event: 'heartbeat', data: block.slice(1).trim(), at });
-        continue;
+      } else {
+        const lines = block.split('\n');
+        const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+        const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
+        events.push({ event, data: JSON.parse(data) as unknown, at });
       }
-      const lines = block.split('\n');
-      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
-      events.push({ event, data: JSON.parse(data) as unknown, at });
+      onEvent(events.at(-1) as TimedSseEvent);
     }
   }
   return events;
@@ -195,6 +199,7 @@ export async function readTimedSse(response: Response): Promise<TimedSseEvent[]>
 export interface ApiDelivery {
   id: string;
   query_id: string;
+  type: 'query.completed' | 'query.feedback';
   status: 'pending' | 'delivered' | 'dead' | 'stopped';
   attempts: number;
   last_error: string | null;
@@ -243,4 +248,19 @@ export async function waitUntil(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** POSTs a visitor action on one answer (`stop` or `feedback`), as the SDK does. */
+export function postAction(
+  backend: { url: string },
+  queryId: string,
+  action: 'stop' | 'feedback',
+  body: unknown,
+  agent = 'demo',
+): Promise<Response> {
+  return fetch(`${backend.url}/v1/agents/${agent}/queries/${encodeURIComponent(queryId)}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }

@@ -52,7 +52,7 @@ describe('openai model', () => {
       { event: 'delta', data: { text: 'Your order ' } },
       { event: 'delta', data: { text: 'ships ' } },
       { event: 'delta', data: { text: 'today.' } },
-      { event: 'done', data: { query_id: expect.any(String), output: 'Your order ships today.' } },
+      { event: 'done', data: { query_id: expect.any(String), output: 'Your order ships today.', status: 'completed', sources: [] } },
     ]);
     const [call] = llm.calls;
     expect(call?.authorization).toBe('Bearer sk-test');
@@ -72,7 +72,7 @@ describe('openai model', () => {
     expect(backend.logs.join('\n')).toContain('HTTP 500');
 
     const json = await postQuery(backend, body, { accept: 'application/json' });
-    expect(await json.json()).toEqual({ query_id: body.query_id, output: 'Your order ships today.' });
+    expect(await json.json()).toEqual({ query_id: body.query_id, output: 'Your order ships today.', status: 'completed', sources: [] });
     expect(llm.calls[1]?.authorization).toBeUndefined();
     expect(await listDeliveries(backend)).toHaveLength(1);
   });

@@ -125,8 +125,11 @@ function commit(store: BackendStore, committedAt: Map<string, number>): void {
   const queryId = `q_${id.slice(4)}`;
   const now = Date.now();
   store.completeQuery(
-    { query_id: queryId, agent_id: 'demo', conversation_id: 'c_loadtest1', fingerprint: id, input: 'x', params: '{}', output: 'y', created_at: now },
-    { id, query_id: queryId, body: JSON.stringify({ id }), created_at: now },
+    {
+      query_id: queryId, agent_id: 'demo', conversation_id: 'c_loadtest1', fingerprint: id, input: 'x', params: '{}', verified_params: null,
+      output: 'y', status: 'completed', sources: '[]', created_at: now,
+    },
+    { id, query_id: queryId, type: 'query.completed', body: JSON.stringify({ id }), created_at: now },
   );
   committedAt.set(id, now);
 }

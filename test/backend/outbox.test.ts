@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/server/index.js';
+import { completed } from '../support/webhook-events.js';
 import { postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, tempDir, waitForDelivery } from './helpers.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -115,7 +116,7 @@ describe('webhook outbox', () => {
     const [after] = up.received;
     expect(after!.headers['webhook-id']).toBe(before!.headers['webhook-id']);
     expect(after!.body).toBe(before!.body);
-    expect(verifyWebhook(after!.body, after!.headers, SECRET).data.output).toBe(answer.output);
+    expect(completed(verifyWebhook(after!.body, after!.headers, SECRET)).data.output).toBe(answer.output);
 
     // The answer is on disk too: the same query_id replays it without a second webhook.
     const replay = (await (await postQuery(second, body, { accept: 'application/json' })).json()) as { output: string };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkParams } from '../../src/contract/params.js';
-import type { WebhookEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent } from '../../src/contract/schemas.js';
+import { completed } from '../support/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { listDeliveries, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, waitForDelivery } from './helpers.js';
 
@@ -38,7 +39,7 @@ describe('query API', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const answer = (await response.json()) as { query_id: string; output: string };
-    expect(answer).toEqual({ query_id: body.query_id, output: expect.stringContaining('You said: "Where is my order?"') });
+    expect(answer).toEqual({ query_id: body.query_id, output: expect.stringContaining('You said: "Where is my order?"'), status: 'completed', sources: [] });
   });
 
   it('signs a webhook that verifyWebhook accepts, carrying params with their JSON types and the context', async () => {
@@ -50,7 +51,7 @@ describe('query API', () => {
     const [webhook] = await receiver.waitForCount(1);
     if (!webhook) throw new Error('no webhook');
     expect(webhook.headers['content-type']).toBe('application/json');
-    const event: WebhookEvent = verifyWebhook(webhook.body, webhook.headers, backend.config.webhookSecret);
+    const event: QueryCompletedEvent = completed(verifyWebhook(webhook.body, webhook.headers, backend.config.webhookSecret));
     expect(event.type).toBe('query.completed');
     expect(event.id).toMatch(/^evt_/);
     expect(webhook.headers['webhook-id']).toBe(event.id);
@@ -60,6 +61,8 @@ describe('query API', () => {
       conversation_id: body.conversation_id,
       input: body.input,
       output: done.output,
+      status: 'completed',
+      sources: [],
       params: PARAMS,
       context: body.context,
     });
@@ -102,7 +105,7 @@ describe('query API', () => {
     const output = (first.at(-1)?.data as { output: string }).output;
     expect(again).toEqual([
       { event: 'delta', data: { text: output } },
-      { event: 'done', data: { query_id: body.query_id, output } },
+      { event: 'done', data: { query_id: body.query_id, output, status: 'completed', sources: [] } },
     ]);
     expect(asJson.output).toBe(output);
     await waitForDelivery(backend, body.query_id, (delivery) => delivery.status === 'delivered');

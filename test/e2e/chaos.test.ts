@@ -7,6 +7,7 @@ import { startBackend, type BackendProcess } from './support/backend.js';
 import { shipped } from './support/dist.js';
 import { newWebhookSecret } from './support/fixture.js';
 import { startRestartableReceiver } from './support/restartable-receiver.js';
+import { completed } from '../support/webhook-events.js';
 
 const N = 60;
 // Waits between delivery attempts: short, and long enough a list that no webhook gives up during the test.
@@ -141,7 +142,7 @@ describe('webhooks survive a failing, hanging, vanished receiver and a killed ba
     const deliveredIds = new Set(delivered.map((attempt) => attempt.headers['webhook-id']));
     const queryOfId = new Map<string, string>();
     for (const attempt of delivered) {
-      const event = shipped.verifyWebhook(attempt.body, attempt.headers, secret);
+      const event = completed(shipped.verifyWebhook(attempt.body, attempt.headers, secret));
       expect(event.data.params).toStrictEqual(sent.get(event.data.query_id));
       expect(event.data.input).toBe(`question ${(sent.get(event.data.query_id) ?? { index: -1 }).index}`);
       queryOfId.set(event.id, event.data.query_id);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { startLoop } from './support/fixture.js';
+import { completed } from '../support/webhook-events.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
@@ -60,7 +61,7 @@ describe('under a strict Content-Security-Policy', () => {
     await input.fill('a\nb\nc');
 
     const [webhook] = await loop.receiver.waitFor(1);
-    const event = shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret);
+    const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
     expect(event.data.input).toBe('Hello under CSP');
     expect(event.data.params).toStrictEqual(params);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
+import { completed } from '../support/webhook-events.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
@@ -65,7 +66,7 @@ async function expectExactlyOneAnswerAndWebhook(page: Page, text: string, queryI
   expect(await answers.count()).toBe(1);
   expect(await page.locator('aicado-embed .msg.user', { hasText: text }).count()).toBe(1);
   expect(loop.receiver.received).toHaveLength(1);
-  const event = shipped.verifyWebhook(loop.receiver.received[0]!.body, loop.receiver.received[0]!.headers, loop.secret);
+  const event = completed(shipped.verifyWebhook(loop.receiver.received[0]!.body, loop.receiver.received[0]!.headers, loop.secret));
   expect(event.data.query_id).toBe(queryId);
   expect(event.data.input).toBe(text);
   expect(event.data.params).toStrictEqual({ user_id: 'u_offline', plan: 'pro' });

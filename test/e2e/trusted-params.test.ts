@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
+import { completed } from '../support/webhook-events.js';
 
 const SIGNING_SECRET = 'sk_e2e_signing_secret_0123456789';
 let loop: Awaited<ReturnType<typeof startLoop>>;
@@ -39,7 +40,7 @@ async function answered(page: Page, text: string): Promise<void> {
 }
 
 const events = async (count: number) =>
-  (await loop.receiver.waitFor(count)).map((webhook) => shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret));
+  (await loop.receiver.waitFor(count)).map((webhook) => completed(shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret)));
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 

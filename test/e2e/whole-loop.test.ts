@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { recordConsole } from './support/browser.js';
 import { queuePage, startLoop } from './support/fixture.js';
+import { completed } from '../support/webhook-events.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
@@ -34,7 +35,7 @@ function backendRequests(page: Page): string[] {
 
 async function verifiedWebhooks(count: number) {
   const received = await loop.receiver.waitFor(count);
-  return received.map((webhook) => shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret));
+  return received.map((webhook) => completed(shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret)));
 }
 
 describe('the whole loop on the built script-tag bundle', () => {

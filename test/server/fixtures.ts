@@ -1,11 +1,11 @@
 import { Webhook } from 'standardwebhooks';
-import type { WebhookEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent, WebhookEvent } from '../../src/contract/schemas.js';
 import { isWebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const OTHER_SECRET = 'whsec_dGhpcyBpcyBhbm90aGVyIHNlY3JldCBrZXkh';
 
-export const EVENT: WebhookEvent = {
+export const EVENT: QueryCompletedEvent = {
   type: 'query.completed',
   id: 'evt_test0001',
   created_at: '2026-11-28T12:00:00.000Z',
@@ -15,6 +15,8 @@ export const EVENT: WebhookEvent = {
     conversation_id: 'c_abcdefgh12',
     input: 'Where is my order?',
     output: 'You said: "Where is my order?"',
+    status: 'completed',
+    sources: [{ title: 'Orders help', url: 'https://shop.example/help/orders' }],
     params: { user_id: 'u_42', count: 3, beta: true, ref: null },
     context: { page_url: 'https://shop.example/orders' },
   },

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebhookEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent, WebhookEvent } from '../../src/contract/schemas.js';
 import { isWebhookVerificationError, verifyWebhook, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 import { codeOf } from './fixtures.js';
 
@@ -20,7 +20,7 @@ const KAT_HEADERS = {
 };
 
 /** A genuine Aicado event, so that a passing verification returns the event instead of `invalid_payload`. */
-const EVENT: WebhookEvent = {
+const EVENT: QueryCompletedEvent = {
   type: 'query.completed',
   id: 'evt_kat0001',
   created_at: '2021-02-26T15:42:10.000Z',
@@ -30,6 +30,8 @@ const EVENT: WebhookEvent = {
     conversation_id: 'c_kat0000001',
     input: 'Wo ist meine Bestellung? ünïcödé',
     output: 'You said: "Wo ist meine Bestellung? ünïcödé"',
+    status: 'completed',
+    sources: [],
     params: { user_id: 'u_42', count: 3, beta: true, ref: null },
   },
 };

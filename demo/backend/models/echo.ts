@@ -13,7 +13,7 @@ export interface EchoPacing {
   deltaDelayMs: number;
 }
 
-/** The deterministic default model: repeats the input verbatim and lists the params with their JSON values. */
+/** The deterministic default model: repeats the input verbatim, lists the params with their JSON values and cites the input's URLs. */
 export function createEchoModel({ firstTokenDelayMs, deltaDelayMs }: EchoPacing): ChatModel {
   return {
     name: 'echo',
@@ -29,7 +29,7 @@ export function createEchoModel({ firstTokenDelayMs, deltaDelayMs }: EchoPacing)
         signal.throwIfAborted();
         out.delta(chunk);
       }
-      return output;
+      return { output, sources: echoSources(request.input) };
     },
   };
 }
@@ -43,6 +43,14 @@ export function echoAnswer(request: ModelRequest): string {
   const verified = Object.entries(request.verifiedParams ?? {});
   if (verified.length) lines.push('Verified params:', ...verified.map(([key, value]) => `- ${key}: ${JSON.stringify(value)}`));
   return lines.join('\n');
+}
+
+/** `[title](url)` and bare URLs in the input, cited as sources: each markdown link, then each other URL. */
+export function echoSources(input: string): { title: string; url: string }[] {
+  const links = [...input.matchAll(/\[([^\]]*)\]\(([^)\s]*)\)/g)].map(([, title = '', url = '']) => ({ title, url }));
+  const rest = input.replace(/\[[^\]]*\]\([^)\s]*\)/g, ' ');
+  const bare = [...rest.matchAll(/https?:\/\/[^\s<>"'()\[\]]+/g)].map(([match]) => match.replace(/[.,;:!?]+$/, '')).map((url) => ({ title: url, url }));
+  return [...links, ...bare];
 }
 
 /** Splits text into pieces of a few words whose concatenation is exactly the text. */

@@ -3,7 +3,7 @@ import { createEchoModel } from './echo.js';
 import type { ChatModel } from './model.js';
 import { createOpenAiModel } from './openai.js';
 
-export type { ChatModel, ModelOutput, ModelRequest } from './model.js';
+export type { ChatModel, ModelAnswer, ModelOutput, ModelRequest } from './model.js';
 
 /** The model named by `--model`. */
 export function createModel(config: BackendConfig): ChatModel {

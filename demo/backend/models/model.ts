@@ -17,8 +17,17 @@ export interface ModelOutput {
   status(text: string): void;
 }
 
-/** Produces an answer, reporting each piece through `output`; resolves with the whole output. */
+/** A whole answer, and the documents it cites (the backend drops invalid ones). */
+export interface ModelAnswer {
+  output: string;
+  sources?: readonly unknown[];
+}
+
+/**
+ * Produces an answer, reporting each piece through `output`; resolves with the whole answer. `signal`
+ * aborts when the visitor stops the answer or the backend shuts down: the model then stops working.
+ */
 export interface ChatModel {
   readonly name: string;
-  generate(request: ModelRequest, output: ModelOutput, signal: AbortSignal): Promise<string>;
+  generate(request: ModelRequest, output: ModelOutput, signal: AbortSignal): Promise<ModelAnswer>;
 }

@@ -32,7 +32,7 @@ export function createOpenAiModel(llm: LlmConfig): ChatModel {
           out.delta(text);
         }
       }
-      return output;
+      return { output };
     },
   };
 }

@@ -17,6 +17,7 @@ function toApi(row: DeliveryRow) {
   return {
     id: row.id,
     query_id: row.query_id,
+    type: row.type,
     status: row.status,
     attempts: row.attempts,
     last_error: row.last_error,

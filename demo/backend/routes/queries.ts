@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
 import { EVENT_STREAM_TYPE, HEADERS, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
-import { QueryRequestSchema } from '../../../src/contract/schemas.js';
+import { QueryRequestSchema, type DoneEvent } from '../../../src/contract/schemas.js';
 import { isAicadoError } from '../../../src/contract/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
 import type { ModelOutput } from '../models/index.js';
-import type { QueryRunner, ValidQuery } from '../query-runner.js';
+import type { Answer, QueryRunner, ValidQuery } from '../query-runner.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import { SseStream } from '../sse.js';
 import { describeIssues } from '../zod-issues.js';
@@ -36,7 +36,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
     try {
       for (;;) {
         const state = deps.runner.claim(query);
-        if (state.kind === 'stored') return reply.answer(query.queryId, state.output, true);
+        if (state.kind === 'stored') return reply.answer(query.queryId, state.answer, true);
         if (state.kind === 'running') {
           reply.accept(); // headers now (and heartbeats), so the client knows the query is in hand while it waits
           await state.finished; // if that run failed or was refused, the next turn claims the query here
@@ -54,8 +54,8 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
             });
           }
           reply.accept();
-          const output = await claim.run(reply);
-          return reply.answer(query.queryId, output, false);
+          const answer = await claim.run(reply);
+          return reply.answer(query.queryId, answer, false);
         } finally {
           claim.release();
         }
@@ -90,11 +90,12 @@ class QueryReply implements ModelOutput {
   }
 
   /** Sends the answer; a replayed answer arrives on a stream as a single delta. */
-  answer(queryId: string, output: string, asOneDelta: boolean): void {
-    if (!this.wantsStream) return sendJson(this.res, 200, { query_id: queryId, output });
+  answer(queryId: string, answer: Answer, asOneDelta: boolean): void {
+    const done = doneEventOf(queryId, answer);
+    if (!this.wantsStream) return sendJson(this.res, 200, done);
     this.accept();
-    if (asOneDelta && output) this.delta(output);
-    this.stream?.done({ query_id: queryId, output });
+    if (asOneDelta && answer.output) this.delta(answer.output);
+    this.stream?.done(done);
   }
 
   /** Reports an error on the open stream; false when no stream is open yet. */
@@ -106,6 +107,9 @@ class QueryReply implements ModelOutput {
     return true;
   }
 }
+
+/** The `done` event of an answer; the same body answers a JSON client and a stop. */
+export const doneEventOf = (queryId: string, { output, status, sources }: Answer): DoneEvent => ({ query_id: queryId, output, status, sources });
 
 async function readQuery(req: IncomingMessage, agentId: string): Promise<{ query: ValidQuery; signedParams: string | undefined }> {
   const body = await readJsonBody(req, QUERY_LIMITS.maxBodyBytes);
