@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import type { QueryCompletedEvent, WebhookEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent } from '../../src/contract/schemas.js';
 import { isWebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -2,6 +2,7 @@
 // fetch a fresh token. Declared once here so that the snippets stay as short as the README shows them.
 declare const db: {
   answers: { insert(row: Record<string, unknown>): Promise<void> };
+  ratings: { upsert(row: Record<string, unknown>): Promise<void> };
   processed: { has(id: string): Promise<boolean>; add(id: string): Promise<void> };
 };
 declare const session: { userId: string };
