@@ -46,7 +46,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     log: config.log,
   });
   const handleAction = createQueryActionsRoute({ agents: config.agents, runner, store, outbox });
-  const listDeliveries = createDeliveriesRoute(store);
+  const listDeliveries = createDeliveriesRoute(store, config.webhookSecret);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (cors.apply(req, res)) return;

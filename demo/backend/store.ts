@@ -46,6 +46,13 @@ export interface DeliveryRow {
   created_at: number;
 }
 
+export interface DeliveryFilter {
+  queryId?: string | undefined;
+  status?: DeliveryStatus | undefined;
+  afterRowid: number;
+  limit: number;
+}
+
 /** How an attempt ended, as the outbox records it. */
 export type AttemptOutcome =
   | { status: 'delivered'; at: number }
@@ -114,14 +121,15 @@ export class BackendStore {
     ).run(delivery);
   }
 
-  listDeliveries(filter: { queryId?: string; status?: string } = {}): DeliveryRow[] {
-    return this.db
-      .prepare<[{ queryId: string | null; status: string | null }], DeliveryRow>(
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries
-         WHERE (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
-         ORDER BY created_at, rowid`,
-      )
-      .all({ queryId: filter.queryId ?? null, status: filter.status ?? null });
+  /** One page of deliveries in commit order, after the row `afterRowid` (0: from the start). */
+  listDeliveries(filter: DeliveryFilter): { rows: (DeliveryRow & { rowid: number })[]; more: boolean } {
+    const rows = this.statement<[Record<string, string | number | null>], DeliveryRow & { rowid: number }>(
+      `SELECT rowid, ${DELIVERY_COLUMNS} FROM deliveries
+       WHERE rowid > @after AND (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
+       ORDER BY rowid LIMIT @limit`,
+    ).all({ after: filter.afterRowid, queryId: filter.queryId ?? null, status: filter.status ?? null, limit: filter.limit + 1 });
+    const more = rows.length > filter.limit;
+    return { rows: more ? rows.slice(0, filter.limit) : rows, more };
   }
 
   /**

@@ -62,7 +62,7 @@ describe('backend CLI', () => {
     const up = await startReceiver();
     const second = await runCli(['--data-dir', dataDir, '--webhook-url', up.url, '--webhook-secret', secret ?? '']);
     expect(second.output()).not.toContain('generated');
-    const delivery = await waitForDelivery(second, body.query_id, (d) => d.status === 'delivered', 10_000);
+    const delivery = await waitForDelivery({ url: second.url, config: { webhookSecret: secret ?? '' } }, body.query_id, (d) => d.status === 'delivered', 10_000);
     expect(delivery.attempts).toBe(1);
     const [webhook] = up.received;
     expect(webhook!.headers['webhook-id']).toBe(hanging.received[0]!.headers['webhook-id']);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { BackendOptions } from '../../demo/backend/config.js';
+import { DELIVERIES_PATH } from '../../src/contract/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
 
 export interface TestBackend extends RunningBackend {
@@ -207,15 +208,33 @@ export interface ApiDelivery {
   delivered_at: string | null;
 }
 
-export async function listDeliveries(backend: { url: string }, queryId?: string): Promise<ApiDelivery[]> {
-  const search = queryId ? `?query_id=${encodeURIComponent(queryId)}` : '';
-  const response = await fetch(`${backend.url}/v1/deliveries${search}`);
-  return ((await response.json()) as { deliveries: ApiDelivery[] }).deliveries;
+/** A running backend as the deliveries API needs it: its URL and the webhook secret (the bearer token). */
+export interface BackendRef {
+  url: string;
+  config: { webhookSecret: string };
+}
+
+/** Every delivery (of one query), following the pages of `GET /v1/deliveries`. */
+export async function listDeliveries(backend: BackendRef, queryId?: string): Promise<ApiDelivery[]> {
+  const deliveries: ApiDelivery[] = [];
+  let cursor: string | null = '';
+  for (let page = 0; cursor !== null; page++) {
+    if (page > 1000) throw new Error('GET /v1/deliveries never ended its pages');
+    const search = new URLSearchParams({ limit: '1000', ...(queryId ? { query_id: queryId } : {}), ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${backend.url}${DELIVERIES_PATH}?${search}`, {
+      headers: { authorization: `Bearer ${backend.config.webhookSecret}` },
+    });
+    if (response.status !== 200) throw new Error(`GET ${DELIVERIES_PATH} answered ${response.status}: ${await response.text()}`);
+    const body = (await response.json()) as { deliveries: ApiDelivery[]; next_cursor: string | null };
+    deliveries.push(...body.deliveries);
+    cursor = body.next_cursor;
+  }
+  return deliveries;
 }
 
 /** Polls the deliveries until one for `queryId` satisfies `done`. */
 export async function waitForDelivery(
-  backend: { url: string },
+  backend: BackendRef,
   queryId: string,
   done: (delivery: ApiDelivery) => boolean,
   timeoutMs = 5000,

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBackend, type BackendProcess } from './support/backend.js';
+import { fetchDeliveries, startBackend, type BackendProcess } from './support/backend.js';
 import { shipped } from './support/dist.js';
 import { newWebhookSecret } from './support/fixture.js';
 import { startRestartableReceiver } from './support/restartable-receiver.js';
@@ -37,8 +37,7 @@ async function waitUntil(what: string, check: () => boolean | Promise<boolean>, 
 }
 
 async function deliveries(backend: BackendProcess): Promise<Delivery[]> {
-  const response = await fetch(`${backend.url}/v1/deliveries`);
-  return ((await response.json()) as { deliveries: Delivery[] }).deliveries;
+  return fetchDeliveries<Delivery>(backend);
 }
 
 /** Distinct params per query, every JSON type. */

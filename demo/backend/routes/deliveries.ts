@@ -1,16 +1,67 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../http.js';
-import type { BackendStore, DeliveryRow } from '../store.js';
+import { DELIVERIES_PAGE } from '../../../src/contract/protocol.js';
+import { HttpError, sendJson } from '../http.js';
+import type { BackendStore, DeliveryRow, DeliveryStatus } from '../store.js';
 
-/** `GET /v1/deliveries[?query_id=…&status=…]`: the webhook outbox, oldest first, for the demo and the tests. */
-export function createDeliveriesRoute(store: BackendStore) {
-  return function listDeliveries(_req: IncomingMessage, res: ServerResponse, search: URLSearchParams): void {
-    const filter = {
-      ...(search.get('query_id') ? { queryId: search.get('query_id') ?? '' } : {}),
-      ...(search.get('status') ? { status: search.get('status') ?? '' } : {}),
-    };
-    sendJson(res, 200, { deliveries: store.listDeliveries(filter).map(toApi) });
+const STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead', 'stopped'];
+
+/**
+ * `GET /v1/deliveries[?query_id=…&status=…&cursor=…&limit=…]`: the webhook outbox, oldest first, one page
+ * at a time, for the operator (demo, tests, bench). The bearer token is the webhook secret: whoever can
+ * read the deliveries could as well receive them.
+ */
+export function createDeliveriesRoute(store: BackendStore, webhookSecret: string) {
+  const expected = digest(`Bearer ${webhookSecret}`);
+  return function listDeliveries(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): void {
+    if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
+      throw new HttpError(401, 'unauthorized', 'Send the backend\'s webhook secret as "authorization: Bearer whsec_…"', {
+        headers: { 'www-authenticate': 'Bearer realm="aicado-deliveries"' },
+      });
+    }
+    const limit = limitOf(search.get('limit'));
+    const page = store.listDeliveries({
+      queryId: search.get('query_id') || undefined,
+      status: statusOf(search.get('status')),
+      afterRowid: cursorOf(search.get('cursor')),
+      limit,
+    });
+    const last = page.rows.at(-1);
+    sendJson(res, 200, { deliveries: page.rows.map(toApi), next_cursor: page.more && last ? encodeCursor(last.rowid) : null });
   };
+}
+
+function limitOf(value: string | null): number {
+  if (value === null || value === '') return DELIVERIES_PAGE.defaultLimit;
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > DELIVERIES_PAGE.maxLimit) {
+    throw new HttpError(400, 'invalid_request', `limit must be a whole number from 1 to ${DELIVERIES_PAGE.maxLimit}, got "${value.slice(0, 20)}"`);
+  }
+  return limit;
+}
+
+function statusOf(value: string | null): DeliveryStatus | undefined {
+  if (value === null || value === '') return undefined;
+  if (!(STATUSES as readonly string[]).includes(value)) {
+    throw new HttpError(400, 'invalid_request', `status must be one of ${STATUSES.join(', ')}, got "${value.slice(0, 20)}"`);
+  }
+  return value as DeliveryStatus;
+}
+
+/** Cursors are opaque to clients: the position of the last row of the previous page. */
+function encodeCursor(rowid: number): string {
+  return Buffer.from(`d:${rowid}`).toString('base64url');
+}
+
+function cursorOf(value: string | null): number {
+  if (value === null || value === '') return 0;
+  const match = /^d:(\d{1,15})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!match) throw new HttpError(400, 'invalid_request', 'cursor must be a next_cursor value from a previous page');
+  return Number(match[1]);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }
 
 function toApi(row: DeliveryRow) {

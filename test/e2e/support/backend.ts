@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DELIVERIES_PAGE, DELIVERIES_PATH } from '../../../src/contract/protocol.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
 export interface BackendProcess {
   url: string;
+  /** The webhook secret it signs with, also the bearer token of `GET /v1/deliveries`. */
+  webhookSecret: string;
   child: ChildProcess;
   dataDir: string;
   output: () => string;
@@ -60,6 +63,7 @@ export async function startBackend(options: BackendOptions): Promise<BackendProc
   });
   return {
     url,
+    webhookSecret: options.webhookSecret,
     child,
     dataDir,
     output: () => output,
@@ -68,4 +72,19 @@ export async function startBackend(options: BackendOptions): Promise<BackendProc
       await exited;
     },
   };
+}
+
+/** Every webhook delivery the backend has (of one query), following the pages of `GET /v1/deliveries`. */
+export async function fetchDeliveries<T>(backend: { url: string; webhookSecret: string }, queryId?: string): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | null = '';
+  for (let page = 0; cursor !== null && page < 1000; page++) {
+    const search = new URLSearchParams({ limit: String(DELIVERIES_PAGE.maxLimit), ...(queryId ? { query_id: queryId } : {}), ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${backend.url}${DELIVERIES_PATH}?${search}`, { headers: { authorization: `Bearer ${backend.webhookSecret}` } });
+    if (response.status !== 200) throw new Error(`GET ${DELIVERIES_PATH} answered ${response.status}: ${await response.text()}`);
+    const body = (await response.json()) as { deliveries: T[]; next_cursor: string | null };
+    rows.push(...body.deliveries);
+    cursor = body.next_cursor;
+  }
+  return rows;
 }
