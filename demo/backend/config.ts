@@ -37,8 +37,16 @@ export interface BackendConfig {
   deltaDelayMs: number;
   /** Interval of the `: keep-alive` comments on an open stream, waiting duplicates included. */
   heartbeatMs: number;
+  /** Time to receive a whole request (headers and body); a response, a stream included, may take longer. */
+  requestTimeoutMs: number;
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Connections open at once; new ones beyond it are dropped, so slow clients cannot exhaust descriptors. */
+  maxConnections: number;
   /** Queries per conversation per minute; 0 disables the limit. */
   rateLimit: number;
+  /** Queries per client address per minute (default ten times `rateLimit`); 0 disables the limit. */
+  rateLimitPerAddress: number;
   log: (message: string) => void;
 }
 
@@ -61,6 +69,9 @@ export const DEFAULTS = Object.freeze({
   deltaDelayMs: 20,
   // A third of the SDK's 30 s idle watchdog, so timer drift on a busy process never lets it fire.
   heartbeatMs: 10_000,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  maxConnections: 1000,
   rateLimit: 30,
 });
 
@@ -82,7 +93,11 @@ const BackendOptionsSchema = z.object({
   firstTokenDelayMs: z.optional(nonNegativeInt),
   deltaDelayMs: z.optional(nonNegativeInt),
   heartbeatMs: z.optional(z.int().check(z.gte(1))),
+  requestTimeoutMs: z.optional(z.int().check(z.gte(1))),
+  headersTimeoutMs: z.optional(z.int().check(z.gte(1))),
+  maxConnections: z.optional(z.int().check(z.gte(1))),
   rateLimit: z.optional(nonNegativeInt),
+  rateLimitPerAddress: z.optional(nonNegativeInt),
 });
 
 /** Spreads the defaults under the given options, validates them and generates missing secrets. */
@@ -91,7 +106,10 @@ export function resolveConfig(options: BackendOptions = {}, env: Record<string, 
   const parsed = BackendOptionsSchema.safeParse(ownDefined(rest));
   if (!parsed.success) throw new Error(`Invalid backend options: ${describeIssues(parsed.error.issues, 'options')}`);
   const given = ownDefined(parsed.data);
-  const merged = { ...DEFAULTS, ...given };
+  const merged = { ...DEFAULTS, rateLimitPerAddress: 10 * (given.rateLimit ?? DEFAULTS.rateLimit), ...given };
+  if (merged.headersTimeoutMs > merged.requestTimeoutMs) {
+    throw new Error(`Invalid backend options: headersTimeoutMs (${merged.headersTimeoutMs}) must not exceed requestTimeoutMs (${merged.requestTimeoutMs})`);
+  }
   return Object.freeze({
     ...merged,
     agents: Object.freeze([...new Set(merged.agents)]),
@@ -131,7 +149,11 @@ export const USAGE = `Usage: npm run backend -- [flags]
   --first-token-delay-ms <n> echo: wait before the first delta, after a status event (default ${DEFAULTS.firstTokenDelayMs})
   --delta-delay-ms <n>       echo: wait between deltas; old name --echo-delay-ms (default ${DEFAULTS.deltaDelayMs})
   --heartbeat-ms <n>         keep-alive comment interval on streams (default ${DEFAULTS.heartbeatMs})
+  --request-timeout-ms <n>   time to receive a whole request    (default ${DEFAULTS.requestTimeoutMs})
+  --headers-timeout-ms <n>   time to receive request headers    (default ${DEFAULTS.headersTimeoutMs})
+  --max-connections <n>      connections open at once            (default ${DEFAULTS.maxConnections})
   --rate-limit <n>           queries per conversation per minute, 0 = off (default ${DEFAULTS.rateLimit})
+  --rate-limit-per-address <n>  queries per client address per minute, 0 = off (default 10 × --rate-limit)
 `;
 
 /** Turns command-line flags into backend options; every flag is optional. */
@@ -157,7 +179,11 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
       'delta-delay-ms': { type: 'string' },
       'echo-delay-ms': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'max-connections': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'rate-limit-per-address': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -178,7 +204,11 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     firstTokenDelayMs: toNumber(values['first-token-delay-ms']),
     deltaDelayMs: toNumber(values['delta-delay-ms'] ?? values['echo-delay-ms']),
     heartbeatMs: toNumber(values['heartbeat-ms']),
+    requestTimeoutMs: toNumber(values['request-timeout-ms']),
+    headersTimeoutMs: toNumber(values['headers-timeout-ms']),
+    maxConnections: toNumber(values['max-connections']),
     rateLimit: toNumber(values['rate-limit']),
+    rateLimitPerAddress: toNumber(values['rate-limit-per-address']),
   };
 }
 

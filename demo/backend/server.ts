@@ -42,7 +42,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     signedParamsMaxLifetimeSeconds: config.signedParamsMaxLifetimeSeconds,
     heartbeatMs: config.heartbeatMs,
     runner,
-    rateLimiter: new RateLimiter(config.rateLimit),
+    rateLimiter: new RateLimiter(),
+    rateLimits: { perConversation: config.rateLimit, perAddress: config.rateLimitPerAddress },
     log: config.log,
   });
   const handleAction = createQueryActionsRoute({ agents: config.agents, runner, store, outbox });
@@ -73,13 +74,31 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     throw new HttpError(404, 'not_found', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
   }
 
-  const server = createServer((req, res) => {
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     route(req, res).catch((error: unknown) => {
       const known = error instanceof HttpError ? error : new HttpError(500, 'internal', 'Internal error');
       if (!(error instanceof HttpError)) config.log(`unexpected error on ${req.method} ${req.url}: ${stackOf(error)}`);
       if (!res.headersSent) sendError(res, known);
       else res.end();
     });
+  }
+
+  const server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      // Node looks for overdue requests only this often (30 s by default, which would let them linger).
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    handle,
+  );
+  server.maxConnections = config.maxConnections;
+  let lastDropLog = 0;
+  server.on('drop', () => {
+    const now = Date.now();
+    if (now - lastDropLog < 60_000) return; // once a minute is enough to explain the refusals
+    lastDropLog = now;
+    config.log(`connection cap reached (${config.maxConnections} open): dropping new connections; raise it with --max-connections`);
   });
 
   try {

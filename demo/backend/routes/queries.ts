@@ -15,6 +15,8 @@ export interface QueriesRouteDeps {
   agents: readonly string[];
   runner: QueryRunner;
   rateLimiter: RateLimiter;
+  /** Query starts a minute; 0 is no limit. */
+  rateLimits: { perConversation: number; perAddress: number };
   /** Verifies `signed_params` tokens (the agent's signing secret), of at most this lifetime. */
   signingSecret: string;
   signedParamsMaxLifetimeSeconds: number;
@@ -47,10 +49,15 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
           // Only a new query needs the token: a stored answer is replayed for its query_id, as the
           // protocol promises, even after the token that first authorised it has expired.
           if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret, deps.signedParamsMaxLifetimeSeconds);
-          const waitSeconds = deps.rateLimiter.take(`${agentId}/${query.conversationId}`);
-          if (waitSeconds !== undefined) {
-            throw new HttpError(429, 'rate_limited', `Too many queries in this conversation; retry in ${waitSeconds} s`, {
-              headers: { 'retry-after': String(waitSeconds) },
+          // Per conversation, and per client address, which a visitor cannot pick afresh for every query.
+          const refused = deps.rateLimiter.take([
+            { key: `conversation:${agentId}/${query.conversationId}`, perMinute: deps.rateLimits.perConversation },
+            { key: `address:${req.socket.remoteAddress ?? 'unknown'}`, perMinute: deps.rateLimits.perAddress },
+          ]);
+          if (refused) {
+            const what = refused.limit.key.startsWith('address:') ? 'from this address' : 'in this conversation';
+            throw new HttpError(429, 'rate_limited', `Too many queries ${what}; retry in ${refused.waitSeconds} s`, {
+              headers: { [HEADERS.retryAfter]: String(refused.waitSeconds) },
             });
           }
           reply.accept();
