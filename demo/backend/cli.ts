@@ -1,4 +1,5 @@
 import { parseFlags, USAGE } from './config.js';
+import { describeOrigins } from './cors.js';
 import { startBackend } from './server.js';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const { config } = backend;
   if (config.webhookSecretGenerated) console.log(`webhook secret (generated): ${config.webhookSecret}`);
   console.log(`agents: ${config.agents.join(', ')}; model: ${config.model}; webhooks → ${config.webhookUrl}`);
+  console.log(describeOrigins(config.allowedOrigins));
   console.log(`aicado backend listening on ${backend.url}`);
 
   const stop = (signal: string) => {

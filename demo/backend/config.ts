@@ -59,7 +59,8 @@ export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   agents: Object.freeze(['demo']),
   webhookUrl: 'http://127.0.0.1:3000/webhooks',
-  allowedOrigins: Object.freeze(['http://localhost:3000', 'http://127.0.0.1:3000']),
+  // None listed: any loopback origin (localhost, 127.0.0.1, [::1]) on any port, for local development.
+  allowedOrigins: Object.freeze([] as string[]),
   dataDir: '.data/backend',
   model: 'echo' as ModelName,
   retrySchedule: Object.freeze([1000, 5000, 30_000, 120_000, 600_000]),
@@ -141,7 +142,7 @@ export const USAGE = `Usage: npm run backend -- [flags]
   --webhook-secret <whsec_>  webhook signing secret              (default: generated and printed)
   --signing-secret <s>       secret for signed params            (default: generated)
   --signed-params-max-lifetime <s>  longest token lifetime, exp - iat (default ${DEFAULTS.signedParamsMaxLifetimeSeconds})
-  --allowed-origin <origin>  browser origin allowed; repeatable  (default ${DEFAULTS.allowedOrigins.join(', ')})
+  --allowed-origin <origin>  browser origin allowed; repeatable  (default: loopback origins on any port)
   --data-dir <dir>           SQLite data directory               (default ${DEFAULTS.dataDir})
   --model echo|openai        openai reads AICADO_LLM_BASE_URL, AICADO_LLM_API_KEY, AICADO_LLM_MODEL (default ${DEFAULTS.model})
   --retry-schedule <ms,…>    waits between delivery attempts     (default ${DEFAULTS.retrySchedule.join(',')})

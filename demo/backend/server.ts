@@ -35,7 +35,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     log: config.log,
   });
   const runner = new QueryRunner(store, outbox, createModel(config), config.log);
-  const cors = new CorsPolicy(config.allowedOrigins);
+  const cors = new CorsPolicy(config.allowedOrigins, config.log);
   const handleQuery = createQueriesRoute({
     agents: config.agents,
     signingSecret: config.signingSecret,

@@ -52,6 +52,8 @@ describe('backend CLI', () => {
     const secret = /webhook secret \(generated\): (whsec_\S+)/.exec(first.output())?.[1];
     expect(secret).toBeDefined();
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // No --allowed-origin: loopback pages on any port may call, and the output says so.
+    expect(first.output()).toMatch(/browser origins allowed: loopback only \(localhost, 127\.0\.0\.1, \[::1\]\) on any port/);
 
     const body = queryBody();
     expect((await readSse(await postQuery(first, body))).at(-1)?.event).toBe('done');

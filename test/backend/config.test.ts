@@ -9,7 +9,7 @@ describe('backend config', () => {
       host: '127.0.0.1',
       agents: ['demo'],
       webhookUrl: 'http://127.0.0.1:3000/webhooks',
-      allowedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+      allowedOrigins: [], // loopback origins on any port
       dataDir: '.data/backend',
       model: 'echo',
       retrySchedule: [1000, 5000, 30_000, 120_000, 600_000],

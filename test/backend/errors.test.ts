@@ -83,11 +83,11 @@ describe('query API errors', () => {
     expect(method.status).toBe(405);
   });
 
-  it('refuses a disallowed Origin with 403 and no CORS header; allows listed origins and preflights', async () => {
+  it('refuses a disallowed Origin with a 403 the page can read; allows listed origins and preflights', async () => {
     const backend = await startTestBackend({ allowedOrigins: ['http://localhost:5173'] });
     const refused = await postQuery(backend, queryBody(), { headers: { origin: 'http://evil.example' } });
     expect(refused.status).toBe(403);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-origin')).toBe('http://evil.example');
     expect((await errorOf(refused)).code).toBe('origin_not_allowed');
 
     const preflight = await fetch(`${backend.url}/v1/agents/demo/queries`, {

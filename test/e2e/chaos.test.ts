@@ -165,7 +165,7 @@ describe('webhooks survive a failing, hanging, vanished receiver and a killed ba
 });
 
 describe('hostile requests to the backend process', () => {
-  it('each gets its 4xx JSON error, a refused origin gets no CORS grant, and the process survives them all', async () => {
+  it('each gets its 4xx JSON error, a refused origin can read its 403 and runs nothing, and the process survives them all', async () => {
     const receiver = await startRestartableReceiver();
     cleanups.push(() => receiver.close());
     const allowed = 'http://allowed.example';
@@ -215,20 +215,21 @@ describe('hostile requests to the backend process', () => {
     const unknown = await post(query('agent001'), {}, `${backend.url}/v1/agents/nope/queries`);
     expect([unknown.status, await errorCode(unknown)]).toEqual([404, 'unknown_agent']);
 
-    // A refused origin gets neither a preflight grant nor a grant on the request itself.
+    // A refused origin may send its preflight, so that its page can read the refusal, which carries no
+    // data and runs nothing: no credentials are ever granted.
     const evil = 'http://evil.example';
     const preflight = await fetch(queries, {
       method: 'OPTIONS',
       headers: { origin: evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' },
     });
-    expect(preflight.status).toBe(403);
-    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    expect(preflight.headers.get('access-control-allow-methods')).toBeNull();
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
     const refused = await post(query('origin01'), { origin: evil });
     expect(refused.status).toBe(403);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-origin')).toBe(evil);
     expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
     expect(await errorCode(refused)).toBe('origin_not_allowed');
+    expect(await fetchDeliveries(backend, 'q_hostileorigin01')).toEqual([]);
 
     // Per-conversation rate limit: a browser on an allowed origin can read retry-after.
     for (const suffix of ['rate0001', 'rate0002']) expect((await post(query(suffix), { origin: allowed })).status).toBe(200);
