@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath } from '../src/contract/protocol.js';
+
+// The pieces of `npm run bench:backend`: the backend as its own process, a loopback webhook receiver
+// that dedupes by webhook-id, and a load generator that retries like the SDK (same query_id).
+
+export interface BackendProcess {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Starts `demo/backend/cli.ts` as `npm run backend` does and waits for its "listening" line. */
+export async function startBackendProcess(root: string, args: readonly string[]): Promise<BackendProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`backend did not start in 30 s:\n${output}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+      const match = /aicado backend listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then(() => reject(new Error(`backend exited before listening:\n${output}`)));
+  });
+  return { url, child, exited };
+}
+
+/** Resident set size of a process in MB (ps works on Linux and macOS). */
+export function rssMb(pid: number): number {
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
+}
+
+export interface Receiver {
+  url: string;
+  /** webhook-id → when it first arrived and when its event was committed (the event's created_at). */
+  first: Map<string, { receivedAt: number; committedAt: number }>;
+  attempts: number;
+  close(): Promise<void>;
+}
+
+/** A webhook endpoint on loopback: answers 204 and keeps the first arrival of each webhook-id. */
+export async function startReceiver(): Promise<Receiver> {
+  const first = new Map<string, { receivedAt: number; committedAt: number }>();
+  const receiver = { attempts: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      receiver.attempts++;
+      const id = String(req.headers[HEADERS.webhookId]);
+      if (!first.has(id)) {
+        const { created_at } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { created_at: string };
+        first.set(id, { receivedAt: Date.now(), committedAt: Date.parse(created_at) });
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+    first,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+}
+
+/** A port that was free a moment ago, so a restarted backend can come back on the same URL. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/** POSTs one JSON query; resolves with the HTTP status, or rejects on a network error. */
+export function postJsonQuery(baseUrl: string, queryId: string, conversationId: string, input: string): Promise<number> {
+  const body = JSON.stringify({ query_id: queryId, conversation_id: conversationId, input, params: { user_id: conversationId.slice(2) } });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${baseUrl}${queriesPath('demo')}`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': JSON_TYPE, accept: JSON_TYPE, [HEADERS.idempotencyKey]: queryId, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Every delivery row, following the pages of `GET /v1/deliveries` with the webhook secret. */
+export async function allDeliveries(baseUrl: string, secret: string): Promise<{ id: string; status: string }[]> {
+  const rows: { id: string; status: string }[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const search = new URLSearchParams({ limit: String(DELIVERIES_PAGE.maxLimit), ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${baseUrl}${DELIVERIES_PATH}?${search}`, { headers: { authorization: `Bearer ${secret}` } });
+    if (!response.ok) throw new Error(`GET ${DELIVERIES_PATH} answered ${response.status}`);
+    const page = (await response.json()) as { deliveries: { id: string; status: string }[]; next_cursor: string | null };
+    rows.push(...page.deliveries);
+    cursor = page.next_cursor;
+  }
+  return rows;
+}
+
+/** The value at quantile `q` (0..1) of numbers, or NaN for none. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
