@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath } from '../src/contract/protocol.js';
+import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath, WEBHOOK_HEADERS } from '../src/contract/protocol.js';
 
 // The pieces of `npm run bench:backend`: the backend as its own process, a loopback webhook receiver
 // that dedupes by webhook-id, and a load generator that retries like the SDK (same query_id).
@@ -56,7 +56,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       receiver.attempts++;
-      const id = String(req.headers[HEADERS.webhookId]);
+      const id = String(req.headers[WEBHOOK_HEADERS.id]);
       if (!first.has(id)) {
         const { created_at } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { created_at: string };
         first.set(id, { receivedAt: Date.now(), committedAt: Date.parse(created_at) });
