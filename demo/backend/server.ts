@@ -35,6 +35,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     log: config.log,
   });
   const runner = new QueryRunner(store, outbox, createModel(config), config.log);
+  const rateLimiter = new RateLimiter();
+  const rateLimits = { perConversation: config.rateLimit, perAddress: config.rateLimitPerAddress };
   const cors = new CorsPolicy(config.allowedOrigins, config.log);
   const handleQuery = createQueriesRoute({
     agents: config.agents,
@@ -42,11 +44,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     signedParamsMaxLifetimeSeconds: config.signedParamsMaxLifetimeSeconds,
     heartbeatMs: config.heartbeatMs,
     runner,
-    rateLimiter: new RateLimiter(),
-    rateLimits: { perConversation: config.rateLimit, perAddress: config.rateLimitPerAddress },
+    rateLimiter,
+    rateLimits,
     log: config.log,
   });
-  const handleAction = createQueryActionsRoute({ agents: config.agents, runner, store, outbox });
+  const handleAction = createQueryActionsRoute({ agents: config.agents, runner, store, outbox, rateLimiter, rateLimits });
   const listDeliveries = createDeliveriesRoute(store, config.webhookSecret);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -94,6 +94,17 @@ describe('feedback on an answer', () => {
     expect(rows.map((row) => [row.type, row.attempts])).toEqual([['query.completed', 1], ['query.feedback', 2]]);
   });
 
+  it('limits ratings per conversation like queries: each change is a webhook', async () => {
+    const backend = await startTestBackend({ rateLimit: 3 });
+    const body = await answered(backend);
+    const rate = (rating: string) => postAction(backend, body.query_id, 'feedback', { conversation_id: body.conversation_id, rating });
+    for (const rating of ['up', 'down', 'up']) expect((await rate(rating)).status).toBe(200);
+    const refused = await rate('down');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+  });
+
   it('a rating survives a restart: the same rating after it sends nothing', async () => {
     const receiver = await startReceiver();
     const first = await startTestBackend({ webhookUrl: receiver.url });
