@@ -5,6 +5,7 @@ import { defineConfig, type LibraryOptions } from 'vite';
 //   vite build                 dist/aicado-embed.{js,cjs}    the npm SDK, self-contained
 //   vite build --mode server   dist/server.{js,cjs}          aicado-embed/server, Web APIs only (Node ≥ 20, edge)
 //   vite build --mode react    dist/react.{js,cjs}           aicado-embed/react; react and the SDK stay external
+//   vite build --mode element  dist/element.{js,cjs}         aicado-embed/element (<aicado-agent>); the SDK stays external
 //   vite build --mode iife     dist/aicado-embed.iife.js     the script-tag bundle; it defines window.Aicado
 // `npm run build` then bundles the declarations (scripts/bundle-declarations.ts) and prints the script's integrity hash.
 const npmEntry = (entry: string, name: string): LibraryOptions => ({
@@ -16,6 +17,7 @@ const entries: Record<string, LibraryOptions> = {
   production: npmEntry('src/index.ts', 'aicado-embed'),
   server: npmEntry('src/server/index.ts', 'server'),
   react: npmEntry('src/react/index.ts', 'react'),
+  element: npmEntry('src/element/index.ts', 'element'),
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
 };
 
@@ -35,8 +37,18 @@ export default defineConfig(({ mode }) => ({
     rolldownOptions:
       mode === 'react'
         ? { external: ['react', 'react/jsx-runtime', 'aicado-embed'], output: { banner: "'use client';" } }
-        : // Library mode leaves ES output unminified for the app's bundler; ours is self-contained, so minify it.
-          { output: { minify: mode !== 'server' } },
+        : mode === 'element'
+          ? { external: ['aicado-embed'], output: { minify: true } }
+          : // Library mode leaves ES output unminified for the app's bundler; ours is self-contained, so minify it.
+            { output: { minify: mode !== 'server' } },
   },
-  resolve: { alias: mode === 'react' ? [] : [{ find: /^aicado-embed$/, replacement: new URL('./src/index.ts', import.meta.url).pathname }] },
+  resolve: {
+    alias:
+      mode === 'react'
+        ? []
+        : mode === 'element'
+          ? // The element throws the SDK's own AicadoError class (one class per page, so `instanceof` holds).
+            [{ find: /^(\.\.\/)+contract\/errors\.js$/, replacement: 'aicado-embed' }]
+          : [{ find: /^aicado-embed$/, replacement: new URL('./src/index.ts', import.meta.url).pathname }],
+  },
 }));

@@ -1,5 +1,5 @@
 // Bundles the declarations tsc emitted into dist/types/ into one self-contained file per npm entry and
-// module format: dist/aicado-embed.d.ts (+ .d.cts), dist/server.d.ts (+ .d.cts), dist/react.d.ts (+ .d.cts).
+// module format: dist/aicado-embed.d.ts (+ .d.cts), dist/server.d.ts (+ .d.cts), dist/react.d.ts (+ .d.cts), dist/element.d.ts (+ .d.cts).
 // A consumer's TypeScript then reads nothing but these files, the package's own entries and the peers'
 // types: no internal file layout, and no bundled dependency (preact, zod, jose) it does not have installed.
 import { rm, writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ const ENTRIES = {
   'index.d.ts': 'aicado-embed',
   'server/index.d.ts': 'server',
   'react/index.d.ts': 'react',
+  'element/index.d.ts': 'element',
 } as const;
 
 /** Imports that stay imports: the package itself (the React entry shares the SDK's types) and the peer. */

@@ -2,7 +2,7 @@ import { AicadoError, isAicadoError } from '../contract/errors.js';
 import type { AicadoAgent } from '../sdk/handle.js';
 import { init } from '../init.js';
 import { SDK_VERSION } from '../version.js';
-import { optionsFromScript } from './attributes.js';
+import { optionsFromScript } from '../bindings/attributes.js';
 
 type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; version?: string };
 type ErrorListener = (payload: { error: AicadoError }) => void;

@@ -1,9 +1,7 @@
 import { createElement, useEffect, useRef, useState, type CSSProperties, type ReactElement, type ReactNode } from 'react';
 import { init, type AicadoAgent as AgentHandle, type BaseInitOptions, type CheckedParams, type InitOptions, type Params, type ParamsShape } from 'aicado-embed';
 import { AgentContext } from './context.js';
-import type { ParamValue } from 'aicado-embed';
-import { userIdOf } from '../contract/identity.js';
-import { paramsPatch } from './params-diff.js';
+import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
 
 /** Props of `<AicadoAgent>`: the options of `init()` (the component supplies `container`), plus React's. */
 export type AicadoAgentProps<P = Params> = Omit<BaseInitOptions, 'container'> & {
@@ -15,13 +13,6 @@ export type AicadoAgentProps<P = Params> = Omit<BaseInitOptions, 'container'> & 
   /** Style of the `<div>` the inline widget is mounted in; unused in bubble mode. */
   style?: CSSProperties;
 };
-
-/** What the running widget was last told, to diff the next props against. */
-interface Applied {
-  params: Readonly<Record<string, unknown>> | undefined;
-  signedParams: string | undefined;
-  identity: ParamValue | undefined;
-}
 
 /**
  * Mounts the Aicado widget with `init()` and destroys it on unmount, leaving no DOM behind.
@@ -40,13 +31,13 @@ export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgen
   const { agentId, mode, className, style, children } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const [agent, setAgent] = useState<AgentHandle<P>>();
-  const live = useRef<{ agent: AgentHandle<P>; applied: Applied }>(undefined);
+  const live = useRef<{ agent: AgentHandle<P>; applied: AppliedParams }>(undefined);
 
   useEffect(() => {
     const { children: _children, className: _className, style: _style, ...options } = props;
     const container = mode === 'inline' ? (containerRef.current ?? undefined) : undefined;
     const created = init<P>({ ...options, ...(container ? { container } : {}) } as InitOptions<P>);
-    live.current = { agent: created, applied: appliedOf(props) };
+    live.current = { agent: created, applied: appliedOf(props.params, props.signedParams) };
     setAgent(created);
     return () => {
       live.current = undefined;
@@ -59,16 +50,8 @@ export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgen
   useEffect(() => {
     const current = live.current;
     if (!current) return;
-    const next = appliedOf(props);
-    const { agent: handle, applied } = current;
-    if (!Object.is(next.identity, applied.identity)) {
-      // identify() replaces params and token wholesale: nothing of the previous user carries over.
-      handle.identify({ params: next.params as never, signedParams: next.signedParams });
-    } else {
-      const patch = paramsPatch(applied.params, next.params);
-      if (Object.keys(patch).length) handle.setParams(patch as never);
-      if (next.signedParams !== applied.signedParams) handle.setSignedParams(next.signedParams);
-    }
+    const next = appliedOf(props.params, props.signedParams);
+    applyLiveParams(current.agent as AgentHandle<never>, current.applied, next);
     current.applied = next;
   });
 
@@ -78,9 +61,4 @@ export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgen
     mode === 'inline' ? createElement('div', { ref: containerRef, className, style }) : null,
     children,
   );
-}
-
-function appliedOf({ params, signedParams }: { params?: object | undefined; signedParams?: string | undefined }): Applied {
-  const copy = params ? { ...(params as Record<string, unknown>) } : undefined;
-  return { params: copy, signedParams, identity: userIdOf(copy, signedParams) };
 }

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The layering of src/, read from the code's own imports: contract at the bottom, then transport,
-// sdk, ui, the composition root (init), and the entries on top. A cycle, or an import that runs
+// sdk, ui, the composition root (init), the bindings, and the entries on top. A cycle, or an import that runs
 // against these layers, fails here before it can become a habit.
 
 const SRC = resolve(import.meta.dirname, '../../src');
@@ -62,6 +62,10 @@ describe('src/ import graph', () => {
       sdk: ['contract', 'transport', 'sdk', 'i18n', 'version'],
       ui: ['contract', 'sdk', 'i18n', 'ui'],
       init: ['contract', 'sdk', 'ui', 'i18n'],
+      // How markup and framework props become init() options and live changes (script tag, element, React).
+      bindings: ['contract', 'sdk', 'bindings'],
+      element: ['contract', 'sdk', 'bindings', 'element'],
+      react: ['bindings', 'react'],
     };
     const wrong = [...graph].flatMap(([file, targets]) => {
       const rule = allowed[layerOf(file)];

@@ -6,6 +6,8 @@ export const SIZE_BUDGETS = {
   scriptTagGzip: 20 * 1024,
   /** What an app ships after bundling `import { init } from 'aicado-embed'`. */
   esmInitGzip: 20 * 1024,
+  /** `dist/element.js`, what `aicado-embed/element` adds to an app on top of the SDK it shares. */
+  elementGzip: 2 * 1024,
 } as const;
 
 /** Source-map entries the server bundle must not contain: browser code has no business there. */

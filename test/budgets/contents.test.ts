@@ -44,6 +44,15 @@ describe('the npm entry on a server (SSR)', () => {
   });
 });
 
+describe('aicado-embed/element on a server (SSR)', () => {
+  it.each(entryFiles('./element').filter((name) => name.endsWith('.js')))('%s imports without defining or throwing anything', async (name) => {
+    const loaded = await importWithBrowserGlobalsTrapped(distFile(name));
+    // It asks whether customElements exists, and, there being none, defines nothing; it exports only types.
+    expect(loaded.touched.filter((global) => global !== 'requestAnimationFrame')).toEqual(['customElements']);
+    expect(loaded.exports).toEqual([]);
+  }, 30_000);
+});
+
 describe('aicado-embed/server carries no browser code', () => {
   const files = withChunks('server.js');
 

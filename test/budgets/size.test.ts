@@ -13,6 +13,11 @@ describe('size budgets (gzip bytes)', () => {
     expect(size, `dist/aicado-embed.iife.js is ${size} B gzip`).toBeLessThanOrEqual(SIZE_BUDGETS.scriptTagGzip);
   });
 
+  it(`aicado-embed/element adds at most ${SIZE_BUDGETS.elementGzip} B to the SDK it shares`, () => {
+    const size = gzipBytes(readFileSync(distFile('element.js')));
+    expect(size, `dist/element.js is ${size} B gzip`).toBeLessThanOrEqual(SIZE_BUDGETS.elementGzip);
+  });
+
   it(`an app that imports { init } from 'aicado-embed' ships at most ${SIZE_BUDGETS.esmInitGzip} B of it`, async () => {
     distFile('aicado-embed.js');
     const bundle = await bundleInitConsumer(ROOT);

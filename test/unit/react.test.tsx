@@ -5,7 +5,7 @@ import type { AicadoAgent as AgentHandle } from '../../src/index.js';
 import * as entry from '../../src/react/index.js';
 import { AicadoAgent, useAicado, type AicadoAgentProps } from '../../src/react/index.js';
 import { userIdOf as identityOf } from '../../src/contract/identity.js';
-import { paramsPatch } from '../../src/react/params-diff.js';
+import { paramsPatch } from '../../src/bindings/params-diff.js';
 import { stubQueryApi } from './support.js';
 
 // Tells React these renders are wrapped in act(), as in its own test setup.

@@ -1,0 +1,35 @@
+import type { InitOptions } from '../sdk/handle.js';
+import { AicadoError } from '../contract/errors.js';
+
+/**
+ * Every option an attribute can carry, in camelCase: `data-api-base` on the script tag (`dataset.apiBase`),
+ * `api-base` on `<aicado-agent>`. `params` is JSON; the theme's three make `theme`.
+ */
+export const ATTRIBUTE_OPTIONS = ['agentId', 'apiBase', 'params', 'signedParams', 'mode', 'container', 'title', 'greeting', 'placeholder', 'locale', 'storage', 'accent', 'position', 'colorScheme'];
+
+/**
+ * Reads `init()` options through `read` (an option's camelCase name → its attribute's value);
+ * `paramsAttribute` names the params attribute in the error thrown when it is not JSON.
+ */
+export function optionsFromAttributes(read: (name: string) => string | undefined, paramsAttribute: string): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  // An empty attribute (what a site builder writes for a field left blank) counts as absent.
+  for (const name of ATTRIBUTE_OPTIONS) options[name] = read(name) || undefined;
+  const { accent, position, colorScheme } = options;
+  if (accent || position || colorScheme) options.theme = { accent, position, colorScheme };
+  const json = options.params as string | undefined;
+  if (json) {
+    try {
+      options.params = JSON.parse(json);
+    } catch {
+      throw new AicadoError('invalid_params', `Invalid params: ${paramsAttribute} is not valid JSON (got ${JSON.stringify(json.slice(0, 80))}); write it like ${paramsAttribute}='{"user_id":"u_42"}'`);
+    }
+  }
+  return options;
+}
+
+/** Reads `init()` options from the script tag's data attributes (the install with no inline script). */
+export function optionsFromScript(script: HTMLScriptElement): InitOptions | undefined {
+  if (!script.dataset.agentId) return undefined;
+  return { ...optionsFromAttributes((name) => script.dataset[name], 'data-params'), nonce: script.nonce || undefined } as unknown as InitOptions;
+}

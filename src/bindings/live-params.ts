@@ -1,0 +1,36 @@
+import type { AicadoAgent } from '../sdk/handle.js';
+import { userIdOf } from '../contract/identity.js';
+import type { ParamValue } from '../contract/params.js';
+import { paramsPatch } from './params-diff.js';
+
+/** What a running agent was last told by a binding (React props, element properties), to diff the next values against. */
+export interface AppliedParams {
+  params: Readonly<Record<string, unknown>> | undefined;
+  signedParams: string | undefined;
+  identity: ParamValue | undefined;
+}
+
+/** A snapshot of the values a binding holds now (a copy: a later mutation of the object is a new value). */
+export function appliedOf(params: object | undefined | null, signedParams: string | undefined | null): AppliedParams {
+  const copy = params ? { ...(params as Record<string, unknown>) } : undefined;
+  const token = signedParams ?? undefined;
+  return { params: copy, signedParams: token, identity: userIdOf(copy, token) };
+}
+
+/**
+ * Tells a running agent the binding's new values, the way `setParams` would be called by hand: when the
+ * user they carry (`user_id` in the signed token, else in `params`) changes, `identify()` switches user
+ * (new conversation); otherwise only the changed keys are patched and a new token is set. Throws like
+ * `setParams` (an `AicadoError`, nothing changed) when the new params are invalid; the caller keeps its
+ * previous `AppliedParams` then.
+ */
+export function applyLiveParams(agent: AicadoAgent<never>, applied: AppliedParams, next: AppliedParams): void {
+  if (!Object.is(next.identity, applied.identity)) {
+    // identify() replaces params and token wholesale: nothing of the previous user carries over.
+    agent.identify({ params: next.params as never, signedParams: next.signedParams });
+    return;
+  }
+  const patch = paramsPatch(applied.params, next.params);
+  if (Object.keys(patch).length) agent.setParams(patch as never);
+  if (next.signedParams !== applied.signedParams) agent.setSignedParams(next.signedParams);
+}

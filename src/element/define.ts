@@ -1,0 +1,199 @@
+import type { AgentEvents, AicadoAgent, InitOptions } from 'aicado-embed';
+import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
+import { AicadoError, isAicadoError } from '../contract/errors.js';
+import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
+import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
+
+export const ELEMENT_TAG = 'aicado-agent';
+
+/** `apiBase` → `api-base`: the element's attributes are the script tag's data attributes without `data-`. */
+const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+/**
+ * Every SDK event, dispatched on the element as `aicado:<event>`. A record, so that an event added to
+ * AgentEvents fails to compile here until it is forwarded too.
+ */
+const FORWARDED: Record<keyof AgentEvents, true> = { ready: true, open: true, close: true, query: true, delta: true, response: true, error: true, params: true };
+
+/** The methods of a running agent that the element exposes as its own. */
+type Delegated = 'open' | 'close' | 'toggle' | 'reset';
+
+/**
+ * Defines `<aicado-agent>` over `init` (the npm SDK's, or the script tag's own); once per page, and
+ * nothing on a server. The element is glue: options come from its attributes, `params` and
+ * `signedParams` are live (applied like the React component applies its props), events are dispatched
+ * on the element, and removing it destroys the agent.
+ */
+export function defineAgentElement(init: (options: InitOptions) => AicadoAgent): void {
+  if (typeof customElements === 'undefined' || customElements.get(ELEMENT_TAG)) return;
+
+  // Typed for users by AicadoAgentElement (types.ts); the class itself is never exported.
+  class AgentElement extends HTMLElement {
+    static readonly observedAttributes = ATTRIBUTE_OPTIONS.map(kebabCase);
+    #agent: AicadoAgent | undefined;
+    /** The options the running agent was made from (JSON), to tell when it must be made again. */
+    #made = '';
+    #applied: AppliedParams = appliedOf(undefined, undefined);
+    #params: object | undefined;
+    #signedParams: string | undefined;
+    #pending = false;
+    #box: HTMLElement | undefined;
+
+    constructor() {
+      super();
+      // A value set before the element was defined (the script tag loads late) is an own property hiding the accessor.
+      for (const key of ['params', 'signedParams'] as const) {
+        if (Object.hasOwn(this, key)) {
+          const value = this[key];
+          delete this[key];
+          this[key] = value as never;
+        }
+      }
+    }
+
+    get params(): object | undefined {
+      return this.#params ?? this.#agent?.getParams();
+    }
+    set params(value: object | undefined) {
+      this.#params = value ?? undefined;
+      this.#schedule();
+    }
+    get signedParams(): string | undefined {
+      return this.#signedParams ?? this.getAttribute('signed-params') ?? undefined;
+    }
+    set signedParams(value: string | undefined) {
+      this.#signedParams = value ?? undefined;
+      this.#schedule();
+    }
+
+    connectedCallback(): void {
+      this.#schedule();
+    }
+    disconnectedCallback(): void {
+      this.#schedule();
+    }
+    // `moveBefore()` moves the element without disconnecting it: nothing to do, the conversation goes on.
+    connectedMoveCallback(): void {}
+    attributeChangedCallback(): void {
+      this.#schedule();
+    }
+
+    send(input: string) {
+      this.#flush();
+      return this.#agent ? this.#agent.send(input) : Promise.reject(new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`));
+    }
+    getParams() {
+      this.#flush();
+      return this.#agent?.getParams() ?? {};
+    }
+    open(): void {
+      this.#call('open');
+    }
+    close(): void {
+      this.#call('close');
+    }
+    toggle(): void {
+      this.#call('toggle');
+    }
+    reset(): void {
+      this.#call('reset');
+    }
+    /** Listens to an event (`aicado:<event>` on this element, so it survives a change of agent); returns the function that stops. */
+    on(event: string, listener: (detail: unknown) => void): () => void {
+      const handler = (e: Event) => listener((e as CustomEvent).detail);
+      this.addEventListener(DOM_EVENT_PREFIX + event, handler);
+      return () => this.removeEventListener(DOM_EVENT_PREFIX + event, handler);
+    }
+
+    #call(method: Delegated): void {
+      this.#flush();
+      this.#agent?.[method]();
+    }
+
+    // Attribute and property changes of one task (a framework setting several) are applied together, once;
+    // a removal followed by an insertion in the same task (a move) keeps the agent.
+    #schedule(): void {
+      if (this.#pending) return;
+      this.#pending = true;
+      queueMicrotask(() => this.#flush());
+    }
+
+    #flush(): void {
+      if (!this.#pending) return;
+      this.#pending = false;
+      if (!this.isConnected) return this.#stop();
+      let options: Record<string, unknown>;
+      let next: AppliedParams;
+      try {
+        const { params, signedParams, ...rest } = optionsFromAttributes((name) => this.getAttribute(kebabCase(name)) ?? undefined, 'params');
+        rest.nonce = this.nonce || undefined;
+        options = rest;
+        next = appliedOf(this.#params ?? (params as object | undefined), this.#signedParams ?? (signedParams as string | undefined));
+      } catch (error) {
+        return this.#report(error);
+      }
+      const made = JSON.stringify(options);
+      if (made !== this.#made) this.#stop();
+      try {
+        if (this.#agent) applyLiveParams(this.#agent as AicadoAgent<never>, this.#applied, next);
+        else if (options.agentId) this.#start(options, next);
+        this.#applied = next;
+        this.#made = made;
+      } catch (error) {
+        // Nothing changed: the running params stay as they were, and the next change is diffed against them.
+        this.#report(error);
+      }
+    }
+
+    #start(options: Record<string, unknown>, next: AppliedParams): void {
+      const inline = options.mode === 'inline';
+      const agent = init({
+        ...(options as unknown as InitOptions),
+        params: next.params as never,
+        signedParams: next.signedParams,
+        container: inline ? this.#inlineBox(options.nonce as string | undefined) : undefined,
+      });
+      this.#agent = agent;
+      // Subscribed before `ready` (emitted after init returns); destroy() drops these listeners.
+      for (const event of Object.keys(FORWARDED) as (keyof AgentEvents)[]) {
+        agent.on(event, (payload) => dispatchDomEvent(this, agent.agentId, event, payload));
+      }
+    }
+
+    #stop(): void {
+      this.#agent?.destroy();
+      this.#agent = undefined;
+      this.#made = '';
+    }
+
+    /** The inline widget's place: inside the element's own shadow root, untouched by the framework's children. */
+    #inlineBox(nonce: string | undefined): HTMLElement {
+      if (this.#box) return this.#box;
+      const root = this.attachShadow({ mode: 'open' });
+      const css = ':host{display:block}div{height:100%}';
+      try {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        root.adoptedStyleSheets = [sheet];
+      } catch {
+        const style = document.createElement('style');
+        if (nonce) style.nonce = nonce;
+        style.textContent = css;
+        root.append(style);
+      }
+      this.#box = root.appendChild(document.createElement('div'));
+      // The element's `title` names the chat; it must not also become a tooltip over all of it.
+      this.#box.title = '';
+      return this.#box;
+    }
+
+    /** Never thrown into the framework: logged, and dispatched as `aicado:error` on the element. */
+    #report(error: unknown): void {
+      const wrapped = isAicadoError(error) ? error : new AicadoError('internal', String(error), { cause: error });
+      console.error(`[aicado] <${ELEMENT_TAG}>: ${wrapped.message}`, wrapped);
+      dispatchDomEvent(this, this.getAttribute('agent-id') ?? '', 'error', { error: wrapped });
+    }
+  }
+  customElements.define(ELEMENT_TAG, AgentElement);
+}
+
