@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../src/element/index.js';
 import type { AicadoAgentElement, ElementParams } from '../../src/element/types.js';
 import { isAicadoError } from '../../src/index.js';
+import { ATTRIBUTE_OPTIONS, optionsFromAttributes, optionsFromScript } from '../../src/bindings/attributes.js';
 import { stubQueryApi } from './support.js';
 
 // <aicado-agent> over init(): attributes and live properties, events on the element, lifecycle.
@@ -167,11 +168,12 @@ describe('<aicado-agent>', () => {
 
   it('mode="inline" renders the widget inside the element', async () => {
     stubQueryApi({ deltas: ['ok'] });
-    const element = await mounted({ mode: 'inline', title: 'Support' });
+    const element = await mounted({ mode: 'inline', title: 'Support', accent: 'rebeccapurple', position: 'bottom-left' });
     const widget = element.shadowRoot!.querySelector('aicado-embed')!;
     expect(widget.getAttribute('data-mode')).toBe('inline');
     expect(document.body.querySelector(':scope > aicado-embed')).toBeNull();
     expect(widget.shadowRoot!.textContent).toContain('Support');
+    expect((widget as HTMLElement).style.getPropertyValue('--aicado-accent')).toBe('rebeccapurple');
   });
 
   it('switches user when the user_id changes: a new conversation under the new params', async () => {
@@ -229,5 +231,16 @@ describe('<aicado-agent>', () => {
     element.close();
     element.toggle();
     expect(opened).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads exactly the options the script tag reads from its data attributes', () => {
+    const script = document.createElement('script');
+    const values: Record<string, string> = {};
+    for (const name of ATTRIBUTE_OPTIONS) values[name] = name === 'params' ? '{"user_id":"u_1"}' : `value-of-${name}`;
+    for (const [name, value] of Object.entries(values)) script.dataset[name] = value;
+    const fromScript = { ...optionsFromScript(script) } as Record<string, unknown>;
+    delete fromScript.nonce;
+    expect(fromScript).toEqual(optionsFromAttributes((name) => values[name], 'params'));
+    expect(Object.keys(fromScript).filter((key) => fromScript[key] === undefined)).toEqual([]);
   });
 });
