@@ -165,16 +165,18 @@ function checkValue(key: string, value: unknown): ParamIssue | undefined {
       return undefined;
     case 'object':
       if (value === null) return undefined;
-      return bad(Array.isArray(value) ? 'an array' : `an object (${describeClass(value)})`);
+      return bad(Array.isArray(value) ? 'an array' : describeClass(value));
     default:
       return bad(`a ${typeof value}`);
   }
 }
 
+/** An object as a developer would name it: "an object", "a Date", "a Basket". */
 function describeClass(value: object): string {
   try {
     const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-    return typeof name === 'string' && name ? `a ${name}` : 'an object with a custom prototype';
+    // A plain object (of any realm) or one with no prototype is just "an object"; a class says its name.
+    return name === 'Object' || !name ? 'an object' : `a ${name}`;
   } catch {
     return 'an object with a custom prototype';
   }
