@@ -25,6 +25,7 @@ button{cursor:pointer}
 opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
 .bubble.left .panel{right:auto;left:20px}
 .bubble .panel.open{opacity:1;transform:none;visibility:visible;transition-delay:0s}
+.inline{height:100%}
 .inline .panel{width:100%;height:100%;min-height:320px;border:1px solid var(--border);border-radius:12px}
 .header{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--accent);color:var(--accent-text)}
 .header h2{flex:1;margin:0;font-size:16px;font-weight:600;line-height:1.3;color:inherit}
