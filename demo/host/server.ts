@@ -62,7 +62,15 @@ export async function startHost(options: HostOptions) {
       res.end(String(error));
     }
   });
-  await new Promise<void>((done) => server.listen(options.port, options.host, done));
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(options.port, options.host, done);
+    });
+  } catch (error) {
+    answers.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`,

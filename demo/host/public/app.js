@@ -41,14 +41,18 @@ document.getElementById('reset').addEventListener('click', () => {
 });
 
 const rows = document.getElementById('answers');
+// On a phone each row is a card; every cell then shows its column's name (the CSS reads data-label).
+const labels = [...document.querySelectorAll('thead th')].map((th) => th.textContent);
 function addRow(answer, atTop) {
+  rows.querySelector('.empty')?.remove();
   const row = document.createElement('tr');
   const cells = [new Date(answer.received_at).toLocaleTimeString(), answer.user_id ?? '—', answer.session_id ?? '—', answer.input, answer.output, JSON.stringify(answer.params)];
-  for (const value of cells) {
+  cells.forEach((value, index) => {
     const cell = document.createElement('td');
+    cell.dataset.label = labels[index];
     cell.textContent = value; // webhook content is data, never markup
     row.append(cell);
-  }
+  });
   if (atTop) rows.prepend(row);
   else rows.append(row);
 }
