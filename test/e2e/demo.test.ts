@@ -1,52 +1,17 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT } from './support/backend.js';
 import { launchBrowser, recordConsole } from './support/browser.js';
+import { startDemo, type DemoProcess } from './support/demo.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-let demo: ReturnType<typeof spawn>;
+let demo: DemoProcess & { url: string };
 let url = '';
 
 beforeAll(async () => {
-  const [port, backendPort] = [await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'aicado-demo-'));
-  demo = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'demo/host/start.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), BACKEND_PORT: String(backendPort), DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 20_000);
-    demo.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Open (http:\/\/\S+) in your browser/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  });
+  demo = await startDemo();
+  url = demo.url;
 });
 
 afterAll(async () => {
-  if (demo && demo.exitCode === null) {
-    const exited = new Promise((resolve) => demo.once('exit', resolve));
-    demo.kill('SIGTERM');
-    await exited;
-  }
+  await demo?.stop();
 });
 
 it('npm run demo: a question asked in the bubble lands, verified, in the host app\'s SQLite and on the page', async () => {
