@@ -40,6 +40,19 @@ describe('npm run demo prints what a newcomer needs', () => {
     expect(output).toContain(`apiBase: 'http://127.0.0.1:${demo.ports.backend}'`);
     expect(output).toMatch(/--webhook-url/);
   });
+
+  it('the backend answers the dev app the output names (a Vite dev server on http://localhost:5173)', async () => {
+    const origin = /Your own dev app on (http:\/\/\S+)/.exec(demo.output())?.[1];
+    expect(origin).toBe('http://localhost:5173');
+    const queryId = `q_${randomBytes(12).toString('base64url')}`;
+    const response = await fetch(`http://127.0.0.1:${demo.ports.backend}${queriesPath('demo')}`, {
+      method: 'POST',
+      headers: { origin: origin!, 'content-type': JSON_TYPE, accept: JSON_TYPE, [HEADERS.idempotencyKey]: queryId },
+      body: JSON.stringify({ query_id: queryId, conversation_id: `c_${randomBytes(12).toString('base64url')}`, input: 'hi' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+  });
 });
 
 describe('a port already in use', () => {
