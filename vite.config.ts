@@ -2,11 +2,15 @@ import { defineConfig, type LibraryOptions } from 'vite';
 
 // One library build per entry, so no entry shares a chunk with another; each npm entry is built as ESM
 // (`.js`, what `import` resolves to) and as CommonJS (`.cjs`, what `require` resolves to):
-//   vite build                 dist/aicado-embed.{js,cjs}    the npm SDK, self-contained
-//   vite build --mode server   dist/server.{js,cjs}          aicado-embed/server, Web APIs only (Node ≥ 20, edge)
-//   vite build --mode react    dist/react.{js,cjs}           aicado-embed/react; react and the SDK stay external
-//   vite build --mode element  dist/element.{js,cjs}         aicado-embed/element (<aicado-agent>); the SDK stays external
-//   vite build --mode iife     dist/aicado-embed.iife.js     the script-tag bundle; it defines window.Aicado
+//   vite build                      dist/aicado-embed.{js,cjs}          the npm SDK: core and launcher, and as
+//                                   dist/aicado-embed.chunk-*.{js,cjs}  chunks its lazy part (a dynamic import)
+//   vite build --mode iife-lazy     dist/aicado-embed.lazy.js           the script tag's lazy part: panel, transport
+//   vite build --mode server        dist/server.{js,cjs}                aicado-embed/server, Web APIs only (Node ≥ 20, edge)
+//   vite build --mode react         dist/react.{js,cjs}                 aicado-embed/react; react and the SDK stay external
+//   vite build --mode element       dist/element.{js,cjs}               aicado-embed/element (<aicado-agent>); the SDK stays external
+//   vite build --mode iife          dist/aicado-embed.iife.js           the script tag: loader, core, launcher; defines window.Aicado;
+//                                                                       it imports dist/aicado-embed.lazy.js from beside itself
+//   vite build --mode iife-single   dist/aicado-embed.single.iife.js    the same with the panel inlined: one file
 // `npm run build` then bundles the declarations (scripts/bundle-declarations.ts) and prints the script's integrity hash.
 const npmEntry = (entry: string, name: string): LibraryOptions => ({
   entry,
@@ -19,7 +23,11 @@ const entries: Record<string, LibraryOptions> = {
   react: npmEntry('src/react/index.ts', 'react'),
   element: npmEntry('src/element/index.ts', 'element'),
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
+  'iife-lazy': { entry: 'src/lazy-part.ts', formats: ['es'], fileName: () => 'aicado-embed.lazy.js' },
+  'iife-single': { entry: 'src/loader/script-tag-single.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.single.iife.js' },
 };
+// Chunks named after the package, so `dist/` says what each file belongs to.
+const npmOutput = (format: 'es' | 'cjs') => ({ format, minify: true, chunkFileNames: `aicado-embed.chunk-[name].${format === 'es' ? 'js' : 'cjs'}` });
 
 export default defineConfig(({ mode }) => ({
   build: {
@@ -39,8 +47,10 @@ export default defineConfig(({ mode }) => ({
         ? { external: ['react', 'react/jsx-runtime', 'aicado-embed'], output: { banner: "'use client';" } }
         : mode === 'element'
           ? { external: ['aicado-embed'], output: { minify: true } }
-          : // Library mode leaves ES output unminified for the app's bundler; ours is self-contained, so minify it.
-            { output: { minify: mode !== 'server' } },
+          : mode === 'production'
+            ? // Library mode leaves ES output unminified for the app's bundler; ours is self-contained, so minify it.
+              { output: [npmOutput('es'), npmOutput('cjs')] }
+            : { output: { minify: mode !== 'server' } },
   },
   resolve: {
     alias:

@@ -28,6 +28,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The same pages on the single-file script-tag build: the installs a one-file site uses.
+        extends: './vite.config.ts',
+        test: {
+          name: 'e2e-single',
+          environment: 'node',
+          include: ['test/e2e/{csp,offline,whole-loop,widget,xss}.test.ts'],
+          env: { AICADO_E2E_SCRIPT: 'single' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          // After the e2e project, not beside it: one browser and backend at a time on a small machine.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -5,8 +5,10 @@ import { build, type Rolldown } from 'vite';
 
 /** What an app that writes `import { init } from 'aicado-embed'` ships of us, bundled and minified. */
 export interface ConsumerBundle {
-  /** The minified code of every chunk, concatenated (one chunk: the package's own chunks are inlined). */
+  /** The minified code of every chunk, concatenated: everything a visitor who opens the chat loads. */
   code: string;
+  /** Each chunk the app's bundler made of us; `initial` for the entry and what it imports statically. */
+  chunks: { fileName: string; initial: boolean; code: string }[];
   /** The module ids the bundler kept. */
   modules: string[];
 }
@@ -39,8 +41,17 @@ export async function bundleInitConsumer(root: string): Promise<ConsumerBundle> 
     });
     const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
     const chunks = outputs.flatMap((output) => output.output).filter((item): item is Rolldown.OutputChunk => item.type === 'chunk');
+    const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+    const initial = new Set<Rolldown.OutputChunk>();
+    const visit = (chunk: Rolldown.OutputChunk | undefined) => {
+      if (!chunk || initial.has(chunk)) return;
+      initial.add(chunk);
+      for (const name of chunk.imports) visit(byName.get(name));
+    };
+    for (const chunk of chunks) if (chunk.isEntry) visit(chunk);
     return {
       code: chunks.map((chunk) => chunk.code).join('\n'),
+      chunks: chunks.map((chunk) => ({ fileName: chunk.fileName, initial: initial.has(chunk), code: chunk.code })),
       modules: chunks.flatMap((chunk) => Object.keys(chunk.modules)),
     };
   } finally {

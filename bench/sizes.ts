@@ -27,10 +27,17 @@ const NAMED_PARTS = ['preact', 'zod', 'nanoid', 'aicado-embed'];
 
 export interface SizeReport {
   files: SizeRow[];
-  /** `import { init } from 'aicado-embed'` bundled by an app. */
-  initConsumer: SizeRow;
-  /** Parts of the script-tag bundle, each compressed alone (so they add up to more than the whole). */
+  /** The split script tag: what loads with the page, and with its lazy part (each file compressed alone). */
+  scriptTag: { atLoad: SizeRow; everything: SizeRow };
+  /** `import { init } from 'aicado-embed'` bundled by an app: the chunks loaded with the page, and all of them. */
+  initConsumer: { atLoad: SizeRow; everything: SizeRow };
+  /** Parts of the single-file script tag, each compressed alone (so they add up to more than the whole). */
   scriptTagParts: SizeRow[];
+}
+
+/** Several files as one row: each compressed alone, as a server sends them, and summed. */
+function summed(name: string, rows: SizeRow[]): SizeRow {
+  return rows.reduce((sum, row) => ({ name, raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }), { name, raw: 0, gzip: 0, brotli: 0 });
 }
 
 export async function measureSizes(root: string): Promise<SizeReport> {
@@ -40,11 +47,20 @@ export async function measureSizes(root: string): Promise<SizeReport> {
     .sort()
     .map((name) => compressedSizes(name, readFileSync(join(dist, name))));
   const consumer = await bundleInitConsumer(root);
-  const parts = codeByPart(join(dist, 'aicado-embed.iife.js'));
+  const chunks = consumer.chunks.map((chunk) => ({ ...compressedSizes(chunk.fileName, chunk.code), initial: chunk.initial }));
+  const file = (name: string) => files.find((row) => row.name === name) ?? compressedSizes(name, readFileSync(join(dist, name)));
+  const parts = codeByPart(join(dist, 'aicado-embed.single.iife.js'));
   const partNames = [...new Set([...NAMED_PARTS, ...parts.keys()])];
   return {
     files,
-    initConsumer: compressedSizes("import { init } from 'aicado-embed'", consumer.code),
+    scriptTag: {
+      atLoad: file('aicado-embed.iife.js'),
+      everything: summed('first part + lazy part', [file('aicado-embed.iife.js'), file('aicado-embed.lazy.js')]),
+    },
+    initConsumer: {
+      atLoad: summed('with the page', chunks.filter((chunk) => chunk.initial)),
+      everything: summed(`all ${chunks.length} chunks`, chunks),
+    },
     scriptTagParts: partNames.map((part) => {
       const code = parts.get(part);
       return code ? compressedSizes(part, code) : { name: part, raw: 0, gzip: 0, brotli: 0 };

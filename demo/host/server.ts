@@ -10,7 +10,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PUBLIC = join(import.meta.dirname, 'public');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 // The demo page loads the SDK exactly as a host would: the script-tag bundle and the npm ESM entry.
-const DIST_FILES = new Set(['/aicado-embed.iife.js', '/aicado-embed.iife.js.map', '/aicado-embed.js', '/aicado-embed.js.map']);
+// The browser bundles and their maps: the script tag, its lazy part, the npm entry and its chunks.
+const DIST_FILE = /^\/aicado-embed(\.[a-z-]+)*\.js(\.map)?$/;
 
 export interface HostOptions {
   port: number;
@@ -52,7 +53,7 @@ export async function startHost(options: HostOptions) {
       } else if (path === '/config.js') {
         res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
         res.end(`window.AICADO_DEMO = ${JSON.stringify({ apiBase: options.apiBase })};`);
-      } else if (DIST_FILES.has(path)) {
+      } else if (DIST_FILE.test(path)) {
         await sendFile(res, join(ROOT, 'dist', path));
       } else {
         await sendFile(res, join(PUBLIC, path === '/' ? 'index.html' : path));

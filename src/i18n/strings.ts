@@ -15,6 +15,9 @@ export interface WidgetStrings {
   you: string;
   agent: string;
   charactersLeft: string;
+  /** Shown beside the launcher while the panel's code is fetched again after a failed load. */
+  loading: string;
+  loadFailed: string;
 }
 
 const en: WidgetStrings = {
@@ -33,6 +36,8 @@ const en: WidgetStrings = {
   you: 'You',
   agent: 'Assistant',
   charactersLeft: '{n} characters left',
+  loading: 'Loading the chat…',
+  loadFailed: 'The chat could not be loaded. Check your connection and open it again.',
 };
 
 const tr: WidgetStrings = {
@@ -51,6 +56,8 @@ const tr: WidgetStrings = {
   you: 'Siz',
   agent: 'Asistan',
   charactersLeft: '{n} karakter kaldı',
+  loading: 'Sohbet yükleniyor…',
+  loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.',
 };
 
 

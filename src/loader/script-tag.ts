@@ -1,102 +1,36 @@
+import { createInit, type LazyPart } from '../boot/create-init.js';
 import { AicadoError, isAicadoError } from '../contract/errors.js';
-import type { AicadoAgent } from '../sdk/handle.js';
-import { init } from '../init.js';
-import { SDK_VERSION } from '../version.js';
-import { optionsFromScript } from '../bindings/attributes.js';
+import { installLoader } from './queue.js';
 
-type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; version?: string };
-type ErrorListener = (payload: { error: AicadoError }) => void;
+/** The lazy part (panel and query transport), the ES module the build puts next to this script. */
+export const LAZY_FILE = 'aicado-embed.lazy.js';
 
-const METHODS = ['init', 'send', 'setParams', 'getParams', 'setSignedParams', 'identify', 'logout', 'open', 'close', 'toggle', 'on', 'reset', 'destroy'];
-
-let agent: AicadoAgent | undefined;
-// Error listeners are kept here too: they must hear calls that fail before any agent exists.
-const errorListeners = new Set<ErrorListener>();
-
-/** Reports a failed call through console.error and the `error` event; never throws into the host page. */
-function report(error: unknown, method: string, notifyListeners = true): void {
-  const wrapped = isAicadoError(error) ? error : new AicadoError('internal', String(error), { cause: error });
-  console.error(`[aicado] Aicado('${method}') failed: ${wrapped.message}`, wrapped);
-  if (notifyListeners) notify({ error: wrapped });
-}
-
-function notify(payload: { error: AicadoError }): void {
-  for (const listener of errorListeners) {
-    try {
-      listener(payload);
-    } catch {
-      /* a host listener's bug stays the host's */
-    }
-  }
-}
-
-/** Runs one `Aicado(method, ...args)` call against the running agent. */
-function call(method: unknown, args: unknown[]): unknown {
-  const name = String(method);
-  try {
-    if (!METHODS.includes(name)) {
-      throw new AicadoError('unknown_method', `Aicado('${name}') is not a method; use one of: ${METHODS.join(', ')}`);
-    }
-    if (name === 'on' && args[0] === 'error' && typeof args[1] === 'function') {
-      const listener = args[1] as ErrorListener;
-      errorListeners.add(listener);
-      return () => errorListeners.delete(listener);
-    }
-    if (name === 'init') {
-      const running = init(args[0] as Parameters<typeof init>[0]);
-      // A repeated init returns the running agent, which already forwards its errors.
-      if (running !== agent) running.on('error', notify);
-      return (agent = running);
-    }
-    if (!agent) {
-      throw new AicadoError('not_initialised', `Aicado('${name}') needs a running agent: call Aicado('init', { agentId, ... }) first`);
-    }
-    const result = (agent[name as keyof AicadoAgent] as (...a: unknown[]) => unknown)(...args);
-    if (name === 'destroy') agent = undefined;
-    // The agent already emitted `error` for a failed call; log it so it is never silent in the console.
-    if (result instanceof Promise) result.catch((error: unknown) => report(error, name, false));
-    return result;
-  } catch (error) {
-    report(error, name);
-    return undefined;
-  }
-}
+// The script's own URL, read while it runs (later `currentScript` is gone): the lazy part comes from beside it.
+const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+const base = script?.src || document.baseURI;
+let attempts = 0;
 
 /**
- * Replays the calls queued by the stub and takes over: error listeners first (so they hear a failed
- * init), then `init` (or the script tag's data attributes), then the rest in the order they were made.
+ * The script-tag bundle: the loader, the agent core and the launcher. The lazy part is a dynamic
+ * `import()` of its sibling file, which `script-src 'self'` (or the CDN's origin) allows. A failed import
+ * stays failed for its URL in the browser's module map, so a retry asks for a new URL.
  */
-function boot(queued: ArrayLike<unknown>[], script: HTMLScriptElement | null): void {
-  const calls = queued.map((entry) => Array.from(entry));
-  const rank = ([method, event]: unknown[]) => (method === 'on' && event === 'error' ? 0 : method === 'init' ? 1 : 2);
-  if (script && !calls.some((c) => c[0] === 'init')) {
-    try {
-      const options = optionsFromScript(script);
-      if (options) calls.push(['init', options]);
-    } catch (error) {
-      report(error, 'init');
-    }
-  }
-  for (const [method, ...args] of calls.sort((a, b) => rank(a) - rank(b))) call(method, args);
-}
+installLoader(
+  createInit(async () => {
+    const url = new URL(LAZY_FILE, base);
+    if (attempts++) url.searchParams.set('retry', String(attempts));
+    const part = (await import(/* @vite-ignore */ url.href)) as LazyPart;
+    return { mountWidget: part.mountWidget, attemptQuery: (options) => part.attemptQuery(options).catch(rethrowAsOwn) };
+  }),
+  script,
+);
 
-const global = window as unknown as { Aicado?: Loader };
-// Own properties only: `q` or `loaded` set on Object.prototype by a hostile page must not hijack the queue.
-const stub = typeof global.Aicado === 'function' ? global.Aicado : undefined;
-if (!(stub && Object.hasOwn(stub, 'loaded'))) {
-  const queued = Array.from(stub && Object.hasOwn(stub, 'q') && stub.q ? stub.q : []);
-  const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
-  let booted = false;
-  // Until boot has run, calls keep queueing in order, as they did with the stub.
-  const loader: Loader = (method, ...args) => (booted ? call(method, args) : void queued.push([method, ...args]));
-  loader.loaded = true;
-  loader.version = SDK_VERSION;
-  global.Aicado = loader;
-  const start = () => {
-    booted = true;
-    boot(queued, script);
-  };
-  // The bubble needs <body>; a script in <head> waits for it.
-  if (document.body) start();
-  else document.addEventListener('DOMContentLoaded', start, { once: true });
+/**
+ * The lazy part is a separate bundle with its own copy of the error class; its errors are made again
+ * as this one's, so `instanceof AicadoError` holds for what the page receives.
+ */
+function rethrowAsOwn(error: unknown): never {
+  if (error instanceof AicadoError || !isAicadoError(error)) throw error;
+  const { code, message, issues, status, retryAfterMs } = error;
+  throw new AicadoError(code, message, { issues, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error.cause });
 }

@@ -1,7 +1,9 @@
 import { AicadoError } from '../contract/errors.js';
 import { identityOf } from '../contract/identity.js';
 import { validateParams, type Params } from '../contract/params.js';
+import { QUERY_LIMITS } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
+import type { AttemptOptions } from './attempt.js';
 import { CancellationScope } from './cancellation-scope.js';
 import { Emitter } from './emitter.js';
 import { newConversationId } from './ids.js';
@@ -24,6 +26,9 @@ export type AgentEvents = {
   params: { params: Params };
 };
 
+/** How the agent tries a query once: `attemptQuery`, loaded through the agent's `loadAttempt` when first needed. */
+export type QueryAttempt = (options: AttemptOptions) => Promise<QueryAnswer>;
+
 export interface AgentState {
   open: boolean;
   online: boolean;
@@ -40,6 +45,8 @@ const FRAME_MS = 16;
  */
 export class Agent {
   readonly events = new Emitter<AgentEvents>();
+  /** The longest message the API takes; the composer counts down to it. */
+  readonly maxInputLength = QUERY_LIMITS.maxInputLength;
   readonly #listeners = new Set<() => void>();
   readonly #storage: SafeStorage;
   readonly #scope = new CancellationScope();
@@ -54,6 +61,7 @@ export class Agent {
   constructor(
     readonly options: NormalizedOptions,
     params: Params,
+    private readonly loadAttempt: () => Promise<QueryAttempt>,
   ) {
     this.#params = params;
     this.#signedParams = options.signedParams;
@@ -94,9 +102,10 @@ export class Agent {
     this.identify({});
   }
 
-  /** Resends queries that were still pending when the page was last closed, with their original ids. */
-  resumePending(): void {
+  /** Resends queries that were still pending when the page was last closed, with their original ids; true if there were any. */
+  resumePending(): boolean {
     this.#queue.resume();
+    return this.#queue.stored.length > 0;
   }
 
   /** Subscribes the UI to state changes. */
@@ -199,6 +208,7 @@ export class Agent {
     apiBase: this.options.apiBase,
     agentId: this.options.agentId,
     scope: this.#scope,
+    loadAttempt: this.loadAttempt,
     online: () => this.#scope.until(() => this.state.online, (listener) => this.subscribe(listener)),
     token: () => this.#signedParams,
     onAttempt: (queryId, attempt) => this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined }),

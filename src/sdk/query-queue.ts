@@ -1,7 +1,7 @@
 import { AicadoError, isAicadoError } from '../contract/errors.js';
 import type { QueryRequest } from '../contract/schemas.js';
 import type { QueryAnswer } from '../transport/query.js';
-import { attemptQuery } from './attempt.js';
+import type { AttemptOptions } from './attempt.js';
 import type { CancellationScope } from './cancellation-scope.js';
 import { QUERY_RETRY, isRetryable, queryRetryDelay } from './query-retry.js';
 
@@ -10,6 +10,8 @@ export interface QueryQueueHost {
   readonly apiBase: string;
   readonly agentId: string;
   readonly scope: CancellationScope;
+  /** How to try a query once (`attemptQuery`), which the composition root may load only when first needed. */
+  loadAttempt(): Promise<(options: AttemptOptions) => Promise<QueryAnswer>>;
   /** Resolves when the browser is online (at once, or on `cancelAll`). */
   online(): Promise<void>;
   /** The signed-params token in force now. */
@@ -99,6 +101,8 @@ export class QueryQueue {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         host.onAttempt(queryId, attempt);
         await host.online();
+        // A failed load is retried like a network error; nothing is sent if the query was abandoned meanwhile.
+        const attemptQuery = await host.loadAttempt();
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
         // Pending queries are stored per identity, so the current token is the same user's.
@@ -138,3 +142,4 @@ export class QueryQueue {
     this.#pending = this.#pending.filter((r) => r !== request);
   }
 }
+

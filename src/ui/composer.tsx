@@ -1,19 +1,20 @@
 import type { RefObject } from 'preact';
 import { useState } from 'preact/hooks';
-import { QUERY_LIMITS } from '../contract/protocol.js';
 import type { WidgetStrings } from '../i18n/strings.js';
 
 interface ComposerProps {
   strings: WidgetStrings;
   onSend: (text: string) => void;
   inputRef: RefObject<HTMLTextAreaElement | null>;
+  /** The longest message the API takes (from the agent: this part carries no copy of the protocol module). */
+  maxLength: number;
 }
 
 /** Show the remaining characters once the visitor gets this close to the limit. */
-const COUNT_VISIBLE_FROM = QUERY_LIMITS.maxInputLength - 400;
+const COUNT_VISIBLE_WITHIN = 400;
 
 /** The text area and send button: Enter sends, Shift+Enter adds a line, it grows with the text. */
-export function Composer({ strings, onSend, inputRef }: ComposerProps) {
+export function Composer({ strings, onSend, inputRef, maxLength }: ComposerProps) {
   const [text, setText] = useState('');
   const empty = text.trim() === '';
 
@@ -33,9 +34,9 @@ export function Composer({ strings, onSend, inputRef }: ComposerProps) {
 
   return (
     <form class="composer-wrap" onSubmit={submit}>
-      {text.length >= COUNT_VISIBLE_FROM && (
+      {text.length >= maxLength - COUNT_VISIBLE_WITHIN && (
         <div class="count" aria-live="polite">
-          {strings.charactersLeft.replace('{n}', String(QUERY_LIMITS.maxInputLength - text.length))}
+          {strings.charactersLeft.replace('{n}', String(maxLength - text.length))}
         </div>
       )}
       <div class="composer" part="composer">
@@ -43,7 +44,7 @@ export function Composer({ strings, onSend, inputRef }: ComposerProps) {
           ref={inputRef}
           rows={1}
           value={text}
-          maxLength={QUERY_LIMITS.maxInputLength}
+          maxLength={maxLength}
           placeholder={strings.placeholder}
           aria-label={strings.placeholder}
           onInput={(event) => {

@@ -52,7 +52,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, active, onClose }: 
           {strings.offline}
         </div>
       )}
-      <Composer strings={strings} onSend={send} inputRef={inputRef} />
+      <Composer strings={strings} onSend={send} inputRef={inputRef} maxLength={agent.maxInputLength} />
     </section>
   );
 }

@@ -1,25 +1,9 @@
 /**
- * The widget's whole stylesheet, applied inside its shadow root only. `:host` resets everything the
- * host page may have set on our element (`all: initial` wins over host rules because it is `!important`
- * inside the shadow tree), and nothing here can reach the host page. Colours use `light-dark()` on the
- * inherited `color-scheme`: with `colorScheme: 'auto'` the widget is dark only when the host page declares
- * dark support (`color-scheme: light dark` or its meta tag) and the visitor prefers dark.
+ * The panel's stylesheet: adopted into the widget's shadow root when the panel arrives, after the
+ * shell's rules (src/shell/styles.ts), whose theme variables (`--accent`, `--bg`, …) it uses.
  */
 export const WIDGET_CSS = `
-:host{all:initial!important;display:contents!important;color-scheme:inherit!important}
-:host([data-mode=inline]){display:block!important;width:100%!important;height:100%!important}
-*,*::before,*::after{box-sizing:border-box}
-.root{--accent:var(--aicado-accent,#4f46e5);--accent-text:var(--aicado-accent-text,#fff);--bg:var(--aicado-bg,light-dark(#fff,#111827));--fg:var(--aicado-fg,light-dark(#111827,#f9fafb));--muted:var(--aicado-muted,light-dark(#4b5563,#d1d5db));--bubble:var(--aicado-bubble,light-dark(#f3f4f6,#1f2937));--border:var(--aicado-border,light-dark(#d1d5db,#4b5563));--danger:light-dark(#b91c1c,#fca5a5);
-font:400 15px/1.45 var(--aicado-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--fg);-webkit-font-smoothing:antialiased;text-align:left;letter-spacing:normal;text-transform:none}
-.root.light{color-scheme:light}.root.dark{color-scheme:dark}
-button,textarea{font:inherit;color:inherit;margin:0}
-button{cursor:pointer}
-:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-.launcher{position:fixed;z-index:2147483000;bottom:20px;right:20px;width:56px;height:56px;border:0;border-radius:50%;display:flex;align-items:center;justify-content:center;background:var(--accent);color:var(--accent-text);box-shadow:0 6px 20px rgba(0,0,0,.25);transition:transform .15s}
-.left .launcher{right:auto;left:20px}
-.launcher:hover{transform:scale(1.06)}
-.launcher svg{width:26px;height:26px;fill:currentColor}
+.panel-slot{display:contents}
 .panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);overflow:hidden}
 .bubble .panel{position:fixed;z-index:2147483000;right:20px;bottom:88px;width:380px;height:min(600px,calc(100vh - 120px));border-radius:16px;border:1px solid var(--border);box-shadow:0 12px 40px rgba(0,0,0,.25);
 opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
@@ -56,6 +40,6 @@ opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opa
 .send{height:40px;padding:0 16px;border:0;border-radius:10px;background:var(--accent);color:var(--accent-text);font-weight:600}
 .send:disabled{opacity:.55;cursor:not-allowed}
 .count{font-size:12px;color:var(--muted);padding:0 12px 6px;text-align:right;background:var(--bg)}
-@media (max-width:479.98px){.bubble .panel{inset:0;width:100%;height:100%;border-radius:0;border:0}.bubble.is-open .launcher{display:none}}
-@media (prefers-reduced-motion:reduce){.panel,.launcher,.typing i{transition:none!important;animation:none!important}}
+@media (max-width:479.98px){.bubble .panel{inset:0;width:100%;height:100%;border-radius:0;border:0}}
+@media (prefers-reduced-motion:reduce){.panel,.typing i{transition:none!important;animation:none!important}}
 `;

@@ -3,8 +3,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The layering of src/, read from the code's own imports: contract at the bottom, then transport,
-// sdk, ui, the composition root (init), the bindings, and the entries on top. A cycle, or an import that runs
-// against these layers, fails here before it can become a habit.
+// sdk, the shell (the widget's first part: host element, launcher) and ui (the panel, loaded on
+// intent), the composition root (boot, init), the bindings, and the entries on top. A cycle, or an
+// import that runs against these layers, fails here before it can become a habit. Dynamic `import()`s
+// count as imports.
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const files = (function walk(dir: string): string[] {
@@ -13,13 +15,13 @@ const files = (function walk(dir: string): string[] {
   );
 })(SRC);
 
-const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/gm;
+const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
 
 /** Each file of src/ (relative path) with the files of src/ it imports, type-only imports included. */
 const graph = new Map(
   files.map((file) => {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((m) => relative(SRC, resolve(dirname(file), m[1]!.replace(/\.js$/, ''))));
+    const targets = [...text.matchAll(IMPORT)].map((m) => relative(SRC, resolve(dirname(file), (m[1] ?? m[2])!.replace(/\.js$/, ''))));
     const resolved = targets.map((target) => [`${target}.ts`, `${target}.tsx`, `${target}/index.ts`].find((c) => files.includes(join(SRC, c))) ?? target);
     return [relative(SRC, file), resolved] as const;
   }),
@@ -60,8 +62,12 @@ describe('src/ import graph', () => {
       transport: ['contract', 'transport'],
       server: ['contract', 'server', 'transport', 'version'],
       sdk: ['contract', 'transport', 'sdk', 'i18n', 'version'],
-      ui: ['contract', 'sdk', 'i18n', 'ui'],
-      init: ['contract', 'sdk', 'ui', 'i18n'],
+      shell: ['contract', 'sdk', 'i18n', 'shell'],
+      ui: ['contract', 'sdk', 'i18n', 'ui', 'shell'],
+      boot: ['contract', 'sdk', 'shell', 'boot'],
+      'lazy-part': ['ui', 'sdk'],
+      init: ['boot', 'lazy-part'],
+      loader: ['contract', 'sdk', 'boot', 'init', 'lazy-part', 'bindings', 'version', 'loader'],
       // How markup and framework props become init() options and live changes (script tag, element, React).
       bindings: ['contract', 'sdk', 'bindings'],
       element: ['contract', 'sdk', 'bindings', 'element'],
@@ -72,5 +78,26 @@ describe('src/ import graph', () => {
       return rule ? targets.filter((t) => !rule.includes(layerOf(t))).map((t) => `${file} -> ${t}`) : [];
     });
     expect(wrong).toEqual([]);
+  });
+
+  it('keeps Preact, the panel and the transport out of the first part: only the lazy-part entry reaches them', () => {
+    // What src/loader/script-tag.ts and src/init.ts load at once: their static imports, followed.
+    const STATIC = /^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm;
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const text = readFileSync(join(SRC, file), 'utf8');
+      for (const m of text.matchAll(STATIC)) {
+        const target = relative(SRC, resolve(dirname(join(SRC, file)), m[1]!.replace(/\.js$/, '')));
+        visit([`${target}.ts`, `${target}.tsx`].find((c) => graph.has(c)) ?? target);
+      }
+    };
+    visit('loader/script-tag.ts');
+    visit('init.ts');
+    const lazyOnly = [...reached].filter((file) => file.startsWith('ui/') || file.startsWith('transport/') || file === 'sdk/attempt.ts' || file === 'lazy-part.ts');
+    expect(lazyOnly).toEqual([]);
+    const preact = [...reached].filter((file) => /from\s+['"]preact/.test(readFileSync(join(SRC, file), 'utf8')));
+    expect(preact).toEqual([]);
   });
 });

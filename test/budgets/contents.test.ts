@@ -89,15 +89,42 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
 
   it.each(bundles.map((file) => [basename(file), file]))('%s imports no Node built-in, only its chunks and declared packages', (_name, file) => {
     const outside = importedSpecifiers(readFileSync(file, 'utf8')).filter(
-      (specifier) => !specifier.startsWith('./') && (isNodeBuiltin(specifier) || !packages.has(packageOf(specifier))),
+      (specifier) => !specifier.startsWith('./') && !isLazyPartImport(file, specifier) && (isNodeBuiltin(specifier) || !packages.has(packageOf(specifier))),
     );
     expect(outside).toEqual([]);
   });
 
-  it.each(['aicado-embed.iife.js', ...entryFiles('.')])('%s is self-contained: the npm entry and the script tag need no other package', (name) => {
-    // The script tag is loaded from a CDN with nothing beside it; the main entry bundles preact and nanoid.
-    const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter((specifier) => !specifier.startsWith('./'));
-    expect(outside).toEqual([]);
+  it.each(['aicado-embed.iife.js', 'aicado-embed.lazy.js', 'aicado-embed.single.iife.js', ...entryFiles('.')])(
+    '%s is self-contained: the npm entry and the script tag need no other package',
+    (name) => {
+      // The script tag is loaded from a CDN with its lazy part beside it; the main entry bundles preact and nanoid.
+      const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter((specifier) => !specifier.startsWith('./') && !isLazyPartImport(distFile(name), specifier));
+      expect(outside).toEqual([]);
+    },
+  );
+});
+
+/** The split script tag's one import: its lazy part, from a URL it computes beside its own (src/loader/script-tag.ts). */
+const isLazyPartImport = (file: string, specifier: string) => basename(file) === 'aicado-embed.iife.js' && specifier === '(computed)';
+
+describe('the script tag is split at the mount boundary', () => {
+  const lazyPartSources = (file: string) => sourcesOf(distFile(file)).filter((source) => /(^|\/)src\/(ui|transport)\/|node_modules\/preact\/|src\/sdk\/attempt/.test(source));
+
+  it('the first part carries no Preact, no panel and no transport; it names its lazy part, which exists beside it', () => {
+    expect(lazyPartSources('aicado-embed.iife.js')).toEqual([]);
+    expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.lazy.js');
+    expect(lazyPartSources('aicado-embed.lazy.js').length).toBeGreaterThan(5);
+  });
+
+  it('the lazy part carries no second copy of the core: of the first part, only error classes and protocol constants', () => {
+    const first = new Set(sourcesOf(distFile('aicado-embed.iife.js')));
+    const shared = sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => first.has(source));
+    expect(shared.sort()).toEqual(['src/contract/errors.ts', 'src/contract/protocol.ts']);
+  });
+
+  it('the single-file build has everything and imports nothing', () => {
+    expect(lazyPartSources('aicado-embed.single.iife.js').length).toBe(lazyPartSources('aicado-embed.lazy.js').length);
+    expect(importedSpecifiers(readFileSync(distFile('aicado-embed.single.iife.js'), 'utf8'))).toEqual([]);
   });
 });
 

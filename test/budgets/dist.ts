@@ -30,12 +30,15 @@ export function entryFiles(subpath: string): string[] {
   return [...new Set(files)].map((target) => target.replace(/^\.\/dist\//, ''));
 }
 
-/** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundle. */
+/** The script-tag builds beside `unpkg`: the split one's lazy part, and the single-file build. */
+export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.single.iife.js'];
+
+/** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundles. */
 export function browserEntries(): string[] {
   const targets = Object.keys(PACKAGE.exports)
     .filter((subpath) => subpath !== './server' && subpath !== './package.json')
     .flatMap(entryFiles);
-  return [...new Set([...targets, ...(PACKAGE.unpkg ? [PACKAGE.unpkg.replace(/^\.\/dist\//, '')] : [])])];
+  return [...new Set([...targets, ...(PACKAGE.unpkg ? [PACKAGE.unpkg.replace(/^\.\/dist\//, '')] : []), ...SCRIPT_TAG_FILES])];
 }
 
 /** The module specifiers a built ES module imports, statically or dynamically, or re-exports from. */
@@ -46,12 +49,14 @@ export function importedSpecifiers(code: string): string[] {
     if (Array.isArray(node)) return node.forEach(visit);
     const { type, source, callee, arguments: args } = node as {
       type?: string;
-      source?: { type?: string; value?: unknown };
+      source?: { type?: string; value?: unknown; expressions?: unknown[]; quasis?: { value: { cooked?: string } }[] };
       callee?: { type?: string; name?: string };
       arguments?: { type?: string; value?: unknown }[];
     };
     if ((type === 'ImportDeclaration' || type === 'ExportAllDeclaration' || type === 'ExportNamedDeclaration' || type === 'ImportExpression') && source) {
-      specifiers.push(typeof source.value === 'string' ? source.value : '(computed)');
+      // A template literal with nothing interpolated (`import(\`./chunk.js\`)`, as minifiers write it) is a literal too.
+      const literal = source.type === 'TemplateLiteral' && !source.expressions?.length ? source.quasis?.[0]?.value.cooked : source.value;
+      specifiers.push(typeof literal === 'string' ? literal : '(computed)');
     }
     if (type === 'CallExpression' && callee?.type === 'Identifier' && callee.name === 'require') {
       const first = args?.[0];

@@ -3,6 +3,7 @@ import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { startLoop } from './support/fixture.js';
 import { completed } from '../support/webhook-events.js';
+import { SCRIPT_TAG } from './support/script-tag.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
@@ -28,7 +29,7 @@ describe('under a strict Content-Security-Policy', () => {
       headers: { 'content-security-policy': policy },
       body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Strict CSP</title></head><body>
 <main><h1>Strict CSP host</h1></main>
-<script async src="/aicado-embed.iife.js" data-agent-id="demo" data-api-base="${loop.backend.url}"
+<script async src="${SCRIPT_TAG.src}" data-agent-id="demo" data-api-base="${loop.backend.url}"
   data-params='${JSON.stringify(params)}'></script></body></html>`,
     });
     const page = await loop.browser.newPage();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { axeViolations } from './support/axe.js';
 import { startLoop } from './support/fixture.js';
+import { SCRIPT_TAG } from './support/script-tag.js';
 
 // The widget on a page like the ones it meets: the host's own header, nav, main and footer, its fonts
 // and CSS, and its own view on colour schemes.
@@ -26,7 +27,7 @@ function hostPage(path: string, init: Record<string, unknown>, head = ''): strin
   window.Aicado = window.Aicado || function () { (Aicado.hasOwnProperty('q') ? Aicado.q : (Aicado.q = [])).push(arguments); };
   Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: loop.backend.url, storage: 'memory', ...init })});
 </script>
-<script async src="/aicado-embed.iife.js"></script>
+<script async src="${SCRIPT_TAG.src}"></script>
 </body></html>`,
   });
   return `${loop.site.url}${path}`;

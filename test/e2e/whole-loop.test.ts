@@ -4,6 +4,7 @@ import { shipped } from './support/dist.js';
 import { recordConsole } from './support/browser.js';
 import { queuePage, startLoop } from './support/fixture.js';
 import { completed } from '../support/webhook-events.js';
+import { SCRIPT_TAG } from './support/script-tag.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
@@ -74,7 +75,7 @@ describe('the whole loop on the built script-tag bundle', () => {
     const params = { user_id: 'u_7', score: -1.25, member: false, referrer: null, note: 'quotes " and <tags> & ünïcödé' };
     loop.site.pages.set('/attributes.html', {
       body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Attributes</title></head><body>
-<script async src="/aicado-embed.iife.js" data-agent-id="demo" data-api-base="${loop.backend.url}"
+<script async src="${SCRIPT_TAG.src}" data-agent-id="demo" data-api-base="${loop.backend.url}"
   data-params='${JSON.stringify(params).replace(/'/g, '&#39;')}'></script></body></html>`,
     });
     const page = await loop.browser.newPage();

@@ -6,6 +6,7 @@ import { axeViolations } from './support/axe.js';
 import { ROOT } from './support/backend.js';
 import { recordConsole } from './support/browser.js';
 import { queuePage, startLoop } from './support/fixture.js';
+import { SCRIPT_TAG } from './support/script-tag.js';
 
 const SHOTS = join(ROOT, 'test-results');
 let loop: Awaited<ReturnType<typeof startLoop>>;
@@ -171,7 +172,7 @@ describe('isolation from the host page', () => {
     const hostPage = (withWidget: boolean) =>
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
 <main><h1 id="h">Title</h1><p id="p">Text <a id="a" href="#x">link</a></p><button id="b">Host button</button><div id="d">Div</div><textarea id="t"></textarea></main>
-${withWidget ? `<script async src="/aicado-embed.iife.js" data-agent-id="demo" data-api-base="${loop.backend.url}" data-storage="memory"></script>` : ''}
+${withWidget ? `<script async src="${SCRIPT_TAG.src}" data-agent-id="demo" data-api-base="${loop.backend.url}" data-storage="memory"></script>` : ''}
 </body></html>`;
     loop.site.pages.set('/plain.html', { body: hostPage(false) });
     loop.site.pages.set('/with-widget.html', { body: hostPage(true) });

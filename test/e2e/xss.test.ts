@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePage, startLoop } from './support/fixture.js';
+import { SCRIPT_TAG } from './support/script-tag.js';
 
 // Every vector sets `window.__xss` (or calls alert/print/confirm, trapped too) if it ever runs.
 const TRAP = 'window.__xss=1';
@@ -94,7 +95,7 @@ describe('agent output that quotes hostile input', () => {
     const strayRequests: string[] = [];
     context.on('request', (request) => {
       const url = request.url();
-      const expected = url.startsWith(`${loop.backend.url}/`) || [`${loop.site.url}/xss.html`, `${loop.site.url}/aicado-embed.iife.js`, `${loop.site.url}/favicon.ico`].includes(url);
+      const expected = url.startsWith(`${loop.backend.url}/`) || [`${loop.site.url}/xss.html`, ...SCRIPT_TAG.files.map((file) => `${loop.site.url}${file}`), `${loop.site.url}/favicon.ico`].includes(url);
       if (!expected) strayRequests.push(url);
     });
     await page.goto(`${loop.site.url}/xss.html`);

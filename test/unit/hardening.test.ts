@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { init, type AicadoAgent, type InitOptions } from '../../src/index.js';
 import { stubQueryApi, type RecordedRequest } from './support.js';
 
@@ -13,6 +13,8 @@ const start = (options: InitOptions) => {
   return agent;
 };
 
+// The lazy part (panel, transport) loads once per page; loaded here so fake timers never hold its import.
+beforeAll(() => import('../../src/lazy-part.js'));
 beforeEach(() => localStorage.clear());
 afterEach(() => {
   for (const agent of agents) agent.destroy();

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // `destroy()` promises "the page is as before". These tests hold it to that over 100 init/destroy
 // cycles: no element, no listener on anything that outlives the widget, no pending timer, no storage key.
@@ -69,8 +69,15 @@ trackTimers('setInterval', 'clearInterval', true);
 trackTimers('requestAnimationFrame', 'cancelAnimationFrame');
 
 let init: typeof import('../../src/index.js').init;
+const panelOf = (agentId: string) => document.querySelector(`aicado-embed[data-agent-id="${agentId}"]`)?.shadowRoot?.querySelector('section.panel');
 beforeAll(async () => {
   ({ init } = await import('../../src/index.js'));
+  // The page loads the lazy part (panel, transport) once; the cycles below run after that, as on a page
+  // where the visitor has shown intent. Destroying before it arrives is its own test at the end.
+  const warm = init({ agentId: 'warm-up', storage: 'memory' });
+  warm.open();
+  await vi.waitFor(() => expect(panelOf('warm-up')).toBeTruthy());
+  warm.destroy();
 });
 
 const AGENT_ID = 'lifecycle';
@@ -196,6 +203,20 @@ describe('100 init/destroy cycles leave the page as it was', () => {
     const after = pageState();
     expect(after.localKeys).toEqual([...before.localKeys, CONVERSATION_KEY].sort());
     expect({ ...after, localKeys: before.localKeys }).toEqual(before);
+    expect(pendingTimers.size, 'pending timers').toBe(0);
+  });
+
+  it('destroyed while the lazy part is still loading: nothing is mounted when it arrives, nothing is left', async () => {
+    vi.resetModules(); // a fresh SDK, whose lazy part has not been loaded yet
+    const fresh = (await import('../../src/index.js')).init;
+    const agents = Array.from({ length: 3 }, (_, i) => fresh({ agentId: `${AGENT_ID}-${i}`, storage: 'memory', open: i === 0 }));
+    agents[1]!.open();
+    const sent = agents[2]!.send('never sent').then(() => 'answered', (error: { code?: string }) => error.code);
+    for (const agent of agents) agent.destroy();
+    expect(await sent).toBe('aborted');
+    // The import has settled now (the aborted send waited for it): nothing was mounted after destroy.
+    await settle();
+    expect(pageState()).toEqual(before);
     expect(pendingTimers.size, 'pending timers').toBe(0);
   });
 });

@@ -15,7 +15,7 @@ function installStub(): Aicado {
 
 async function loadBundle(): Promise<void> {
   vi.resetModules();
-  await import('../../src/loader/script-tag.js');
+  await import('../../src/loader/script-tag-single.js');
 }
 
 beforeEach(() => {

@@ -33,3 +33,13 @@ export function stubQueryApi(...replies: Reply[]) {
   vi.stubGlobal('fetch', fetchMock);
   return { requests, fetchMock };
 }
+
+/** The panel arrives with the lazy part (a dynamic import) after init: waits until it is rendered. */
+export async function panelMounted(agentId = 'demo'): Promise<ShadowRoot> {
+  let root: ShadowRoot | undefined;
+  await vi.waitFor(() => {
+    root = document.querySelector(`aicado-embed[data-agent-id="${agentId}"]`)?.shadowRoot ?? undefined;
+    if (!root?.querySelector('section.panel')) throw new Error('the panel is not mounted yet');
+  });
+  return root!;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, type AicadoAgent } from '../../src/index.js';
-import { stubQueryApi } from './support.js';
+import { panelMounted, stubQueryApi } from './support.js';
 
 let agent: AicadoAgent | undefined;
 afterEach(() => {
@@ -28,7 +28,7 @@ describe('widget UI', () => {
   it('Enter sends, Shift+Enter does not, and send is disabled for empty input', async () => {
     const { requests } = stubQueryApi({ deltas: ['ok'] });
     agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', open: true });
-    await flush();
+    await panelMounted();
     const send = shadow().querySelector<HTMLButtonElement>('button.send')!;
     expect(send.disabled).toBe(true);
     typeText('   ');
@@ -47,7 +47,7 @@ describe('widget UI', () => {
 
   it('shows the remaining characters near the 4,000 limit', async () => {
     agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', open: true });
-    await flush();
+    await panelMounted();
     typeText('x'.repeat(3500));
     await flush();
     expect(shadow().querySelector('.count')).toBeNull();
@@ -70,7 +70,7 @@ describe('widget UI', () => {
 
   it('shows an offline notice while the browser is offline', async () => {
     agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', open: true });
-    await flush();
+    await panelMounted();
     vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     window.dispatchEvent(new Event('offline'));
     await flush();
@@ -83,7 +83,7 @@ describe('widget UI', () => {
 
   it('uses the built-in Turkish strings and lets `strings` override any text', async () => {
     agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', locale: 'tr-TR', strings: { send: 'Yolla' }, open: true });
-    await flush();
+    await panelMounted();
     expect(shadow().querySelector('button.launcher')!.getAttribute('aria-label')).toBe('Sohbeti kapat');
     expect(shadow().querySelector('h2')!.textContent).toBe('Asistanımıza sorun');
     expect(shadow().querySelector('button.send')!.textContent).toBe('Yolla');

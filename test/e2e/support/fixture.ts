@@ -5,6 +5,7 @@ import { ROOT, startBackend, type BackendProcess } from './backend.js';
 import { launchBrowser } from './browser.js';
 import { startReceiver } from './receiver.js';
 import { startStaticServer } from './http.js';
+import { SCRIPT_TAG } from './script-tag.js';
 
 export const DIST = join(ROOT, 'dist');
 
@@ -45,6 +46,6 @@ export function queuePage(calls: string, head = ''): string {
   window.Aicado = window.Aicado || function () { (Aicado.hasOwnProperty('q') ? Aicado.q : (Aicado.q = [])).push(arguments); };
   ${calls}
 </script>
-<script async src="/aicado-embed.iife.js"></script>
+<script async src="${SCRIPT_TAG.src}"></script>
 </body></html>`;
 }

@@ -1,0 +1,96 @@
+import type { ParamsShape } from '../contract/params-types.js';
+import { validateParams, type Params } from '../contract/params.js';
+import { AicadoError } from '../contract/errors.js';
+import { Agent, type QueryAttempt } from '../sdk/agent.js';
+import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
+import { normalizeOptions } from '../sdk/options.js';
+import { createLauncher } from '../shell/launcher.js';
+import { createShell, type WidgetModule } from '../shell/shell.js';
+import { lazyWidget } from '../shell/widget-loading.js';
+
+export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>) => AicadoAgent<P>;
+
+/** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the code that sends queries. */
+export interface LazyPart extends WidgetModule {
+  attemptQuery: QueryAttempt;
+}
+
+/**
+ * The composition root, given where the lazy part comes from: the agent core, the shell and the
+ * launcher now; the panel and the query transport on intent, or with the first query. The npm entry
+ * passes a dynamic `import()` (an app's bundler splits it off); the script tag imports its sibling file.
+ */
+export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction {
+  const running = new Map<string, AicadoAgent<never>>();
+  // One load for every agent; a failed one is forgotten, so the next need tries again.
+  let loading: Promise<LazyPart> | undefined;
+  const lazyPart = () =>
+    (loading ??= loadLazyPart().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+  const loadAttempt = () => lazyPart().then((part) => part.attemptQuery);
+  return function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
+    if (typeof window === 'undefined' || typeof document === 'undefined') {
+      throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
+    }
+    const normalized = normalizeOptions(options, navigator.language || 'en');
+    const params = validateParams(options.params);
+    const existing = running.get(normalized.agentId);
+    if (existing) {
+      console.warn(`[aicado] init() was called again for agent "${normalized.agentId}"; returning the running instance (call destroy() first to re-create it)`);
+      return existing as AicadoAgent<never> as AicadoAgent<P>;
+    }
+
+    const agent = new Agent(normalized, params, loadAttempt);
+    let release: (() => void) | undefined;
+    try {
+      release = mount(agent, lazyPart);
+    } catch (error) {
+      release?.();
+      agent.destroy();
+      throw error;
+    }
+    const handle = createHandle<P>(agent, () => {
+      release?.();
+      running.delete(normalized.agentId);
+    });
+    running.set(normalized.agentId, handle as AicadoAgent<never>);
+    // Emitted after init() returns, so a listener added right after init() still hears it.
+    queueMicrotask(() => agent.events.emit('ready', { agentId: normalized.agentId }));
+    return handle;
+  };
+}
+
+/** The shell and launcher now, the panel on intent; resumes the last visit's pending queries. */
+function mount(agent: Agent, lazyPart: () => Promise<LazyPart>): () => void {
+  const shell = createShell(agent);
+  if (agent.options.mode === 'bubble') shell.launcher = createLauncher(agent, shell.root);
+  const unmount = lazyWidget(agent, shell, lazyPart, agent.resumePending());
+  return () => {
+    unmount();
+    shell.host.remove();
+  };
+}
+
+function createHandle<P>(agent: Agent, release: () => void): AicadoAgent<P> {
+  return Object.freeze({
+    agentId: agent.options.agentId,
+    send: (input: string) => agent.send(input),
+    setParams: (patch: object) => agent.setParams(patch as Record<string, unknown>),
+    getParams: () => agent.getParams() as never,
+    setSignedParams: (token: string | undefined) => agent.setSignedParams(token),
+    identify: (identity: { params?: object; signedParams?: string }) => agent.identify(identity),
+    logout: () => agent.logout(),
+    open: () => agent.open(),
+    close: () => agent.close(),
+    toggle: () => agent.toggle(),
+    on: (event, listener) => agent.events.on(event, listener),
+    reset: () => agent.reset(),
+    destroy: () => {
+      if (agent.isDestroyed) return;
+      release();
+      agent.destroy();
+    },
+  } satisfies AicadoAgent<P>);
+}

@@ -1,0 +1,4 @@
+// What loads on intent (see src/init.ts and src/loader/script-tag.ts): the panel and the code that
+// sends queries. The first part passes it the running agent; nothing here is also in the first part.
+export { mountWidget } from './ui/mount.js';
+export { attemptQuery } from './sdk/attempt.js';
