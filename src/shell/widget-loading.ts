@@ -16,7 +16,7 @@ export function lazyWidget(agent: Agent, shell: WidgetShell, load: () => Promise
   notice.className = 'load-notice';
   notice.setAttribute('role', 'status');
   let unmount: (() => void) | undefined;
-  let loading: Promise<void> | undefined;
+  let loading = false;
   let failed = false;
   let { open: wasOpen, online: wasOnline } = agent.state;
   // An open asked for after init moves focus into the composer once the panel is there; one at load does not.
@@ -25,7 +25,9 @@ export function lazyWidget(agent: Agent, shell: WidgetShell, load: () => Promise
   const ensure = (needed: boolean): void => {
     if (unmount || agent.isDestroyed) return;
     if (needed && failed) notice.textContent = strings.loading;
-    loading ??= load().then(
+    if (loading) return;
+    loading = true;
+    load().then(
       (part) => {
         if (unmount || agent.isDestroyed) return;
         unmount = part.mountWidget(agent, shell, { focusComposer: agent.state.open && requested });
@@ -33,7 +35,7 @@ export function lazyWidget(agent: Agent, shell: WidgetShell, load: () => Promise
         notice.textContent = '';
       },
       () => {
-        loading = undefined;
+        loading = false;
         failed = true;
         // The panel was asked for and cannot come: say so; the launcher stays, ready to retry.
         if (agent.isDestroyed || !(agent.state.open || mode === 'inline')) return;
