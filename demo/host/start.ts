@@ -6,7 +6,6 @@ import { startHost } from './server.js';
 const HOST_PORT = Number(process.env.PORT ?? 3000);
 const BACKEND_PORT = Number(process.env.BACKEND_PORT ?? 8787);
 const DATA_DIR = process.env.DATA_DIR ?? '.data';
-const DEV_APP_PORT = 5173;
 const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
 const signingSecret = randomBytes(32).toString('base64url');
 
@@ -24,8 +23,7 @@ const backend = await startBackend({
   webhookUrl: `http://127.0.0.1:${HOST_PORT}/webhooks`,
   webhookSecret,
   signingSecret,
-  // The host page, and a Vite dev server on its default port (a newcomer's own app).
-  allowedOrigins: [HOST_PORT, DEV_APP_PORT].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]),
+  // No allowedOrigins: the backend's default answers every loopback origin, the host page and your own dev app alike.
   dataDir: `${DATA_DIR}/backend`,
   log: (message) => console.log(`[backend] ${message}`),
 }).catch((error: unknown) => {
@@ -50,7 +48,7 @@ host app (webhook receiver) listening on ${host.url}
   Signing secret (signed params): ${signingSecret}
     sign trusted params with it on your server: signParams({ user_id }, secret, { expiresInSeconds: 900 })
 
-  Your own dev app on http://localhost:${DEV_APP_PORT} (Vite's default) can use this backend too:
+  Your own dev app on any loopback origin, such as http://localhost:5173, can use this backend too:
     init({ agentId: 'demo', apiBase: '${backend.url}', params: { user_id: 'u_1' } })
   Its webhooks come to this host app and show on the page. To receive them in your own app, run the
   backend alone: npm run backend -- --webhook-url http://localhost:<your port>/webhooks --webhook-secret ${webhookSecret}
