@@ -17,8 +17,13 @@ async function main(): Promise<void> {
   const { help: _help, ...options } = flags;
   const backend = await startBackend(options);
   const { config } = backend;
-  if (config.webhookSecretGenerated) console.log(`webhook secret (generated): ${config.webhookSecret}`);
-  console.log(`agents: ${config.agents.join(', ')}; model: ${config.model}; webhooks → ${config.webhookUrl}`);
+  for (const agent of config.agents) {
+    // One agent (the flags' shorthand) keeps the line its users know; several name the agent.
+    const whose = config.agents.length > 1 ? ` of agent ${agent.id}` : '';
+    if (agent.webhookSecretGenerated) console.log(`webhook secret${whose} (generated): ${agent.webhookSecret}`);
+    const declared = Object.keys(agent.params);
+    console.log(`agent ${agent.id}: model ${agent.model}; webhooks → ${agent.webhookUrl}; params: ${declared.length ? declared.join(', ') : 'any (none declared)'}`);
+  }
   console.log(describeOrigins(config.allowedOrigins));
   console.log(`aicado backend listening on ${backend.url}`);
 

@@ -1,11 +1,29 @@
 import { ownDefined } from '../../src/contract/own-defined.js';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
+import type { DeclaredParams } from '../../src/contract/agent-definition.js';
+import { MODEL_NAMES, parseAgentsFile, type AgentEntry, type FileAgent, type ModelName } from '../../src/contract/agents-file.js';
 import { AGENT_ID_PATTERN, SIGNED_PARAMS_LIMITS, WEBHOOK_SECRET_PATTERN } from '../../src/contract/protocol.js';
-import { describeIssues } from './zod-issues.js';
+import { describeIssues } from '../../src/contract/zod-issues.js';
 
-export type ModelName = 'echo' | 'openai';
+export type { ModelName };
+
+/** One agent the backend serves: its own webhook endpoint, secrets, origins, model and declared params. */
+export interface AgentConfig {
+  id: string;
+  name: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  /** True when no secret was given and one was generated (the CLI prints it). */
+  webhookSecretGenerated: boolean;
+  signingSecret: string;
+  allowedOrigins: readonly string[];
+  model: ModelName;
+  /** Declared custom params; none declared means any param valid under the shared rules. */
+  params: DeclaredParams;
+}
 
 /** Connection to an OpenAI-compatible chat endpoint, for `--model openai`. */
 export interface LlmConfig {
@@ -18,17 +36,16 @@ export interface LlmConfig {
 export interface BackendConfig {
   port: number;
   host: string;
-  agents: readonly string[];
-  webhookUrl: string;
-  webhookSecret: string;
-  /** True when no secret was given and one was generated (the CLI prints it). */
-  webhookSecretGenerated: boolean;
-  signingSecret: string;
+  /**
+   * The agents served: from `--agents-file` (or `agentEntries`), else one per `--agent`, all sharing the
+   * one-agent flags (`--webhook-url`, `--webhook-secret`, `--signing-secret`, `--allowed-origin`, `--model`).
+   */
+  agents: readonly AgentConfig[];
   /** Longest lifetime (exp - iat) of a signed-params token accepted, in seconds. */
   signedParamsMaxLifetimeSeconds: number;
+  /** Browser origins allowed on routes of no agent, and the default of agents that name none. */
   allowedOrigins: readonly string[];
   dataDir: string;
-  model: ModelName;
   llm: LlmConfig | undefined;
   retrySchedule: readonly number[];
   deliveryTimeoutMs: number;
@@ -50,9 +67,24 @@ export interface BackendConfig {
   log: (message: string) => void;
 }
 
-export type BackendOptions = Partial<Omit<BackendConfig, 'webhookSecretGenerated' | 'llm'>> & {
+/** The backend's options: the flags' names, in camel case. */
+export type BackendOptions = Partial<Omit<BackendConfig, 'agents' | 'llm'>> & {
   llm?: LlmConfig;
+  /** Agent ids served with the one-agent flags below (`--agent`, repeatable). */
+  agents?: readonly string[];
+  webhookUrl?: string;
+  webhookSecret?: string;
+  signingSecret?: string;
+  /** The default model, for flag-defined agents and file agents that name none. */
+  model?: ModelName;
+  /** Path of an agents file (`--agents-file`): the agents, each with its own endpoint and declared params. */
+  agentsFile?: string;
+  /** The same as `agents` of an agents file, given in code. */
+  agentEntries?: Readonly<Record<string, AgentEntry>>;
 };
+
+/** Flags that describe the one agent of the shorthand; an agents file says them per agent. */
+const PER_AGENT_OPTIONS = ['agents', 'webhookUrl', 'webhookSecret', 'signingSecret'] as const;
 
 export const DEFAULTS = Object.freeze({
   port: 8787,
@@ -88,7 +120,10 @@ const BackendOptionsSchema = z.object({
   signedParamsMaxLifetimeSeconds: z.optional(z.int().check(z.gte(1))),
   allowedOrigins: z.optional(z.array(z.string().check(z.minLength(1)))),
   dataDir: z.optional(z.string().check(z.minLength(1))),
-  model: z.optional(z.enum(['echo', 'openai'])),
+  model: z.optional(z.enum(MODEL_NAMES)),
+  agentsFile: z.optional(z.string().check(z.minLength(1))),
+  // Checked below with the agents file's own schema, so its errors name the agent and the field.
+  agentEntries: z.optional(z.record(z.string(), z.unknown())),
   retrySchedule: z.optional(z.array(nonNegativeInt)),
   deliveryTimeoutMs: z.optional(z.int().check(z.gte(1))),
   firstTokenDelayMs: z.optional(nonNegativeInt),
@@ -111,16 +146,54 @@ export function resolveConfig(options: BackendOptions = {}, env: Record<string, 
   if (merged.headersTimeoutMs > merged.requestTimeoutMs) {
     throw new Error(`Invalid backend options: headersTimeoutMs (${merged.headersTimeoutMs}) must not exceed requestTimeoutMs (${merged.requestTimeoutMs})`);
   }
+  const { agentsFile, agentEntries, webhookUrl, webhookSecret, signingSecret, model, ...shared } = merged;
+  const allowedOrigins = Object.freeze([...merged.allowedOrigins]);
+  const fileAgents = agentsFromFile(given, agentsFile, agentEntries);
+  const agents = fileAgents
+    ? fileAgents.map((agent) => agentConfig(agent, { allowedOrigins, model }))
+    : [...new Set(merged.agents)].map((id) => agentConfig({ id, name: id, webhookUrl, webhookSecret, signingSecret, params: {} }, { allowedOrigins, model }));
   return Object.freeze({
-    ...merged,
-    agents: Object.freeze([...new Set(merged.agents)]),
-    allowedOrigins: Object.freeze([...merged.allowedOrigins]),
+    ...shared,
+    agents: Object.freeze(agents),
+    allowedOrigins,
     retrySchedule: Object.freeze([...merged.retrySchedule]),
-    webhookSecret: given.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`,
-    webhookSecretGenerated: given.webhookSecret === undefined,
-    signingSecret: given.signingSecret ?? randomBytes(32).toString('base64url'),
-    llm: merged.model === 'openai' ? (llm ?? llmFromEnv(env)) : undefined,
+    llm: agents.some((agent) => agent.model === 'openai') ? (llm ?? llmFromEnv(env)) : undefined,
     log: log ?? ((message: string) => console.error(message)),
+  });
+}
+
+/** The agents of `--agents-file` or `agentEntries`, or undefined when the one-agent flags define them. */
+function agentsFromFile(given: Record<string, unknown>, file: string | undefined, entries: Record<string, unknown> | undefined): FileAgent[] | undefined {
+  if (file === undefined && entries === undefined) return undefined;
+  if (file !== undefined && entries !== undefined) throw new Error('Invalid backend options: give agentsFile or agentEntries, not both');
+  const clashing = PER_AGENT_OPTIONS.filter((key) => given[key] !== undefined);
+  if (clashing.length) {
+    throw new Error(`Invalid backend options: ${clashing.join(', ')} cannot be combined with an agents file, which sets them per agent`);
+  }
+  if (file === undefined) return parseAgentsFile(JSON.stringify({ agents: entries }), 'agentEntries');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read the agents file ${file}: ${(error as Error).message}`);
+  }
+  return parseAgentsFile(text, file);
+}
+
+function agentConfig(
+  agent: FileAgent,
+  defaults: { allowedOrigins: readonly string[]; model: ModelName },
+): AgentConfig {
+  return Object.freeze({
+    id: agent.id,
+    name: agent.name,
+    webhookUrl: agent.webhookUrl,
+    webhookSecret: agent.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`,
+    webhookSecretGenerated: agent.webhookSecret === undefined,
+    signingSecret: agent.signingSecret ?? randomBytes(32).toString('base64url'),
+    allowedOrigins: Object.freeze([...(agent.allowedOrigins ?? defaults.allowedOrigins)]),
+    model: agent.model ?? defaults.model,
+    params: agent.params,
   });
 }
 
@@ -137,6 +210,8 @@ export const USAGE = `Usage: npm run backend -- [flags]
 
   --port <n>                 port, 0 for an ephemeral one        (default ${DEFAULTS.port})
   --host <host>              interface to listen on              (default ${DEFAULTS.host})
+  --agents-file <file>       agents.json: each agent's webhook URL, secrets, origins, model and
+                             declared params (instead of --agent, --webhook-url, --webhook-secret, --signing-secret)
   --agent <id>               agent id to serve; repeatable       (default ${DEFAULTS.agents.join(', ')})
   --webhook-url <url>        where webhooks are POSTed           (default ${DEFAULTS.webhookUrl})
   --webhook-secret <whsec_>  webhook signing secret              (default: generated and printed)
@@ -166,6 +241,7 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'agents-file': { type: 'string' },
       agent: { type: 'string', multiple: true },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
@@ -192,6 +268,7 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     help: values.help ?? false,
     port: toNumber(values.port),
     host: values.host,
+    agentsFile: values['agents-file'],
     agents: values.agent,
     webhookUrl: values['webhook-url'],
     webhookSecret: values['webhook-secret'],

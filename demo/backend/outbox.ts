@@ -2,10 +2,16 @@ import { Webhook } from 'standardwebhooks';
 import { parseRetryAfter, webhookRetryDelay } from './webhook-retry.js';
 import type { AttemptOutcome, BackendStore, DeliveryRow } from './store.js';
 
-export interface WebhookOutboxOptions {
-  store: BackendStore;
+/** Where an agent's webhooks go and the secret that signs them. */
+export interface WebhookEndpoint {
   url: string;
   secret: string;
+}
+
+export interface WebhookOutboxOptions {
+  store: BackendStore;
+  /** The endpoint of an agent as configured now, or undefined for an agent no longer served. */
+  endpointOf: (agentId: string) => WebhookEndpoint | undefined;
   retrySchedule: readonly number[];
   timeoutMs: number;
   log: (message: string) => void;
@@ -21,7 +27,7 @@ const SNIPPET_CHARS = 200;
 
 /** Delivers committed webhook rows at least once: signs each attempt, retries on a schedule, survives restarts. */
 export class WebhookOutbox {
-  private readonly signer: Webhook;
+  private readonly signers = new Map<string, Webhook>();
   private readonly pollIntervalMs: number;
   private readonly maxConcurrent: number;
   private readonly attempts = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -30,7 +36,6 @@ export class WebhookOutbox {
   private closed = false;
 
   constructor(private readonly options: WebhookOutboxOptions) {
-    this.signer = new Webhook(options.secret);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxConcurrent = options.maxConcurrent ?? 64;
   }
@@ -97,13 +102,20 @@ export class WebhookOutbox {
   }
 
   private async attempt(row: DeliveryRow, controller: AbortController): Promise<void> {
-    const { store, url, timeoutMs } = this.options;
+    const { store, timeoutMs } = this.options;
     const attemptNumber = row.attempts + 1;
+    // Looked up on every attempt, so a restart with a new URL or a rotated secret applies to pending rows.
+    const endpoint = this.options.endpointOf(row.agent_id);
+    if (!endpoint) {
+      store.recordAttempt(row.id, { status: 'dead', error: `agent "${row.agent_id}" is no longer served by this backend: nowhere to deliver` });
+      this.options.log(`outbox: ${row.id} → dead: agent "${row.agent_id}" is not configured`);
+      return;
+    }
     const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     let outcome: AttemptOutcome;
     try {
       const timestamp = new Date();
-      const response = await fetch(url, {
+      const response = await fetch(endpoint.url, {
         method: 'POST',
         redirect: 'manual', // a redirect is a failed delivery, not something to follow
         signal: controller.signal,
@@ -112,7 +124,7 @@ export class WebhookOutbox {
           'user-agent': 'aicado-reference-backend',
           'webhook-id': row.id,
           'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-          'webhook-signature': this.signer.sign(row.id, timestamp, row.body),
+          'webhook-signature': this.signerFor(endpoint.secret).sign(row.id, timestamp, row.body),
         },
         body: row.body,
       });
@@ -134,6 +146,12 @@ export class WebhookOutbox {
     store.recordAttempt(row.id, outcome);
     const detail = outcome.status === 'delivered' ? '' : `: ${outcome.error}`;
     this.options.log(`outbox: ${row.id} attempt ${attemptNumber} → ${outcome.status}${detail}`);
+  }
+
+  private signerFor(secret: string): Webhook {
+    let signer = this.signers.get(secret);
+    if (!signer) this.signers.set(secret, (signer = new Webhook(secret)));
+    return signer;
   }
 
   private outcomeOf(attemptNumber: number, response: Response, snippet: string): AttemptOutcome {

@@ -63,7 +63,8 @@ export class QueryRunner {
   constructor(
     private readonly store: BackendStore,
     private readonly outbox: WebhookOutbox,
-    private readonly model: ChatModel,
+    /** The model of an agent (its `model` in the agents file, else `--model`). */
+    private readonly modelOf: (agentId: string) => ChatModel,
     private readonly log: (message: string) => void,
   ) {}
 
@@ -143,6 +144,7 @@ export class QueryRunner {
 
   private async generateAndCommit(query: ValidQuery, out: ModelOutput, stop: AbortSignal): Promise<Answer> {
     const request = { agentId: query.agentId, input: query.input, params: query.params, verifiedParams: query.verifiedParams, context: query.context };
+    const model = this.modelOf(query.agentId);
     // After a stop nothing more reaches the client, so the text it was shown is exactly `streamed`.
     let streamed = '';
     const output: ModelOutput = {
@@ -157,7 +159,7 @@ export class QueryRunner {
     };
     let answer: Answer;
     try {
-      const result = await this.model.generate(request, output, AbortSignal.any([this.shutdown.signal, stop]));
+      const result = await model.generate(request, output, AbortSignal.any([this.shutdown.signal, stop]));
       this.shutdown.signal.throwIfAborted();
       const sources = SourcesSchema.safeParse(result.sources ?? []);
       answer = stop.aborted ? stoppedAnswer(streamed) : { output: result.output, status: 'completed', sources: sources.data ?? [] };
@@ -166,7 +168,7 @@ export class QueryRunner {
         throw new HttpError(503, 'unavailable', 'The backend is shutting down; retry with the same query_id');
       }
       if (!stop.aborted) {
-        this.log(`model ${this.model.name} failed on ${query.queryId}: ${error instanceof Error ? error.message : String(error)}`);
+        this.log(`model ${model.name} failed on ${query.queryId}: ${error instanceof Error ? error.message : String(error)}`);
         throw new HttpError(502, 'model_error', 'The model failed to answer; retry with the same query_id');
       }
       answer = stoppedAnswer(streamed);

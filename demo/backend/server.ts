@@ -7,11 +7,20 @@ import { createModel } from './models/index.js';
 import { WebhookOutbox } from './outbox.js';
 import { QueryRunner } from './query-runner.js';
 import { RateLimiter } from './rate-limiter.js';
+import { createDefinitionRoute } from './routes/definition.js';
 import { createDeliveriesRoute } from './routes/deliveries.js';
 import { createQueryActionsRoute } from './routes/query-actions.js';
 import { createQueriesRoute } from './routes/queries.js';
 import { BackendStore } from './store.js';
-import { DELIVERIES_PATH, HEALTH_PATH, QUERIES_PATH_PATTERN, QUERY_ACTION_PATH_PATTERN, type QueryAction } from '../../src/contract/protocol.js';
+import type { ChatModel } from './models/index.js';
+import {
+  AGENT_PATH_PATTERN,
+  DELIVERIES_PATH,
+  HEALTH_PATH,
+  QUERIES_PATH_PATTERN,
+  QUERY_ACTION_PATH_PATTERN,
+  type QueryAction,
+} from '../../src/contract/protocol.js';
 
 export interface RunningBackend {
   /** Base URL, e.g. `http://127.0.0.1:8787`, with the real port when `port` was 0. */
@@ -25,22 +34,34 @@ export interface RunningBackend {
 /** Starts the reference backend: query API, SSE, idempotency, signed webhooks and a durable outbox. */
 export async function startBackend(options: BackendOptions = {}): Promise<RunningBackend> {
   const config = resolveConfig(options);
+  const agents = new Map(config.agents.map((agent) => [agent.id, agent]));
   const store = new BackendStore(config.dataDir);
   const outbox = new WebhookOutbox({
     store,
-    url: config.webhookUrl,
-    secret: config.webhookSecret,
+    endpointOf: (agentId) => {
+      const agent = agents.get(agentId);
+      return agent && { url: agent.webhookUrl, secret: agent.webhookSecret };
+    },
     retrySchedule: config.retrySchedule,
     timeoutMs: config.deliveryTimeoutMs,
     log: config.log,
   });
-  const runner = new QueryRunner(store, outbox, createModel(config), config.log);
+  const models = new Map<string, ChatModel>();
+  const modelOf = (agentId: string): ChatModel => {
+    const name = agents.get(agentId)?.model ?? 'echo';
+    let model = models.get(name);
+    if (!model) models.set(name, (model = createModel(name, config)));
+    return model;
+  };
+  const runner = new QueryRunner(store, outbox, modelOf, config.log);
+  // Each agent admits its own origins; routes of no agent (deliveries, health) the backend-wide ones.
+  const cors = new CorsPolicy(config.allowedOrigins, config.log);
+  const agentCors = new Map(config.agents.map((agent) => [agent.id, new CorsPolicy(agent.allowedOrigins, config.log)]));
+  const getDefinition = createDefinitionRoute(config.agents);
   const rateLimiter = new RateLimiter();
   const rateLimits = { perConversation: config.rateLimit, perAddress: config.rateLimitPerAddress };
-  const cors = new CorsPolicy(config.allowedOrigins, config.log);
   const handleQuery = createQueriesRoute({
     agents: config.agents,
-    signingSecret: config.signingSecret,
     signedParamsMaxLifetimeSeconds: config.signedParamsMaxLifetimeSeconds,
     heartbeatMs: config.heartbeatMs,
     runner,
@@ -48,22 +69,28 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     rateLimits,
     log: config.log,
   });
-  const handleAction = createQueryActionsRoute({ agents: config.agents, runner, store, outbox, rateLimiter, rateLimits });
-  const listDeliveries = createDeliveriesRoute(store, config.webhookSecret);
+  const handleAction = createQueryActionsRoute({ agents: [...agents.keys()], runner, store, outbox, rateLimiter, rateLimits });
+  const listDeliveries = createDeliveriesRoute(store, config.agents);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (cors.apply(req, res)) return;
     // Prefixed rather than resolved, so a path such as `//x` stays a path instead of becoming a host.
     const url = new URL(`http://backend.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
     const queries = QUERIES_PATH_PATTERN.exec(url.pathname);
+    const action = QUERY_ACTION_PATH_PATTERN.exec(url.pathname);
+    const definition = AGENT_PATH_PATTERN.exec(url.pathname);
+    const agentId = decodeSegment((queries ?? action ?? definition)?.[1] ?? '');
+    if ((agentCors.get(agentId) ?? cors).apply(req, res)) return;
     if (queries) {
       allowMethods(req, 'POST');
-      return handleQuery(req, res, decodeSegment(queries[1] ?? ''));
+      return handleQuery(req, res, agentId);
     }
-    const action = QUERY_ACTION_PATH_PATTERN.exec(url.pathname);
     if (action) {
       allowMethods(req, 'POST');
-      return handleAction(req, res, decodeSegment(action[1] ?? ''), decodeSegment(action[2] ?? ''), action[3] as QueryAction);
+      return handleAction(req, res, agentId, decodeSegment(action[2] ?? ''), action[3] as QueryAction);
+    }
+    if (definition) {
+      allowMethods(req, 'GET');
+      return getDefinition(req, res, agentId);
     }
     if (url.pathname === DELIVERIES_PATH) {
       allowMethods(req, 'GET');

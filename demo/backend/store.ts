@@ -36,6 +36,8 @@ export interface NewDelivery {
 export interface DeliveryRow {
   id: string;
   query_id: string;
+  /** The agent of the query it belongs to: each attempt goes to that agent's URL, signed with its secret. */
+  agent_id: string;
   type: string;
   body: string;
   status: DeliveryStatus;
@@ -47,6 +49,8 @@ export interface DeliveryRow {
 }
 
 export interface DeliveryFilter {
+  /** Only the deliveries of these agents. */
+  agentIds: readonly string[];
   queryId?: string | undefined;
   status?: DeliveryStatus | undefined;
   afterRowid: number;
@@ -59,7 +63,9 @@ export type AttemptOutcome =
   | { status: 'pending'; error: string; nextAttemptAt: number }
   | { status: 'dead' | 'stopped'; error: string };
 
-const DELIVERY_COLUMNS = 'id, query_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at';
+// A delivery's agent is its query's, read with it (also in RETURNING), so no column can disagree with it.
+const DELIVERY_COLUMNS =
+  'id, query_id, (SELECT agent_id FROM queries WHERE queries.query_id = deliveries.query_id) AS agent_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at';
 
 /** The backend's durable state in one SQLite file (WAL): completed queries and the webhook outbox. */
 export class BackendStore {
@@ -126,8 +132,15 @@ export class BackendStore {
     const rows = this.statement<[Record<string, string | number | null>], DeliveryRow & { rowid: number }>(
       `SELECT rowid, ${DELIVERY_COLUMNS} FROM deliveries
        WHERE rowid > @after AND (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
+         AND (SELECT agent_id FROM queries WHERE queries.query_id = deliveries.query_id) IN (SELECT value FROM json_each(@agents))
        ORDER BY rowid LIMIT @limit`,
-    ).all({ after: filter.afterRowid, queryId: filter.queryId ?? null, status: filter.status ?? null, limit: filter.limit + 1 });
+    ).all({
+      after: filter.afterRowid,
+      queryId: filter.queryId ?? null,
+      status: filter.status ?? null,
+      agents: JSON.stringify(filter.agentIds),
+      limit: filter.limit + 1,
+    });
     const more = rows.length > filter.limit;
     return { rows: more ? rows.slice(0, filter.limit) : rows, more };
   }

@@ -73,7 +73,7 @@ export function checkParams(input: unknown): ParamsCheck {
       continue;
     }
     if (descriptor.value === undefined) continue; // undefined means "absent"
-    const keyIssue = checkKey(key);
+    const keyIssue = checkParamKey(key);
     if (keyIssue) issues.push(keyIssue);
     const valueIssue = checkValue(key, descriptor.value);
     if (valueIssue) issues.push(valueIssue);
@@ -128,7 +128,8 @@ export function normalizeParamKey(key: string): string {
 /** True when Aicado refuses `key`: a restricted key in any letter case, or one that normalises to it. */
 export const isRestrictedParamKey = (key: string): boolean => restricted.has(key.toLowerCase()) || restricted.has(normalizeParamKey(key));
 
-function checkKey(key: string): ParamIssue | undefined {
+/** The issue with `key` as a param name (restricted, a prototype key, or malformed), or undefined when it is fine. */
+export function checkParamKey(key: string): ParamIssue | undefined {
   if (isRestrictedParamKey(key)) {
     const reads = restricted.has(key.toLowerCase()) ? '' : `it reads as "${normalizeParamKey(key)}"; `;
     return {

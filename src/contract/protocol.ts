@@ -2,8 +2,12 @@
 // paths, headers, event names, limits and error codes. The shapes of bodies and events are the zod
 // schemas in `schemas.ts`. This file imports nothing, so the browser bundle takes names from it freely.
 
+/** Path of an agent's public definition: `GET {apiBase}/v1/agents/{agentId}` (name and declared params). */
+export const agentPath = (agentId: string): string => `/v1/agents/${encodeURIComponent(agentId)}`;
+/** Matches the definition path; group 1 is the (encoded) agent id. */
+export const AGENT_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/?$/;
 /** Path of the query endpoint: `POST {apiBase}/v1/agents/{agentId}/queries`. */
-export const queriesPath = (agentId: string): string => `/v1/agents/${encodeURIComponent(agentId)}/queries`;
+export const queriesPath = (agentId: string): string => `${agentPath(agentId)}/queries`;
 /** Matches the query path; group 1 is the (encoded) agent id. */
 export const QUERIES_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
 /** What a visitor does with one answer: stop it while it streams, or rate it. */
@@ -21,6 +25,11 @@ export const HEALTH_PATH = '/healthz';
 
 /** Request and response headers of the query API, lower case as Node reads them. */
 export const HEADERS = /* @__PURE__ */ Object.freeze({ idempotencyKey: 'idempotency-key', retryAfter: 'retry-after' });
+/**
+ * Caching of the public definition: it carries an `etag` and is revalidated (`if-none-match`, 304) on
+ * every use, which the browser's HTTP cache does by itself; the SDK never names these headers.
+ */
+export const DEFINITION_CACHING = /* @__PURE__ */ Object.freeze({ etagHeader: 'etag', ifNoneMatchHeader: 'if-none-match', cacheControl: 'no-cache' });
 /** Standard Webhooks headers of every webhook request. */
 export const WEBHOOK_HEADERS = /* @__PURE__ */ Object.freeze({ id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' });
 /** The headers a browser sends cross-origin with a query (CORS allow-list). */
@@ -65,6 +74,13 @@ export type Rating = (typeof RATINGS)[number] | null;
  */
 export const SIGNED_PARAMS_LIMITS = /* @__PURE__ */ Object.freeze({ maxTokenBytes: 16 * 1024, maxLifetimeSeconds: 24 * 60 * 60 });
 
+/** The value types a param can be declared with in an agent's definition. */
+export const DECLARED_PARAM_TYPES = ['string', 'number', 'boolean'] as const;
+export type DeclaredParamType = (typeof DECLARED_PARAM_TYPES)[number];
+
+/** Bounds of an agent definition (the declared names follow the params rules and their count limit). */
+export const DEFINITION_LIMITS = /* @__PURE__ */ Object.freeze({ maxNameLength: 100, maxDescriptionLength: 500, maxEnumValues: 100 });
+
 export const QUERY_ID_PATTERN = /^q_[A-Za-z0-9_-]{8,64}$/;
 export const CONVERSATION_ID_PATTERN = /^c_[A-Za-z0-9_-]{8,64}$/;
 /** Agent ids, in URLs and options. */
@@ -78,8 +94,10 @@ export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
  * script tag nothing; a test holds the backend and the README to it.
  */
 export const ERROR_CODES = [
+  // Raised in the page by the SDK, and answered by the API for the params of a query.
+  'invalid_params', 'undeclared_param', 'invalid_param_type',
   // Raised in the page by the SDK.
-  'invalid_params', 'invalid_options', 'invalid_input', 'not_in_browser', 'not_initialised',
+  'invalid_options', 'invalid_input', 'not_in_browser', 'not_initialised',
   'unknown_method', 'unknown_query', 'destroyed', 'aborted', 'network', 'timeout', 'http_error',
   'invalid_response', 'internal',
   // Answered by the API.

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { verifyWebhook } from '../../src/server/index.js';
@@ -64,7 +66,7 @@ describe('backend CLI', () => {
     const up = await startReceiver();
     const second = await runCli(['--data-dir', dataDir, '--webhook-url', up.url, '--webhook-secret', secret ?? '']);
     expect(second.output()).not.toContain('generated');
-    const delivery = await waitForDelivery({ url: second.url, config: { webhookSecret: secret ?? '' } }, body.query_id, (d) => d.status === 'delivered', 10_000);
+    const delivery = await waitForDelivery({ url: second.url, config: { agents: [{ webhookSecret: secret ?? '' }] } }, body.query_id, (d) => d.status === 'delivered', 10_000);
     expect(delivery.attempts).toBe(1);
     const [webhook] = up.received;
     expect(webhook!.headers['webhook-id']).toBe(hanging.received[0]!.headers['webhook-id']);
@@ -72,6 +74,27 @@ describe('backend CLI', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('serves the agents of --agents-file, printing the secret it generated for each agent that has none', async () => {
+    const receiver = await startReceiver();
+    const file = join(tempDir(), 'agents.json');
+    const params = { user_id: { type: 'string', description: 'The customer id.' } };
+    writeFileSync(file, JSON.stringify({ agents: { shop: { webhookUrl: receiver.url, params }, blog: { webhookUrl: receiver.url, webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } }));
+    const cli = await runCli(['--data-dir', tempDir(), '--agents-file', file]);
+    expect(cli.output()).toMatch(/webhook secret of agent shop \(generated\): whsec_/);
+    expect(cli.output()).not.toMatch(/of agent blog \(generated\)/);
+    expect(cli.output()).toContain('agent shop: model echo; webhooks → ' + receiver.url + '; params: user_id');
+    expect(cli.output()).toContain('agent blog: model echo; webhooks → ' + receiver.url + '; params: any (none declared)');
+    expect(await (await fetch(`${cli.url}/v1/agents/shop`)).json()).toEqual({ agent_id: 'shop', name: 'shop', params });
+    const refused = await postQuery(cli, queryBody({ params: { user_Id: 'u' } }), { agent: 'shop' });
+    expect(refused.status).toBe(400);
+
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--agents-file', file, '--webhook-url', receiver.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    bad.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => bad.once('exit', resolve))).toBe(1);
+    expect(output).toContain('webhookUrl cannot be combined with an agents file');
   }, 30_000);
 
   it('rejects an unknown flag with usage and exit code 2', async () => {

@@ -7,21 +7,29 @@ describe('backend config', () => {
     expect(config).toMatchObject({
       port: 8787,
       host: '127.0.0.1',
-      agents: ['demo'],
-      webhookUrl: 'http://127.0.0.1:3000/webhooks',
+      agents: [
+        {
+          id: 'demo',
+          name: 'demo',
+          webhookUrl: 'http://127.0.0.1:3000/webhooks',
+          allowedOrigins: [], // loopback origins on any port
+          model: 'echo',
+          params: {},
+          webhookSecretGenerated: true,
+        },
+      ],
       allowedOrigins: [], // loopback origins on any port
       dataDir: '.data/backend',
-      model: 'echo',
       retrySchedule: [1000, 5000, 30_000, 120_000, 600_000],
       deliveryTimeoutMs: 15_000,
       deltaDelayMs: 20,
       rateLimit: 30,
-      webhookSecretGenerated: true,
     });
-    expect(config.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-    expect(config.signingSecret.length).toBeGreaterThanOrEqual(32);
+    const [agent] = config.agents;
+    expect(agent!.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(agent!.signingSecret.length).toBeGreaterThanOrEqual(32);
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
-    expect(resolveConfig({}, {}).webhookSecret).not.toBe(config.webhookSecret);
+    expect(resolveConfig({}, {}).agents[0]!.webhookSecret).not.toBe(agent!.webhookSecret);
   });
 
   it('parses every flag, repeated ones included', () => {
@@ -33,13 +41,19 @@ describe('backend config', () => {
       '--retry-schedule', '10,20,30', '--delivery-timeout-ms', '500', '--echo-delay-ms', '0', '--rate-limit', '5',
     ]);
     const config = resolveConfig(flags, {});
-    expect(config).toMatchObject({
-      port: 0,
-      agents: ['demo', 'support'],
+    // The one-agent flags apply to every --agent.
+    const shared = {
       webhookUrl: 'http://127.0.0.1:4000/hooks',
       webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       webhookSecretGenerated: false,
       signingSecret: 'a-signing-secret-of-some-length',
+      allowedOrigins: ['http://localhost:5173', 'http://localhost:4321'],
+      model: 'echo',
+      params: {},
+    };
+    expect(config).toMatchObject({
+      port: 0,
+      agents: [{ id: 'demo', ...shared }, { id: 'support', ...shared }],
       allowedOrigins: ['http://localhost:5173', 'http://localhost:4321'],
       dataDir: 'tmp/data',
       retrySchedule: [10, 20, 30],

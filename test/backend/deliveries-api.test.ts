@@ -11,7 +11,7 @@ describe('GET /v1/deliveries', () => {
   it('requires the webhook secret as a bearer token', async () => {
     const backend = await startTestBackend();
     const url = `${backend.url}${DELIVERIES_PATH}`;
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer whsec_notthesecret0000' }, { authorization: backend.config.webhookSecret }];
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer whsec_notthesecret0000' }, { authorization: backend.config.agents[0]!.webhookSecret }];
     for (const headers of attempts) {
       const response = await fetch(url, { headers });
       expect(response.status).toBe(401);
@@ -20,7 +20,7 @@ describe('GET /v1/deliveries', () => {
       expect(error.code).toBe('unauthorized');
       expect(error.message).toContain('webhook secret');
     }
-    const ok = await fetch(url, { headers: { authorization: `Bearer ${backend.config.webhookSecret}` } });
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${backend.config.agents[0]!.webhookSecret}` } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ deliveries: [], next_cursor: null });
   });
@@ -35,7 +35,7 @@ describe('GET /v1/deliveries', () => {
     }
     const get = async (search: string) => {
       const response = await fetch(`${backend.url}${DELIVERIES_PATH}${search}`, {
-        headers: { authorization: `Bearer ${backend.config.webhookSecret}` },
+        headers: { authorization: `Bearer ${backend.config.agents[0]!.webhookSecret}` },
       });
       return { status: response.status, body: (await response.json()) as Page & { error?: { code: string; message: string } } };
     };

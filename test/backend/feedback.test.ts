@@ -33,7 +33,7 @@ describe('feedback on an answer', () => {
     await sleep(300);
     expect(receiver.received).toHaveLength(4);
 
-    const events = receiver.received.slice(1).map((webhook) => feedback(verifyWebhook(webhook.body, webhook.headers, backend.config.webhookSecret)));
+    const events = receiver.received.slice(1).map((webhook) => feedback(verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret)));
     expect(events.map((event) => event.data.rating)).toEqual(['up', 'down', null]);
     for (const event of events) {
       expect(event.type).toBe('query.feedback');

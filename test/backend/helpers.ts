@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { BackendOptions } from '../../demo/backend/config.js';
 import { DELIVERIES_PATH } from '../../src/contract/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
+
+/** The repository root. */
+export const ROOT_DIR = resolve(import.meta.dirname, '../..');
 
 export interface TestBackend extends RunningBackend {
   dataDir: string;
@@ -30,7 +33,8 @@ export async function startTestBackend(options: BackendOptions = {}): Promise<Te
     deltaDelayMs: 2,
     retrySchedule: [20, 20],
     deliveryTimeoutMs: 2000,
-    webhookUrl: 'http://127.0.0.1:9/unused',
+    // Agents defined in a file or as entries have their own webhook URLs; the flags' one would clash.
+    ...(options.agentsFile || options.agentEntries ? {} : { webhookUrl: 'http://127.0.0.1:9/unused' }),
     log: (line) => logs.push(line),
     ...options,
     dataDir,
@@ -208,10 +212,13 @@ export interface ApiDelivery {
   delivered_at: string | null;
 }
 
-/** A running backend as the deliveries API needs it: its URL and the webhook secret (the bearer token). */
+/**
+ * A running backend as the deliveries API needs it: its URL and an agent's webhook secret (the bearer
+ * token), by default the first agent's, which lists that agent's deliveries.
+ */
 export interface BackendRef {
   url: string;
-  config: { webhookSecret: string };
+  config: { agents: readonly { webhookSecret: string }[] };
 }
 
 /** Every delivery (of one query), following the pages of `GET /v1/deliveries`. */
@@ -222,7 +229,7 @@ export async function listDeliveries(backend: BackendRef, queryId?: string): Pro
     if (page > 1000) throw new Error('GET /v1/deliveries never ended its pages');
     const search = new URLSearchParams({ limit: '1000', ...(queryId ? { query_id: queryId } : {}), ...(cursor ? { cursor } : {}) });
     const response = await fetch(`${backend.url}${DELIVERIES_PATH}?${search}`, {
-      headers: { authorization: `Bearer ${backend.config.webhookSecret}` },
+      headers: { authorization: `Bearer ${backend.config.agents[0]?.webhookSecret}` },
     });
     if (response.status !== 200) throw new Error(`GET ${DELIVERIES_PATH} answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { deliveries: ApiDelivery[]; next_cursor: string | null };

@@ -75,8 +75,7 @@ describe('webhook outbox bounds', () => {
     onTestFinished(() => store.close());
     const outbox = new WebhookOutbox({
       store,
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
-      secret: SECRET,
+      endpointOf: () => ({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`, secret: SECRET }),
       retrySchedule: [50],
       timeoutMs: 2000,
       log: () => undefined,

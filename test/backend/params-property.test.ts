@@ -79,7 +79,7 @@ describe('params over the real query endpoint, property-based', () => {
       await receiver.waitForCount(sent.size, 20_000);
       const seen = new Set<string>();
       for (const webhook of receiver.received) {
-        const event = verifyWebhook(webhook.body, webhook.headers, backend.config.webhookSecret);
+        const event = verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret);
         const expected = sent.get(event.data.query_id);
         expect(expected, `webhook for an unknown query ${event.data.query_id}`).toBeDefined();
         expect(JSON.stringify(event.data.params)).toBe(expected);

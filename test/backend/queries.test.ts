@@ -51,7 +51,7 @@ describe('query API', () => {
     const [webhook] = await receiver.waitForCount(1);
     if (!webhook) throw new Error('no webhook');
     expect(webhook.headers['content-type']).toBe('application/json');
-    const event: QueryCompletedEvent = completed(verifyWebhook(webhook.body, webhook.headers, backend.config.webhookSecret));
+    const event: QueryCompletedEvent = completed(verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret));
     expect(event.type).toBe('query.completed');
     expect(event.id).toMatch(/^evt_/);
     expect(webhook.headers['webhook-id']).toBe(event.id);

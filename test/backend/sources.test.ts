@@ -17,7 +17,7 @@ describe('sources of an answer', () => {
     ];
     expect(done.sources).toEqual(expected);
     await receiver.waitForCount(1);
-    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.webhookSecret));
+    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
     expect(event.data.sources).toEqual(expected);
     expect(event.data.status).toBe('completed');
     // The stored answer replays with its sources.

@@ -35,7 +35,7 @@ describe('stopping an answer', () => {
     expect(shown).not.toContain('user_id');
 
     await receiver.waitForCount(1);
-    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.webhookSecret));
+    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
     expect(event.data).toMatchObject({ query_id: body.query_id, status: 'stopped', output: shown, params });
     await sleep(300);
     expect(receiver.received).toHaveLength(1);
@@ -70,7 +70,7 @@ describe('stopping an answer', () => {
     await receiver.waitForCount(1);
     await sleep(200);
     expect(receiver.received).toHaveLength(1);
-    expect(completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.webhookSecret)).data.status).toBe('completed');
+    expect(completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret)).data.status).toBe('completed');
   });
 
   it('refuses a stop for an unknown query, another conversation or another agent with 404, and a bad body with 400', async () => {
@@ -99,7 +99,7 @@ describe('stopping an answer', () => {
     await reader.read();
     controller.abort();
     await receiver.waitForCount(1);
-    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.webhookSecret));
+    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
     expect(event.data.status).toBe('completed');
     expect(event.data.output).toContain('user_id');
   });

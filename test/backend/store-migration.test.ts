@@ -33,13 +33,13 @@ describe('a data directory of the first release', () => {
     await receiver.waitForCount(1);
     expect(receiver.received[0]!.body).toBe(JSON.stringify(event));
     // An event without status or sources (an older backend's) reads as a completed answer with none.
-    const old = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.webhookSecret));
+    const old = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
     expect(old.data).toMatchObject({ status: 'completed', sources: [] });
 
     const rated = await postAction(backend, 'q_old0000001', 'feedback', { conversation_id: 'c_old0000001', rating: 'up' });
     expect(rated.status).toBe(200);
     await receiver.waitForCount(2);
-    const rating = feedback(verifyWebhook(receiver.received[1]!.body, receiver.received[1]!.headers, backend.config.webhookSecret));
+    const rating = feedback(verifyWebhook(receiver.received[1]!.body, receiver.received[1]!.headers, backend.config.agents[0]!.webhookSecret));
     expect(rating.data).toEqual({ agent_id: 'demo', query_id: 'q_old0000001', conversation_id: 'c_old0000001', rating: 'up', params: { user_id: 'u_old' } });
   });
 });

@@ -8,19 +8,24 @@ const STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead', 'st
 
 /**
  * `GET /v1/deliveries[?query_id=…&status=…&cursor=…&limit=…]`: the webhook outbox, oldest first, one page
- * at a time, for the operator (demo, tests, bench). The bearer token is the webhook secret: whoever can
- * read the deliveries could as well receive them.
+ * at a time, for the operator (demo, tests, bench). The bearer token is an agent's webhook secret, and it
+ * lists that agent's deliveries (and those of agents sharing the secret): whoever can read them could as
+ * well receive them.
  */
-export function createDeliveriesRoute(store: BackendStore, webhookSecret: string) {
-  const expected = digest(`Bearer ${webhookSecret}`);
+export function createDeliveriesRoute(store: BackendStore, agents: readonly { id: string; webhookSecret: string }[]) {
+  const tokens = agents.map((agent) => ({ id: agent.id, expected: digest(`Bearer ${agent.webhookSecret}`) }));
   return function listDeliveries(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): void {
-    if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
-      throw new HttpError(401, 'unauthorized', 'Send the backend\'s webhook secret as "authorization: Bearer whsec_…"', {
+    const given = digest(req.headers.authorization ?? '');
+    // Every token is compared, in constant time each, so the time taken says nothing about which matched.
+    const agentIds = tokens.filter((token) => timingSafeEqual(given, token.expected)).map((token) => token.id);
+    if (!agentIds.length) {
+      throw new HttpError(401, 'unauthorized', 'Send an agent\'s webhook secret as "authorization: Bearer whsec_…"', {
         headers: { 'www-authenticate': 'Bearer realm="aicado-deliveries"' },
       });
     }
     const limit = limitOf(search.get('limit'));
     const page = store.listDeliveries({
+      agentIds,
       queryId: search.get('query_id') || undefined,
       status: statusOf(search.get('status')),
       afterRowid: cursorOf(search.get('cursor')),

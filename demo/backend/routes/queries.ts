@@ -1,24 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkDeclaredParams, declaredParamsError, missingRequiredParams } from '../../../src/contract/declared-params.js';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
 import { EVENT_STREAM_TYPE, HEADERS, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
 import { QueryRequestSchema, type DoneEvent } from '../../../src/contract/schemas.js';
 import { isAicadoError } from '../../../src/contract/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
+import type { AgentConfig } from '../config.js';
 import type { ModelOutput } from '../models/index.js';
 import type { Answer, QueryRunner, ValidQuery } from '../query-runner.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import { SseStream } from '../sse.js';
-import { describeIssues } from '../zod-issues.js';
+import { describeIssues } from '../../../src/contract/zod-issues.js';
 
 export interface QueriesRouteDeps {
-  agents: readonly string[];
+  /** The agents served: each verifies tokens with its signing secret and checks its declared params. */
+  agents: readonly AgentConfig[];
   runner: QueryRunner;
   rateLimiter: RateLimiter;
   /** Query starts a minute; 0 is no limit. */
   rateLimits: { perConversation: number; perAddress: number };
-  /** Verifies `signed_params` tokens (the agent's signing secret), of at most this lifetime. */
-  signingSecret: string;
+  /** Longest lifetime of a `signed_params` token accepted. */
   signedParamsMaxLifetimeSeconds: number;
   /** Interval of the keep-alive comments on open streams. */
   heartbeatMs: number;
@@ -27,13 +29,12 @@ export interface QueriesRouteDeps {
 
 /** `POST /v1/agents/{agentId}/queries`: validates, then streams (SSE) or returns (JSON) the answer. */
 export function createQueriesRoute(deps: QueriesRouteDeps) {
-  const agents = new Set(deps.agents);
+  const agents = new Map(deps.agents.map((agent) => [agent.id, agent]));
 
   return async function handleQuery(req: IncomingMessage, res: ServerResponse, agentId: string): Promise<void> {
-    if (!agents.has(agentId)) {
-      throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...agents].join(', ')}`);
-    }
-    const { query, signedParams } = await readQuery(req, agentId);
+    const agent = agents.get(agentId);
+    if (!agent) throw unknownAgent(agentId, agents.keys());
+    const { query, signedParams } = await readQuery(req, agent);
     const reply = new QueryReply(res, (req.headers.accept ?? '').toLowerCase().includes(EVENT_STREAM_TYPE), deps.heartbeatMs);
     try {
       for (;;) {
@@ -48,7 +49,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
         try {
           // Only a new query needs the token: a stored answer is replayed for its query_id, as the
           // protocol promises, even after the token that first authorised it has expired.
-          if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, deps.signingSecret, deps.signedParamsMaxLifetimeSeconds);
+          if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, agent.signingSecret, deps.signedParamsMaxLifetimeSeconds);
           // Per conversation, and per client address, which a visitor cannot pick afresh for every query.
           const refused = deps.rateLimiter.take([
             { key: `conversation:${agentId}/${query.conversationId}`, perMinute: deps.rateLimits.perConversation },
@@ -118,7 +119,12 @@ class QueryReply implements ModelOutput {
 /** The `done` event of an answer; the same body answers a JSON client and a stop. */
 export const doneEventOf = (queryId: string, { output, status, sources }: Answer): DoneEvent => ({ query_id: queryId, output, status, sources });
 
-async function readQuery(req: IncomingMessage, agentId: string): Promise<{ query: ValidQuery; signedParams: string | undefined }> {
+/** 404 for an agent this backend does not serve, naming those it does. */
+export function unknownAgent(agentId: string, served: Iterable<string>): HttpError {
+  return new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...served].join(', ')}`);
+}
+
+async function readQuery(req: IncomingMessage, agent: AgentConfig): Promise<{ query: ValidQuery; signedParams: string | undefined }> {
   const body = await readJsonBody(req, QUERY_LIMITS.maxBodyBytes);
   const parsed = QueryRequestSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_request', `Invalid query: ${describeIssues(parsed.error.issues)}`);
@@ -131,8 +137,14 @@ async function readQuery(req: IncomingMessage, agentId: string): Promise<{ query
   if (!params.ok) {
     throw new HttpError(400, 'invalid_params', invalidParamsError(params.issues).message, { issues: params.issues });
   }
+  // Then the agent's own declarations, before anything runs: a refused query runs no model and fires no webhook.
+  const undeclared = [...checkDeclaredParams(params.params, agent.params), ...missingRequiredParams(params.params, agent.params)];
+  if (undeclared.length) {
+    const error = declaredParamsError(undeclared);
+    throw new HttpError(400, error.code, error.message, { issues: undeclared });
+  }
   const query: ValidQuery = {
-    agentId,
+    agentId: agent.id,
     queryId: request.query_id,
     conversationId: request.conversation_id,
     input: request.input,

@@ -8,10 +8,11 @@ import type { QueryRunner } from '../query-runner.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import type { BackendStore } from '../store.js';
 import { feedbackEventFor } from '../webhook-events.js';
-import { describeIssues } from '../zod-issues.js';
-import { doneEventOf } from './queries.js';
+import { describeIssues } from '../../../src/contract/zod-issues.js';
+import { doneEventOf, unknownAgent } from './queries.js';
 
 export interface QueryActionsRouteDeps {
+  /** The ids of the agents served. */
   agents: readonly string[];
   runner: QueryRunner;
   store: BackendStore;
@@ -30,7 +31,7 @@ export function createQueryActionsRoute({ agents, runner, store, outbox, rateLim
   const unknownQuery = (queryId: string) => new HttpError(404, 'unknown_query', `No answered query ${queryId} in this conversation`);
 
   return async function handleAction(req: IncomingMessage, res: ServerResponse, agentId: string, queryId: string, action: QueryAction): Promise<void> {
-    if (!known.has(agentId)) throw new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...known].join(', ')}`);
+    if (!known.has(agentId)) throw unknownAgent(agentId, known);
     const body = await readJsonBody(req, QUERY_LIMITS.maxActionBodyBytes);
 
     if (action === QUERY_ACTIONS.stop) {

@@ -27,6 +27,10 @@ function describe(issue: z.core.$ZodIssue): string {
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'unrecognized_keys':
       return `has unknown key(s) ${issue.keys.join(', ')}`;
+    case 'custom':
+      return issue.message;
+    case 'invalid_key':
+      return issue.issues[0]?.message ?? 'is not a valid key';
     default:
       return 'is invalid';
   }

@@ -1,0 +1,96 @@
+import * as z from 'zod/mini';
+import { PARAMS_LIMITS, checkParamKey } from './params.js';
+import { DECLARED_PARAM_TYPES, DEFINITION_LIMITS } from './protocol.js';
+
+// The definition of an agent: its name and the custom params it declares. Written by the site owner (in
+// the reference backend, `agents.json`), enforced by the API on every query, served to the SDK by
+// `GET /v1/agents/{agentId}` (never a secret or a URL) and turned into TypeScript by `aicado-embed types`.
+
+/** One declared param, as the API serves it; the SDK reads it with a guard held to this schema. */
+export const DeclaredParamSchema = z.object({
+  type: z.enum(DECLARED_PARAM_TYPES),
+  description: z.string(),
+  /** The only values allowed (strings or numbers, of `type`). */
+  enum: z.optional(z.array(z.union([z.string(), z.number()]))),
+  /** Longest string allowed (strings only). */
+  maxLength: z.optional(z.number()),
+  /** A query must carry it. Declared params are optional unless marked required. */
+  required: z.optional(z.boolean()),
+});
+export type DeclaredParam = z.infer<typeof DeclaredParamSchema>;
+export type DeclaredParams = Readonly<Record<string, DeclaredParam>>;
+
+/** Body of `GET /v1/agents/{agentId}`. An agent that declares no params accepts any valid param. */
+export const PublicDefinitionSchema = z.object({
+  agent_id: z.string(),
+  name: z.string(),
+  params: z.record(z.string(), DeclaredParamSchema),
+});
+export type PublicDefinition = z.infer<typeof PublicDefinitionSchema>;
+
+/**
+ * A declared param as its author writes it: every field checked, unknown fields refused (a typo such
+ * as `maxlength` must not pass silently), and the fields consistent with the type.
+ */
+export const DeclaredParamInputSchema = z
+  .strictObject({
+    type: z.enum(DECLARED_PARAM_TYPES),
+    description: z.string().check(z.minLength(1), z.maxLength(DEFINITION_LIMITS.maxDescriptionLength)),
+    // Its values are checked against the type below, so the error can say what the type expects.
+    enum: z.optional(z.array(z.custom<string | number>()).check(z.minLength(1), z.maxLength(DEFINITION_LIMITS.maxEnumValues))),
+    maxLength: z.optional(z.int().check(z.gte(1), z.lte(PARAMS_LIMITS.maxStringLength))),
+    required: z.optional(z.boolean()),
+  })
+  .check(
+    z.superRefine((param, ctx) => {
+      const problem = (path: string, message: string) => ctx.issues.push({ code: 'custom', path: [path], message, input: param });
+      if (param.enum) {
+        if (param.type === 'boolean') problem('enum', 'is not allowed for a boolean (true and false are its only values)');
+        else if (param.enum.some((value) => typeof value !== param.type)) problem('enum', `must hold only ${param.type} values, as the type says`);
+        else if (param.enum.some((value) => typeof value === 'string' && value.length > PARAMS_LIMITS.maxStringLength)) {
+          problem('enum', `has a value longer than ${PARAMS_LIMITS.maxStringLength} characters`);
+        }
+        else if (new Set(param.enum).size !== param.enum.length) problem('enum', 'must not repeat a value');
+        else if (param.maxLength !== undefined && param.enum.some((value) => String(value).length > (param.maxLength ?? 0))) {
+          problem('enum', `has a value longer than maxLength (${param.maxLength})`);
+        }
+      }
+      if (param.maxLength !== undefined && param.type !== 'string') problem('maxLength', `applies to strings only, not to a ${param.type}`);
+    }),
+  );
+
+/** The declared params of an agent: names follow the params rules (a restricted name is refused here). */
+export const DeclaredParamsInputSchema = z.record(z.string(), DeclaredParamInputSchema).check(
+  z.superRefine((params, ctx) => {
+    const names = Object.keys(params);
+    for (const name of names) {
+      const issue = checkParamKey(name);
+      if (issue) ctx.issues.push({ code: 'custom', path: [name], message: `cannot be declared: ${issue.message}`, input: name });
+    }
+    if (names.length > PARAMS_LIMITS.maxKeys) {
+      ctx.issues.push({ code: 'custom', path: [], message: `declare at most ${PARAMS_LIMITS.maxKeys} params (a query carries at most that many)`, input: params });
+    }
+  }),
+);
+
+export const AgentNameSchema = z.string().check(z.minLength(1), z.maxLength(DEFINITION_LIMITS.maxNameLength));
+
+/** What the API serves of an agent: its id, name and declared params; nothing else of its configuration. */
+export function publicDefinitionOf(agent: { id: string; name: string; params: DeclaredParams }): PublicDefinition {
+  return { agent_id: agent.id, name: agent.name, params: agent.params };
+}
+
+/**
+ * `JSON.parse` that refuses a `__proto__` key anywhere: a schema's record would take it as the prototype
+ * of the object it builds, so a declaration could hide behind it instead of being checked.
+ */
+export function parseJsonText(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') throw new SyntaxError('the key "__proto__" is not allowed');
+      return value;
+    });
+  } catch (error) {
+    throw new Error(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
