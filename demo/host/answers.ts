@@ -6,6 +6,7 @@ import type { WebhookEvent } from 'aicado-embed/server';
 export interface StoredAnswer {
   webhook_id: string;
   query_id: string;
+  agent_id: string;
   user_id: string | null;
   session_id: string | null;
   input: string;
@@ -25,7 +26,11 @@ export class AnswerStore {
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS answers (
       webhook_id TEXT PRIMARY KEY, query_id TEXT NOT NULL, user_id TEXT, session_id TEXT,
-      input TEXT NOT NULL, output TEXT NOT NULL, params TEXT NOT NULL, verified_params TEXT, received_at TEXT NOT NULL)`);
+      input TEXT NOT NULL, output TEXT NOT NULL, params TEXT NOT NULL, verified_params TEXT, received_at TEXT NOT NULL,
+      agent_id TEXT NOT NULL DEFAULT '')`);
+    // A table from before answers named their agent.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(answers)').all();
+    if (!columns.some((column) => column.name === 'agent_id')) this.db.exec(`ALTER TABLE answers ADD COLUMN agent_id TEXT NOT NULL DEFAULT ''`);
   }
 
   /** Dedupe store for the webhook handler: a redelivered `webhook-id` is acknowledged, not stored twice. */
@@ -48,6 +53,7 @@ export class AnswerStore {
     const row: StoredAnswer = {
       webhook_id: webhookId,
       query_id: data.query_id,
+      agent_id: data.agent_id,
       user_id: text(data.verified_params?.user_id ?? data.params.user_id),
       session_id: text(data.params.session_id),
       input,
@@ -57,7 +63,8 @@ export class AnswerStore {
       received_at: new Date().toISOString(),
     };
     this.db
-      .prepare(`INSERT OR IGNORE INTO answers VALUES (@webhook_id, @query_id, @user_id, @session_id, @input, @output, @params, @verified_params, @received_at)`)
+      .prepare(`INSERT OR IGNORE INTO answers (webhook_id, query_id, agent_id, user_id, session_id, input, output, params, verified_params, received_at)
+         VALUES (@webhook_id, @query_id, @agent_id, @user_id, @session_id, @input, @output, @params, @verified_params, @received_at)`)
       .run({ ...row, params: JSON.stringify(row.params), verified_params: row.verified_params && JSON.stringify(row.verified_params) });
     return row;
   }

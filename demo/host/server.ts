@@ -16,7 +16,8 @@ const DIST_FILE = /^\/aicado-embed(\.[a-z-]+)*\.js(\.map)?$/;
 export interface HostOptions {
   port: number;
   host: string;
-  webhookSecret: string;
+  /** The webhook secret of each agent; agent `x`'s webhooks arrive at `/webhooks/x`. */
+  webhookSecrets: Readonly<Record<string, string>>;
   apiBase: string;
   dataDir: string;
 }
@@ -28,19 +29,25 @@ export async function startHost(options: HostOptions) {
   const publish = (answer: StoredAnswer) => {
     for (const watcher of watchers) watcher.write(`event: answer\ndata: ${JSON.stringify(answer)}\n\n`);
   };
-  const handleWebhook = createWebhookHandler({
-    secret: options.webhookSecret,
-    store: answers,
-    onEvent: (event, request) => publish(answers.save(request.headers.get('webhook-id') ?? event.id, event)),
-  });
+  // One route per agent, each verified with that agent's own secret.
+  const webhookRoutes = new Map(
+    Object.entries(options.webhookSecrets).map(([agentId, secret]) => [
+      `/webhooks/${agentId}`,
+      createWebhookHandler({
+        secret,
+        store: answers,
+        onEvent: (event, request) => publish(answers.save(request.headers.get('webhook-id') ?? event.id, event)),
+      }),
+    ]),
+  );
 
   const server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://host.invalid').pathname;
       if (path === '/favicon.ico') {
         res.writeHead(204).end();
-      } else if (path === '/webhooks') {
-        const response = await handleWebhook(await toFetchRequest(req, 'http://host.invalid'));
+      } else if (webhookRoutes.has(path)) {
+        const response = await webhookRoutes.get(path)!(await toFetchRequest(req, 'http://host.invalid'));
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(await response.text());
       } else if (path === '/api/answers') {

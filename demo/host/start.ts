@@ -1,13 +1,15 @@
 // `npm run demo`: the reference backend and the host app in one process, on loopback, no account needed.
-import { randomBytes } from 'node:crypto';
+// The agents are those of demo/agents.json: two, each with its own declared params, webhook URL and secrets.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAgentsFile } from '../../src/contract/agents-file.js';
 import { startBackend } from '../backend/server.js';
 import { startHost } from './server.js';
 
 const HOST_PORT = Number(process.env.PORT ?? 3000);
 const BACKEND_PORT = Number(process.env.BACKEND_PORT ?? 8787);
 const DATA_DIR = process.env.DATA_DIR ?? '.data';
-const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
-const signingSecret = randomBytes(32).toString('base64url');
+const AGENTS_FILE = join(import.meta.dirname, '../agents.json');
 
 /** A taken port is a setting to change, not a crash: one line that names the variable, then exit. */
 function exitIfPortTaken(error: unknown, variable: string, port: number): void {
@@ -16,13 +18,18 @@ function exitIfPortTaken(error: unknown, variable: string, port: number): void {
   process.exit(1);
 }
 
+// The file's webhook URLs name the host app on port 3000; PORT moves it, and the URLs with it.
+const agentEntries = Object.fromEntries(
+  parseAgentsFile(readFileSync(AGENTS_FILE, 'utf8'), 'demo/agents.json').map(({ id, ...entry }) => [
+    id,
+    { ...entry, webhookUrl: new URL(new URL(entry.webhookUrl).pathname, `http://127.0.0.1:${HOST_PORT}`).href },
+  ]),
+);
+
 const backend = await startBackend({
   port: BACKEND_PORT,
   host: '127.0.0.1',
-  agents: ['demo', 'demo-inline'],
-  webhookUrl: `http://127.0.0.1:${HOST_PORT}/webhooks`,
-  webhookSecret,
-  signingSecret,
+  agentEntries,
   // No allowedOrigins: the backend's default answers every loopback origin, the host page and your own dev app alike.
   dataDir: `${DATA_DIR}/backend`,
   log: (message) => console.log(`[backend] ${message}`),
@@ -30,7 +37,9 @@ const backend = await startBackend({
   exitIfPortTaken(error, 'BACKEND_PORT', BACKEND_PORT);
   throw error;
 });
-const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecret, apiBase: backend.url, dataDir: `${DATA_DIR}/host` }).catch(
+const { agents } = backend.config;
+const webhookSecrets = Object.fromEntries(agents.map((agent) => [agent.id, agent.webhookSecret]));
+const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecrets, apiBase: backend.url, dataDir: `${DATA_DIR}/host` }).catch(
   async (error: unknown) => {
     await backend.close();
     exitIfPortTaken(error, 'PORT', HOST_PORT);
@@ -38,20 +47,26 @@ const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecret
   },
 );
 
+const agentLines = agents.map(
+  (agent) => `  ${agent.id}: params ${Object.keys(agent.params).join(', ')}
+    webhooks → ${agent.webhookUrl}, signed with ${agent.webhookSecret}
+    signed params: signParams({ user_id }, '${agent.signingSecret}', { expiresInSeconds: 900 })`,
+);
+
 console.log(`aicado backend listening on ${backend.url}
 host app (webhook receiver) listening on ${host.url}
 
   Open ${host.url} in your browser.
 
-  Webhook secret: ${webhookSecret}
-    the host app verifies each webhook with it: verifyWebhook(rawBody, headers, secret)
-  Signing secret (signed params): ${signingSecret}
-    sign trusted params with it on your server: signParams({ user_id }, secret, { expiresInSeconds: 900 })
+Agents (demo/agents.json), each with its own declared params, webhook URL and secrets:
+${agentLines.join('\n')}
+  The host app verifies each agent's webhooks with that agent's secret: verifyWebhook(rawBody, headers, secret)
+  Types for init<DemoParams>(): npx aicado-embed types --api-base ${backend.url} --agent demo
 
   Your own dev app on any loopback origin, such as http://localhost:5173, can use this backend too:
     init({ agentId: 'demo', apiBase: '${backend.url}', params: { user_id: 'u_1' } })
   Its webhooks come to this host app and show on the page. To receive them in your own app, run the
-  backend alone: npm run backend -- --webhook-url http://localhost:<your port>/webhooks --webhook-secret ${webhookSecret}
+  backend alone with your own agents file: npm run backend -- --agents-file my-agents.json
 
   Ports: PORT=${HOST_PORT} (host app), BACKEND_PORT=${BACKEND_PORT} (backend); data in DATA_DIR=${DATA_DIR}
 `);

@@ -46,7 +46,7 @@ const labels = [...document.querySelectorAll('thead th')].map((th) => th.textCon
 function addRow(answer, atTop) {
   rows.querySelector('.empty')?.remove();
   const row = document.createElement('tr');
-  const cells = [new Date(answer.received_at).toLocaleTimeString(), answer.user_id ?? '—', answer.session_id ?? '—', answer.input, answer.output, JSON.stringify(answer.params)];
+  const cells = [new Date(answer.received_at).toLocaleTimeString(), answer.agent_id || '—', answer.user_id ?? '—', answer.session_id ?? '—', answer.input, answer.output, JSON.stringify(answer.params)];
   cells.forEach((value, index) => {
     const cell = document.createElement('td');
     cell.dataset.label = labels[index];
