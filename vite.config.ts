@@ -11,6 +11,7 @@ import { defineConfig, type LibraryOptions } from 'vite';
 //   vite build --mode iife          dist/aicado-embed.iife.js           the script tag: loader, core, launcher; defines window.Aicado;
 //                                                                       it imports dist/aicado-embed.lazy.js from beside itself
 //   vite build --mode iife-single   dist/aicado-embed.single.iife.js    the same with the panel inlined: one file
+//   vite build --mode cli           dist/cli.js                         `npx aicado-embed` (the package's bin), for Node
 // `npm run build` then bundles the declarations (scripts/bundle-declarations.ts) and prints the script's integrity hash.
 const npmEntry = (entry: string, name: string): LibraryOptions => ({
   entry,
@@ -25,9 +26,13 @@ const entries: Record<string, LibraryOptions> = {
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
   'iife-lazy': { entry: 'src/lazy-part.ts', formats: ['es'], fileName: () => 'aicado-embed.lazy.js' },
   'iife-single': { entry: 'src/loader/script-tag-single.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.single.iife.js' },
+  cli: { entry: 'src/cli/index.ts', formats: ['es'], fileName: () => 'cli.js' },
 };
 // Chunks named after the package, so `dist/` says what each file belongs to.
 const npmOutput = (format: 'es' | 'cjs') => ({ format, minify: true, chunkFileNames: `aicado-embed.chunk-[name].${format === 'es' ? 'js' : 'cjs'}` });
+
+/** Node's built-ins stay imports in the CLI (it runs in Node, not in a browser). */
+const nodeBuiltin = /^node:/;
 
 export default defineConfig(({ mode }) => ({
   build: {
@@ -35,8 +40,8 @@ export default defineConfig(({ mode }) => ({
     outDir: 'dist',
     emptyOutDir: mode === 'production',
     sourcemap: true,
-    // The server entry stays readable in stack traces; browser bundles are paid for by every visitor.
-    minify: mode !== 'server',
+    // The server entry and the CLI stay readable in stack traces; browser bundles are paid for by every visitor.
+    minify: mode !== 'server' && mode !== 'cli',
     reportCompressedSize: false,
     lib: entries[mode] ?? entries.production,
     // The React entry shares the npm package's SDK instance (one widget registry) and the app's React.
@@ -50,7 +55,9 @@ export default defineConfig(({ mode }) => ({
           : mode === 'production'
             ? // Library mode leaves ES output unminified for the app's bundler; ours is self-contained, so minify it.
               { output: [npmOutput('es'), npmOutput('cjs')] }
-            : { output: { minify: mode !== 'server' } },
+            : mode === 'cli'
+              ? { external: [nodeBuiltin], output: { banner: '#!/usr/bin/env node' } }
+              : { output: { minify: mode !== 'server' } },
   },
   resolve: {
     alias:

@@ -15,7 +15,7 @@ export default defineConfig({
       },
       {
         extends: './vite.config.ts',
-        test: { name: 'node', environment: 'node', include: ['test/server/**/*.test.ts', 'test/backend/**/*.test.ts', 'test/budgets/**/*.test.ts', 'test/package/**/*.test.ts', 'test/architecture/**/*.test.ts'] },
+        test: { name: 'node', environment: 'node', include: ['test/server/**/*.test.ts', 'test/backend/**/*.test.ts', 'test/budgets/**/*.test.ts', 'test/package/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/cli/**/*.test.ts'] },
       },
       {
         extends: './vite.config.ts',

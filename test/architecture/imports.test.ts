@@ -61,6 +61,7 @@ describe('src/ import graph', () => {
       i18n: ['i18n'],
       transport: ['contract', 'transport'],
       server: ['contract', 'server', 'transport', 'version'],
+      cli: ['contract', 'cli', 'version'],
       sdk: ['contract', 'transport', 'sdk', 'i18n', 'version'],
       shell: ['contract', 'sdk', 'i18n', 'shell'],
       ui: ['contract', 'sdk', 'i18n', 'ui', 'shell'],
