@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { PARAM_ISSUE_CODES } from './errors.js';
+import type { ParamIssueCode } from './errors.js';
 import { isHttpUrl } from './http-url.js';
 import { checkParams, type Params } from './params.js';
 import {
@@ -74,7 +74,9 @@ export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
 
 export const ParamIssueSchema = z.object({
   key: z.string(),
-  code: z.enum(PARAM_ISSUE_CODES),
+  // Any string on the wire, typed as the codes of PARAM_ISSUE_CODES: an SDK released before the API
+  // added a code still reads the error body (its code, message and every issue) instead of dropping it.
+  code: z.custom<ParamIssueCode>((value) => typeof value === 'string'),
   message: z.string(),
 });
 

@@ -1,4 +1,4 @@
-import { PARAM_ISSUE_CODES, type ParamIssue } from '../contract/errors.js';
+import type { ParamIssue } from '../contract/errors.js';
 import type { ApiErrorBody, DeltaEvent, DoneEvent, ErrorEvent } from '../contract/schemas.js';
 
 // The browser reads the protocol's few response shapes with these guards instead of the zod schemas in
@@ -9,7 +9,6 @@ type Fields = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
 const strings = (value: unknown, ...keys: string[]): value is Fields => isObject(value) && keys.every((k) => typeof value[k] === 'string');
-const issueCodes: readonly unknown[] = PARAM_ISSUE_CODES;
 
 export const asDeltaEvent = (value: unknown): DeltaEvent | undefined => (strings(value, 'text') ? { text: value.text as string } : undefined);
 
@@ -28,4 +27,4 @@ export function asApiError(value: unknown): ApiErrorBody | undefined {
   return { error: { code: code as string, message: message as string, ...(issues ? { issues } : {}) } };
 }
 
-const isParamIssue = (value: unknown): value is ParamIssue => strings(value, 'key', 'code', 'message') && issueCodes.includes(value.code);
+const isParamIssue = (value: unknown): value is ParamIssue => strings(value, 'key', 'code', 'message');
