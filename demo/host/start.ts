@@ -48,9 +48,9 @@ const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecret
 );
 
 const agentLines = agents.map(
-  (agent) => `  ${agent.id}: params ${Object.keys(agent.params).join(', ')}
-    webhooks → ${agent.webhookUrl}, signed with ${agent.webhookSecret}
-    signed params: signParams({ user_id }, '${agent.signingSecret}', { expiresInSeconds: 900 })`,
+  (agent) => `  ${agent.id}: declares ${Object.keys(agent.params).join(', ')}; webhooks to ${agent.webhookUrl}
+    Webhook secret: ${agent.webhookSecret}
+    Signing secret (signed params): ${agent.signingSecret}`,
 );
 
 console.log(`aicado backend listening on ${backend.url}
@@ -61,12 +61,14 @@ host app (webhook receiver) listening on ${host.url}
 Agents (demo/agents.json), each with its own declared params, webhook URL and secrets:
 ${agentLines.join('\n')}
   The host app verifies each agent's webhooks with that agent's secret: verifyWebhook(rawBody, headers, secret)
+  Sign trusted params with an agent's signing secret on your server: signParams({ user_id }, secret, { expiresInSeconds: 900 })
   Types for init<DemoParams>(): npx aicado-embed types --api-base ${backend.url} --agent demo
 
   Your own dev app on any loopback origin, such as http://localhost:5173, can use this backend too:
     init({ agentId: 'demo', apiBase: '${backend.url}', params: { user_id: 'u_1' } })
   Its webhooks come to this host app and show on the page. To receive them in your own app, run the
-  backend alone with your own agents file: npm run backend -- --agents-file my-agents.json
+  backend alone: npm run backend -- --webhook-url http://localhost:<your port>/webhooks --webhook-secret ${agents[0]?.webhookSecret}
+  (one agent), or npm run backend -- --agents-file my-agents.json (several, each with its own, like demo/agents.json)
 
   Ports: PORT=${HOST_PORT} (host app), BACKEND_PORT=${BACKEND_PORT} (backend); data in DATA_DIR=${DATA_DIR}
 `);

@@ -50,8 +50,9 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     expect(error.message).toContain('"user_id" must be a string of at most 64 characters, got 42');
     expect(error.message).toContain('"plan" must be one of "free", "pro", got "gold"');
 
-    const missing = await errorOf(await postQuery(backend, queryBody({ params: { plan: 'pro' } })));
-    expect(missing).toMatchObject({ code: 'invalid_param_type', issues: [{ key: 'user_id', code: 'invalid_param_type' }] });
+    // demo-inline requires user_id; demo does not.
+    const missing = await errorOf(await postQuery(backend, queryBody({ params: { plan: 'pro' } }), { agent: 'demo-inline' }));
+    expect(missing).toMatchObject({ code: 'invalid_param_type', issues: [{ key: 'user_id', code: 'invalid_param_type', message: '"user_id" is required (string), got nothing' }] });
     // Both kinds at once: the code says a key is undeclared, the issues list everything.
     const both = await errorOf(await postQuery(backend, queryBody({ params: { user_id: true, userid: 'u' } })));
     expect(both.code).toBe('undeclared_param');

@@ -87,7 +87,7 @@ import type { InlineParams } from './inline-params.js';
 const demo = init<DemoParams>({ agentId: 'demo', params: { user_id: 'u_42', session_id: 's_1', plan: 'pro' } });
 demo.setParams({ plan: 'free' });
 demo.setParams({ session_id: undefined });
-init<InlineParams>({ agentId: 'demo-inline', params: { cart_items: 2, beta: true } });
+init<InlineParams>({ agentId: 'demo-inline', params: { user_id: 'u_7', cart_items: 2, beta: true } });
 
 // @ts-expect-error user_Id is not declared (a typo of user_id)
 init<DemoParams>({ agentId: 'demo', params: { user_id: 'u_42', user_Id: 'u_42' } });
@@ -95,12 +95,13 @@ init<DemoParams>({ agentId: 'demo', params: { user_id: 'u_42', user_Id: 'u_42' }
 init<DemoParams>({ agentId: 'demo', params: { user_id: 42 } });
 // @ts-expect-error plan is "free" | "pro"
 init<DemoParams>({ agentId: 'demo', params: { user_id: 'u_42', plan: 'gold' } });
-// @ts-expect-error user_id is required by the demo agent
 init<DemoParams>({ agentId: 'demo', params: { plan: 'pro' } });
+// @ts-expect-error user_id is required by the demo-inline agent
+init<InlineParams>({ agentId: 'demo-inline', params: { plan: 'pro' } });
 // @ts-expect-error user_Id is not declared
 demo.setParams({ user_Id: 'u_42' });
 // @ts-expect-error cart_items is a number
-init<InlineParams>({ agentId: 'demo-inline', params: { cart_items: '2' } });
+init<InlineParams>({ agentId: 'demo-inline', params: { user_id: 'u_7', cart_items: '2' } });
 `,
     });
     expect(output).toBe('');
