@@ -12,6 +12,7 @@ export interface WidgetStrings {
   failed: string;
   retrying: string;
   sessionExpired: string;
+  unavailable: string;
   you: string;
   agent: string;
   charactersLeft: string;
@@ -33,6 +34,7 @@ const en: WidgetStrings = {
   failed: 'The message could not be sent.',
   retrying: 'Connection problem, retrying…',
   sessionExpired: 'Your session has expired. Please reload the page or sign in again.',
+  unavailable: "This chat isn't available on this site.",
   you: 'You',
   agent: 'Assistant',
   charactersLeft: '{n} characters left',
@@ -53,6 +55,7 @@ const tr: WidgetStrings = {
   failed: 'Mesaj gönderilemedi.',
   retrying: 'Bağlantı sorunu, yeniden deneniyor…',
   sessionExpired: 'Oturumunuzun süresi doldu. Lütfen sayfayı yenileyin veya yeniden giriş yapın.',
+  unavailable: 'Bu sohbet bu sitede kullanılamıyor.',
   you: 'Siz',
   agent: 'Asistan',
   charactersLeft: '{n} karakter kaldı',

@@ -55,6 +55,7 @@ export class Agent {
   #frame: ReturnType<typeof setTimeout> | undefined;
   #params: Params;
   #signedParams: string | undefined;
+  #refusal: AicadoError | undefined;
   #destroyed = false;
   state: AgentState;
 
@@ -211,6 +212,7 @@ export class Agent {
     loadAttempt: this.loadAttempt,
     online: () => this.#scope.until(() => this.state.online, (listener) => this.subscribe(listener)),
     token: () => this.#signedParams,
+    refusal: () => this.#refusal,
     onAttempt: (queryId, attempt) => this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined }),
     onDelta: (queryId, text) => {
       const message = this.state.messages.find((m) => m.id === queryId);
@@ -223,11 +225,22 @@ export class Agent {
       this.events.emit('response', { queryId, output: answer.output });
     },
     onFailure: (queryId, error) => {
+      if (error.code === 'origin_not_allowed' && !this.#refusal) this.#refuseOrigin(error);
       this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
       this.events.emit('error', { error, queryId });
     },
     onChange: () => this.#persist(),
     };
+  }
+
+  /**
+   * The API does not serve this page's origin: final for this page load. Said once, to the site owner,
+   * in the console (the visitor sees a short notice in the widget); later queries fail without a request.
+   */
+  #refuseOrigin(error: AicadoError): void {
+    this.#refusal = error;
+    const origin = location.origin;
+    console.error(`[aicado] ${this.options.apiBase} does not allow the origin ${origin}: allow it for agent "${this.options.agentId}" (reference backend: --allowed-origin ${origin})`);
   }
 
   /** Stops every run of the queue: its queries are abandoned, their timers and requests cancelled. */

@@ -16,6 +16,8 @@ export interface QueryQueueHost {
   online(): Promise<void>;
   /** The signed-params token in force now. */
   token(): string | undefined;
+  /** Set when the API refused this page for good (its origin): queries then fail without a request. */
+  refusal(): AicadoError | undefined;
   onAttempt(queryId: string, attempt: number): void;
   onDelta(queryId: string, text: string): void;
   onRetrying(queryId: string): void;
@@ -106,6 +108,8 @@ export class QueryQueue {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
         // Pending queries are stored per identity, so the current token is the same user's.
+        const refused = host.refusal();
+        if (refused) throw refused;
         const token = host.token();
         if (token) request.signed_params = token;
         else delete request.signed_params;

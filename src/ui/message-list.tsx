@@ -72,9 +72,9 @@ function MessageBubble({ message, strings, onRetry }: { message: ChatMessage; st
       )}
       {message.status === 'retrying' && <div class="status">{strings.retrying}</div>}
       {message.status === 'failed' &&
-        (message.errorCode === 'invalid_signed_params' ? (
-          // Retrying with the same token cannot help; the host supplies a fresh one (setSignedParams).
-          <div class="status error">{strings.sessionExpired}</div>
+        (message.errorCode === 'invalid_signed_params' || message.errorCode === 'origin_not_allowed' ? (
+          // Retrying cannot help: the host supplies a fresh token (setSignedParams), or allows its origin.
+          <div class="status error">{message.errorCode === 'origin_not_allowed' ? strings.unavailable : strings.sessionExpired}</div>
         ) : (
           <div class="status error">
             <span>{strings.failed}</span>
