@@ -70,6 +70,7 @@ describe.each([1280, 390])('at %i px', (width) => {
 
   it('the inline widget fills its box', async () => {
     const page = await openDemo(width);
+    await page.locator('#chat aicado-embed section.panel textarea').waitFor(); // the panel is the lazy part
     const heights = await page.evaluate(() => ({
       box: document.getElementById('chat')!.getBoundingClientRect().height,
       panel: document.querySelector('#chat aicado-embed')!.shadowRoot!.querySelector('.panel')!.getBoundingClientRect().height,
