@@ -10,7 +10,8 @@ export default defineConfig({
     globalSetup: ['./setup.ts'],
     environment: 'node',
     fileParallelism: false,
-    testTimeout: 180_000,
+    // next build takes about 30 s alone, and several times that on a machine busy with other builds.
+    testTimeout: 300_000,
     hookTimeout: 300_000,
   },
 });

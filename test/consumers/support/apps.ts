@@ -32,7 +32,7 @@ export async function installApp(root: string, name: AppName): Promise<number> {
 
 /** `npm run <script>` in an app. */
 export const npmRun = (name: AppName, script: string, env?: NodeJS.ProcessEnv) =>
-  runCommand('npm', ['run', '--silent', script], { cwd: appDir(name), env, timeoutMs: 180_000 });
+  runCommand('npm', ['run', '--silent', script], { cwd: appDir(name), env, timeoutMs: 280_000 });
 
 /** Gzip bytes (level 9) of every `.js` file under `dir`, and of those whose text matches `only`. */
 export function gzipOfScripts(dir: string, only?: RegExp): number {
