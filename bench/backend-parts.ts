@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath, WEBHOOK_HEADERS } from '../src/contract/protocol.js';
@@ -37,6 +38,18 @@ export async function startBackendProcess(root: string, args: readonly string[])
 /** Resident set size of a process in MB (ps works on Linux and macOS). */
 export function rssMb(pid: number): number {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc on Linux or ps elsewhere. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised name, are utime and stime in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    const [h = 0, m = 0, sec = 0] = execFileSync('ps', ['-o', 'time=', '-p', String(pid)]).toString().trim().split(':').map(Number);
+    return h * 3600 + m * 60 + sec;
+  }
 }
 
 export interface Receiver {

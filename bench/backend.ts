@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  allDeliveries, freePort, postJsonQuery, quantile, rssMb, sleep, startBackendProcess, startReceiver, type BackendProcess,
+  allDeliveries, cpuSeconds, freePort, postJsonQuery, quantile, rssMb, sleep, startBackendProcess, startReceiver, type BackendProcess,
 } from './backend-parts.js';
 
 // `npm run bench:backend`: the reference backend under load, as its own process on loopback.
@@ -34,6 +34,7 @@ let backend: BackendProcess = await startBackendProcess(ROOT, args);
 const url = backend.url;
 await sleep(500);
 const rssStart = rssMb(backend.child.pid!);
+const cpuStart = cpuSeconds(backend.child.pid!); // start-up (tsx compiling the backend) is not load
 
 /** Sends one query until it is answered (network errors and 5xx are retried with the same query_id, as the SDK does). */
 async function answer(queryId: string, conversationId: string, latencies: number[], counts: { retries: number; errors: number }) {
@@ -73,6 +74,8 @@ const workers = Array.from({ length: CONCURRENCY }, async (_, worker) => {
 });
 await sleep(KILL_AT_MS);
 const rssBeforeKill = rssMb(backend.child.pid!);
+const cpuBeforeKill = cpuSeconds(backend.child.pid!);
+const answeredBeforeKill = answered;
 const killedAt = performance.now();
 backend.child.kill('SIGKILL');
 await backend.exited;
@@ -91,6 +94,7 @@ const attemptsAfterClosed = receiver.attempts;
 // Phase 2: open loop at a fixed rate on the restarted backend.
 const pacedLatencies: number[] = [];
 const pacedCounts = { retries: 0, errors: 0 };
+const cpuBeforePaced = cpuSeconds(backend.child.pid!);
 const pacedStartEpoch = Date.now();
 const pacedStart = performance.now();
 const pending: Promise<void>[] = [];
@@ -106,6 +110,7 @@ const pacedSeconds = (performance.now() - pacedStart) / 1000;
 const pacedSettled = await waitForDeliveries(answered + pending.length, 60_000);
 const pacedLags = [...receiver.first.values()].filter((webhook) => webhook.committedAt >= pacedStartEpoch).map((webhook) => webhook.receivedAt - webhook.committedAt);
 const rssEnd = rssMb(backend.child.pid!);
+const pacedCpuMsPerQuery = ((cpuSeconds(backend.child.pid!) - cpuBeforePaced) * 1000) / pending.length;
 
 backend.child.kill('SIGTERM');
 await backend.exited;
@@ -128,20 +133,22 @@ const rows: [string, string][] = [
   ['  committed / delivered / distinct webhook-ids', `${settled.committed} / ${settled.delivered} / ${settled.distinct}`],
   ['  webhook attempts (redeliveries after the kill)', `${attemptsAfterClosed} (${attemptsAfterClosed - settled.distinct})`],
   ['  webhook lag p50 / p99 (kill included)', `${ms(quantile(closedLags, 0.5))} / ${ms(quantile(closedLags, 0.99))}`],
+  ['  backend CPU per answered query (first process, webhook included)', `${(((cpuBeforeKill - cpuStart) * 1000) / answeredBeforeKill).toFixed(2)} ms`],
   ['  backend RSS: idle / before kill / restarted, after load', `${rssStart.toFixed(0)} / ${rssBeforeKill.toFixed(0)} / ${rssAfterLoad.toFixed(0)} MB`],
   [`open loop: ${PACED_RATE} queries/s for ${PACED_MS / 1000} s`, `${Math.round(pacedLatencies.length / pacedSeconds)} queries/s achieved`],
   ['  latency p50 / p99', `${ms(quantile(pacedLatencies, 0.5))} / ${ms(quantile(pacedLatencies, 0.99))}`],
   ['  webhook lag p50 / p99', `${ms(quantile(pacedLags, 0.5))} / ${ms(quantile(pacedLags, 0.99))} (target p99 < ${LAG_P99_TARGET_MS} ms)`],
+  ['  backend CPU per query (webhook included)', `${pacedCpuMsPerQuery.toFixed(2)} ms`],
   ['  backend RSS at the end', `${rssEnd.toFixed(0)} MB`],
 ];
 const width = Math.max(...rows.map(([figure]) => figure.length));
-console.log(`\naicado reference backend — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; backend, clients and receiver on one machine\n`);
+console.log(`\naicado reference backend — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0]?.toFixed(1)} at the end; backend, clients and receiver on one machine\n`);
 for (const [figure, value] of rows) console.log(`${figure.padEnd(width)}  ${value}`);
 console.log(`\nchecks: ${Object.entries(checks).map(([name, ok]) => `${ok ? 'ok' : 'FAILED'} ${name}`).join(', ')}`);
 
 const results = join(ROOT, 'bench', 'results');
 mkdirSync(results, { recursive: true });
-writeFileSync(join(results, 'backend-latest.json'), `${JSON.stringify({ date: new Date().toISOString(), rows, checks }, null, 2)}\n`);
+writeFileSync(join(results, 'backend-latest.json'), `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), rows, checks }, null, 2)}\n`);
 console.log('Written to bench/results/backend-latest.json');
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1);
 

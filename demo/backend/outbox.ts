@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_HEADERS } from '../../src/contract/protocol.js';
 import { parseRetryAfter, webhookRetryDelay } from './webhook-retry.js';
 import type { AttemptOutcome, BackendStore, DeliveryRow } from './store.js';
+import { WebhookPoster, type WebhookAnswer } from './webhook-post.js';
 
 /** Where an agent's webhooks go and the secret that signs them. */
 export interface WebhookEndpoint {
@@ -21,16 +23,17 @@ export interface WebhookOutboxOptions {
   maxConcurrent?: number;
 }
 
-/** How much of a receiver's answer is read: enough for an error message, never a flood. */
-const SNIPPET_BYTES = 512;
-const SNIPPET_CHARS = 200;
-
 /** Delivers committed webhook rows at least once: signs each attempt, retries on a schedule, survives restarts. */
 export class WebhookOutbox {
   private readonly signers = new Map<string, Webhook>();
   private readonly pollIntervalMs: number;
   private readonly maxConcurrent: number;
+  /** One poster (kept-alive connections) per receiver URL. */
+  private readonly posters = new Map<string, WebhookPoster>();
   private readonly attempts = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Outcomes waiting to be written, in one transaction per turn of the event loop. */
+  private readonly outcomes: { id: string; outcome: AttemptOutcome }[] = [];
+  private flushPending = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wakePending = false;
   private closed = false;
@@ -65,6 +68,8 @@ export class WebhookOutbox {
     clearTimeout(this.timer);
     for (const { controller } of this.attempts.values()) controller.abort(new Error('backend shutting down'));
     await Promise.all([...this.attempts.values()].map(({ done }) => done));
+    this.flush();
+    for (const poster of this.posters.values()) poster.close();
   }
 
   private schedule(delayMs: number): void {
@@ -107,7 +112,7 @@ export class WebhookOutbox {
     // Looked up on every attempt, so a restart with a new URL or a rotated secret applies to pending rows.
     const endpoint = this.options.endpointOf(row.agent_id);
     if (!endpoint) {
-      store.recordAttempt(row.id, { status: 'dead', error: `agent "${row.agent_id}" is no longer served by this backend: nowhere to deliver` });
+      this.record(row.id, { status: 'dead', error: `agent "${row.agent_id}" is no longer served by this backend: nowhere to deliver` });
       this.options.log(`outbox: ${row.id} → dead: agent "${row.agent_id}" is not configured`);
       return;
     }
@@ -115,21 +120,18 @@ export class WebhookOutbox {
     let outcome: AttemptOutcome;
     try {
       const timestamp = new Date();
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        redirect: 'manual', // a redirect is a failed delivery, not something to follow
-        signal: controller.signal,
-        headers: {
+      const answer = await this.posterFor(endpoint.url).post(
+        {
           'content-type': 'application/json',
           'user-agent': 'aicado-reference-backend',
-          'webhook-id': row.id,
-          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-          'webhook-signature': this.signerFor(endpoint.secret).sign(row.id, timestamp, row.body),
+          [WEBHOOK_HEADERS.id]: row.id,
+          [WEBHOOK_HEADERS.timestamp]: String(Math.floor(timestamp.getTime() / 1000)),
+          [WEBHOOK_HEADERS.signature]: this.signerFor(endpoint.secret).sign(row.id, timestamp, row.body),
         },
-        body: row.body,
-      });
-      const snippet = await readSnippet(response);
-      outcome = this.outcomeOf(attemptNumber, response, snippet);
+        row.body,
+        controller.signal,
+      );
+      outcome = this.outcomeOf(attemptNumber, answer);
     } catch (error) {
       if (this.closed) {
         store.releaseDelivery(row.id);
@@ -143,9 +145,37 @@ export class WebhookOutbox {
       store.releaseDelivery(row.id);
       return;
     }
-    store.recordAttempt(row.id, outcome);
-    const detail = outcome.status === 'delivered' ? '' : `: ${outcome.error}`;
-    this.options.log(`outbox: ${row.id} attempt ${attemptNumber} → ${outcome.status}${detail}`);
+    this.record(row.id, outcome);
+    // Deliveries are listed by GET /v1/deliveries; the log tells only what went wrong.
+    if (outcome.status !== 'delivered') this.options.log(`outbox: ${row.id} attempt ${attemptNumber} → ${outcome.status}: ${outcome.error}`);
+  }
+
+  /**
+   * Queues an outcome for the next flush. Until then its row stays claimed (in flight); a crash before
+   * the flush makes it due again on restart, so it is redelivered: at least once, never lost.
+   */
+  private record(id: string, outcome: AttemptOutcome): void {
+    this.outcomes.push({ id, outcome });
+    if (this.flushPending) return;
+    this.flushPending = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushPending = false;
+    const batch = this.outcomes.splice(0);
+    if (batch.length === 0) return;
+    try {
+      this.options.store.recordAttempts(batch);
+    } catch (error) {
+      this.options.log(`outbox: recording ${batch.length} attempt(s) failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private posterFor(url: string): WebhookPoster {
+    let poster = this.posters.get(url);
+    if (!poster) this.posters.set(url, (poster = new WebhookPoster(url, this.maxConcurrent)));
+    return poster;
   }
 
   private signerFor(secret: string): Webhook {
@@ -154,11 +184,11 @@ export class WebhookOutbox {
     return signer;
   }
 
-  private outcomeOf(attemptNumber: number, response: Response, snippet: string): AttemptOutcome {
-    if (response.status >= 200 && response.status < 300) return { status: 'delivered', at: Date.now() };
-    const error = `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`;
-    if (response.status === 410) return { status: 'stopped', error: `${error} (410 Gone: the endpoint asked to stop)` };
-    return this.failure(attemptNumber, error, parseRetryAfter(response.headers.get('retry-after'), Date.now()));
+  private outcomeOf(attemptNumber: number, { status, snippet, retryAfter }: WebhookAnswer): AttemptOutcome {
+    if (status >= 200 && status < 300) return { status: 'delivered', at: Date.now() };
+    const error = `HTTP ${status}${snippet ? `: ${snippet}` : ''}`;
+    if (status === 410) return { status: 'stopped', error: `${error} (410 Gone: the endpoint asked to stop)` };
+    return this.failure(attemptNumber, error, parseRetryAfter(retryAfter, Date.now()));
   }
 
   private failure(attemptNumber: number, error: string, retryAfterMs: number | undefined): AttemptOutcome {
@@ -168,33 +198,9 @@ export class WebhookOutbox {
   }
 }
 
-/** The start of a receiver's answer, as one line; the rest is never read, and the body is cancelled. */
-async function readSnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < SNIPPET_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const piece = value.subarray(0, SNIPPET_BYTES - size);
-      chunks.push(piece);
-      size += piece.byteLength;
-    }
-  } catch {
-    // A body that fails midway still gave its start; the status says the rest.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  const bytes = new Uint8Array(size);
-  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
-  return new TextDecoder().decode(bytes).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
-}
-
 function describeFetchError(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) return signal.reason instanceof Error ? signal.reason.message : 'aborted';
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const detail = code ?? message ?? String(error);
   return `network error: ${detail}`;
 }

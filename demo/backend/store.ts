@@ -171,18 +171,23 @@ export class BackendStore {
     this.statement<[string], unknown>('UPDATE deliveries SET in_flight = 0 WHERE id = ?').run(id);
   }
 
-  recordAttempt(id: string, outcome: AttemptOutcome): void {
-    const row = {
-      id,
-      status: outcome.status,
-      last_error: outcome.status === 'delivered' ? null : outcome.error,
-      next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
-      delivered_at: outcome.status === 'delivered' ? outcome.at : null,
-    };
-    this.statement<[typeof row], unknown>(
+  /** Writes the outcomes of several attempts in one transaction. */
+  recordAttempts(outcomes: readonly { id: string; outcome: AttemptOutcome }[]): void {
+    const update = this.statement<[Record<string, string | number | null>], unknown>(
       `UPDATE deliveries SET status = @status, attempts = attempts + 1, in_flight = 0, last_error = @last_error,
        next_attempt_at = @next_attempt_at, delivered_at = @delivered_at WHERE id = @id`,
-    ).run(row);
+    );
+    this.db.transaction(() => {
+      for (const { id, outcome } of outcomes) {
+        update.run({
+          id,
+          status: outcome.status,
+          last_error: outcome.status === 'delivered' ? null : outcome.error,
+          next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
+          delivered_at: outcome.status === 'delivered' ? outcome.at : null,
+        });
+      }
+    })();
   }
 
   close(): void {
