@@ -2,6 +2,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/support/browser.js';
 import { startStaticServer } from '../test/e2e/support/http.js';
 import { STREAM_DELTAS, baselinePage, cyclesPage, streamingPage, transcriptPage, widgetPage } from './pages.js';
+import { measureIntent, type IntentReport } from './intent.js';
 import { difference, repeat, type Figure } from './stats.js';
 
 /** Mid-range phone speed on a desktop CPU. */
@@ -21,6 +22,8 @@ export interface BrowserReport {
   /** `streamOnlyMs`: the stubbed stream read with no widget, the floor under `renderMs`. */
   streaming: { streamOnlyMs: Figure; renderMs: Figure; longestFrameMs: Figure };
   transcript: { openMs: Figure };
+  /** Bytes, unused code and main-thread work at load; the time to an open panel. */
+  intent: IntentReport;
   cycles: {
     nodesBefore: Figure;
     nodesAfter: Figure;
@@ -35,7 +38,7 @@ export interface BrowserReport {
   };
 }
 
-interface Opened {
+export interface Opened {
   page: Page;
   cdp: CDPSession;
   close(): Promise<void>;
@@ -102,6 +105,8 @@ export async function measureBrowser(distDir: string, runs: number): Promise<Bro
       }
     });
 
+    const intent = await measureIntent(browser, site.url, distDir, runs);
+
     const cycles = await repeat(runs, async () => {
       const opened = await open('/cycles.html');
       try {
@@ -147,6 +152,7 @@ export async function measureBrowser(distDir: string, runs: number): Promise<Bro
       },
       streaming,
       transcript,
+      intent,
       cycles,
     };
   } finally {
@@ -155,17 +161,18 @@ export async function measureBrowser(distDir: string, runs: number): Promise<Bro
   }
 }
 
-/** A page in a new context with the CPU slowed down before it navigates. */
-async function openThrottled(browser: Browser, url: string): Promise<Opened> {
+/** A page in a new context with the CPU slowed down before it navigates; `prepare` runs just before. */
+export async function openThrottled(browser: Browser, url: string, prepare?: (page: Page, cdp: CDPSession) => Promise<unknown>): Promise<Opened> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  await prepare?.(page, cdp);
   await page.goto(url, { waitUntil: 'load' });
   return { page, cdp, close: () => context.close() };
 }
 
-function waitForLauncher(page: Page): Promise<unknown> {
+export function waitForLauncher(page: Page): Promise<unknown> {
   return page.waitForFunction('window.__bench.launcherPaint !== null', undefined, { timeout: 15_000 });
 }
 

@@ -41,13 +41,13 @@ new MutationObserver(function (records, observer) {
 `;
 
 /** The documented queue install: the stub, a queued init, and the async bundle. */
-function scriptTag(initOptions: Record<string, unknown> | undefined): string {
+function scriptTag(initOptions: Record<string, unknown> | undefined, src = '/aicado-embed.iife.js'): string {
   const queued = initOptions ? `Aicado('init', ${JSON.stringify({ agentId: AGENT_ID, apiBase: API_BASE, ...initOptions })});` : '';
   return `<script>
   window.Aicado = window.Aicado || function () { (Aicado.hasOwnProperty('q') ? Aicado.q : (Aicado.q = [])).push(arguments); };
   ${queued}
 </script>
-<script async src="/aicado-embed.iife.js"></script>`;
+<script async src="${src}"></script>`;
 }
 
 function page(head: string): string {
@@ -62,8 +62,8 @@ ${head}
 /** A page only the host: the baseline the widget's cost is measured against. */
 export const baselinePage = (): string => page('');
 
-/** The same page with the widget installed the documented way. */
-export const widgetPage = (): string => page(scriptTag({}));
+/** The same page with the widget installed the documented way (the split script tag, or the file at `src`). */
+export const widgetPage = (src?: string): string => page(scriptTag({}, src));
 
 /** Deltas as a model would stream them: words, inline markdown, paragraphs and list items. */
 function streamedTokens(): string[] {

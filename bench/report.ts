@@ -1,5 +1,6 @@
 import type { BrowserReport } from './browser.js';
 import type { SizeReport } from './sizes.js';
+import { HOVER_TO_CLICK_MS } from './intent.js';
 import { exact, type Figure } from './stats.js';
 import { SIZE_TARGETS } from '../test/budgets/budgets.js';
 
@@ -7,6 +8,10 @@ import { SIZE_TARGETS } from '../test/budgets/budgets.js';
 export const BENCH_TARGETS = {
   ownTotalBlockingMs: 0,
   launcherAfterBaselinePaintMs: 150,
+  /** Issue "Pay only for what the visitor uses". */
+  unusedAtLoadGzip: 2 * 1024,
+  openAfterPointerOverMs: 100,
+  openWithNoWarningMs: 300,
 } as const;
 
 interface Row {
@@ -36,7 +41,7 @@ export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   size("npm import { init }", `everything: ${initConsumer.everything.name}`, initConsumer.everything.gzip, initConsumer.everything.brotli, SIZE_TARGETS.everythingGzip);
   for (const part of sizes.scriptTagParts) size('single-file parts', part.name, part.gzip, part.brotli);
 
-  const { load, streaming, transcript, cycles } = browser;
+  const { load, streaming, transcript, cycles, intent } = browser;
   const time = (section: string, figure: string, value: Figure, target?: Row['target'], unit = 'ms') =>
     rows.push({ section, figure, value, unit, ...(target ? { target } : {}) });
   time('load: blank page', 'first paint', load.baseline.firstPaintMs);
@@ -51,6 +56,14 @@ export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   time('load: widget own', 'launcher − blank first paint', load.own.launcherAfterBaselinePaintMs,
     atMost(BENCH_TARGETS.launcherAfterBaselinePaintMs, load.own.launcherAfterBaselinePaintMs.median));
   time('load: widget own', 'JS heap used', load.own.heapKb, undefined, 'KB');
+  time('at load', 'JS fetched (gzip)', intent.atLoad.jsGzipBytes, atMost(SIZE_TARGETS.firstPartGzip, intent.atLoad.jsGzipBytes.median), 'B');
+  time('at load', 'JS unused (gzip share, V8 coverage)', intent.atLoad.unusedGzipBytes, atMost(BENCH_TARGETS.unusedAtLoadGzip, intent.atLoad.unusedGzipBytes.median), 'B');
+  time('at load', 'JS unused (raw bytes)', intent.atLoad.unusedRawBytes, undefined, 'B');
+  time('at load', 'JS unused per function (gzip share)', intent.atLoad.unusedFunctionsGzipBytes, undefined, 'B');
+  time('at load', 'main-thread work over the blank page', intent.atLoad.mainThreadMs);
+  time('open the panel', `click ${HOVER_TO_CLICK_MS} ms after pointer-over`, intent.open.afterPointerOverMs, atMost(BENCH_TARGETS.openAfterPointerOverMs, intent.open.afterPointerOverMs.median));
+  time('open the panel', 'click with no warning', intent.open.clickWithNoWarningMs, atMost(BENCH_TARGETS.openWithNoWarningMs, intent.open.clickWithNoWarningMs.median));
+  time('open the panel', 'Tab, then Enter at once', intent.open.keyboardEnterMs, atMost(BENCH_TARGETS.openWithNoWarningMs, intent.open.keyboardEnterMs.median));
   time('stream 2,000 deltas', 'stream alone, no widget', streaming.streamOnlyMs);
   time('stream 2,000 deltas', 'answer rendered', streaming.renderMs);
   time('stream 2,000 deltas', 'longest frame', streaming.longestFrameMs);

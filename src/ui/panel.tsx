@@ -9,21 +9,17 @@ interface ChatPanelProps {
   state: AgentState;
   panelId: string;
   inputRef: RefObject<HTMLTextAreaElement | null>;
-  /** False until the panel first opens: at page load only an empty shell exists (for `aria-controls`). */
-  active: boolean;
   onClose?: () => void;
 }
 
 /** Header, conversation and composer; a dialog above the launcher in bubble mode, a region inline. */
-export function ChatPanel({ agent, state, panelId, inputRef, active, onClose }: ChatPanelProps) {
+export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPanelProps) {
   const { strings } = agent.options;
   const bubble = agent.options.mode === 'bubble';
   const titleId = `${panelId}-title`;
   // Failures are shown in the message list; the promise rejection is handled there, not here.
   const send = (text: string) => void agent.send(text).catch(() => undefined);
   const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
-  if (!active) return <section id={panelId} class="panel" part="panel" role="dialog" aria-label={strings.title} />;
-
   return (
     <section
       id={panelId}

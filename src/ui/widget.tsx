@@ -11,14 +11,15 @@ interface WidgetProps {
   focusComposer: boolean;
 }
 
-/** The panel, beside the launcher the shell drew at load (bubble mode), or alone inline. */
+/**
+ * The panel, beside the launcher the shell drew at load (bubble mode), or alone inline. It is rendered
+ * whole as soon as it is mounted (on intent, off the page's load), so opening only shows it.
+ */
 export function Widget({ agent, shell, focusComposer }: WidgetProps) {
   const state = useAgentState(agent);
   const { mode } = agent.options;
   const input = useRef<HTMLTextAreaElement>(null);
-  const everOpened = useRef(false);
   const wasOpen = useRef(state.open && !focusComposer);
-  if (state.open || mode === 'inline') everOpened.current = true;
 
   useEffect(() => {
     // Opening moves focus to the composer; closing returns it to the launcher.
@@ -37,7 +38,6 @@ export function Widget({ agent, shell, focusComposer }: WidgetProps) {
       state={state}
       panelId={shell.panelId}
       inputRef={input}
-      active={everOpened.current}
       {...(mode === 'bubble' ? { onClose: () => agent.close() } : {})}
     />
   );
