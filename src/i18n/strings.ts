@@ -42,29 +42,25 @@ const en: WidgetStrings = {
   loadFailed: 'The chat could not be loaded. Check your connection and open it again.',
 };
 
-const tr: WidgetStrings = {
-  title: 'Asistanımıza sorun',
-  greeting: 'Merhaba! Size bugün nasıl yardımcı olabilirim?',
-  placeholder: 'Mesajınızı yazın…',
-  send: 'Gönder',
-  open: 'Sohbeti aç',
-  close: 'Sohbeti kapat',
-  retry: 'Tekrar dene',
-  typing: 'Asistan yazıyor',
-  offline: 'Çevrimdışısınız. Bağlantı gelince mesajlar gönderilecek.',
-  failed: 'Mesaj gönderilemedi.',
-  retrying: 'Bağlantı sorunu, yeniden deneniyor…',
-  sessionExpired: 'Oturumunuzun süresi doldu. Lütfen sayfayı yenileyin veya yeniden giriş yapın.',
-  unavailable: 'Bu sohbet bu sitede kullanılamıyor.',
-  you: 'Siz',
-  agent: 'Asistan',
-  charactersLeft: '{n} karakter kaldı',
-  loading: 'Sohbet yükleniyor…',
-  loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.',
+/** The texts the launcher shows before the panel's code arrives, in every built-in locale. */
+export type LauncherStrings = Pick<WidgetStrings, 'open' | 'close' | 'loading' | 'loadFailed'>;
+
+// The other locales' launcher texts; the rest of their tables comes with the panel (locales.ts).
+const LAUNCHER_STRINGS: Record<string, LauncherStrings> = {
+  tr: { open: 'Sohbeti aç', close: 'Sohbeti kapat', loading: 'Sohbet yükleniyor…', loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.' },
 };
 
 
-/** Built-in strings for a BCP 47 locale (`tr-TR` → `tr`), English otherwise. */
+/** The built-in locale for a BCP 47 locale (`tr-TR` → `tr`), `en` otherwise. */
+export function builtInLocale(locale: string): string {
+  const language = locale.toLowerCase().split(/[-_]/)[0] ?? '';
+  return Object.hasOwn(LAUNCHER_STRINGS, language) ? language : 'en';
+}
+
+/**
+ * The strings a page has at load: English, with the launcher's texts in the locale. The panel
+ * completes the locale's table when it arrives (`completeStrings` in locales.ts).
+ */
 export function stringsFor(locale: string): WidgetStrings {
-  return locale.toLowerCase().startsWith('tr') ? tr : en;
+  return { ...en, ...LAUNCHER_STRINGS[builtInLocale(locale)] };
 }

@@ -1,5 +1,4 @@
 import { createInit, type LazyPart } from '../boot/create-init.js';
-import { AicadoError, isAicadoError } from '../contract/errors.js';
 import { installLoader } from './queue.js';
 
 /** The lazy part (panel and query transport), the ES module the build puts next to this script. */
@@ -19,18 +18,11 @@ installLoader(
   createInit(async () => {
     const url = new URL(LAZY_FILE, base);
     if (attempts++) url.searchParams.set('retry', String(attempts));
-    const part = (await import(/* @vite-ignore */ url.href)) as LazyPart;
-    return { mountWidget: part.mountWidget, attemptQuery: (options) => part.attemptQuery(options).catch(rethrowAsOwn) };
+    // The lazy part brings its own copy of the error class for the transport's errors. Nothing here
+    // can tell them apart: the core recognises errors by name (isAicadoError), and the script tag
+    // hands no class to the page to test `instanceof` with.
+    return (await import(/* @vite-ignore */ url.href)) as LazyPart;
   }),
   script,
 );
 
-/**
- * The lazy part is a separate bundle with its own copy of the error class; its errors are made again
- * as this one's, so `instanceof AicadoError` holds for what the page receives.
- */
-function rethrowAsOwn(error: unknown): never {
-  if (error instanceof AicadoError || !isAicadoError(error)) throw error;
-  const { code, message, issues, status, retryAfterMs } = error;
-  throw new AicadoError(code, message, { issues, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error.cause });
-}

@@ -1,7 +1,7 @@
 import { AGENT_ID_PATTERN } from '../contract/protocol.js';
 import { AicadoError } from '../contract/errors.js';
 import { ownDefined } from '../contract/own-defined.js';
-import { stringsFor, type WidgetStrings } from '../i18n/strings.js';
+import { builtInLocale, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import type { StorageKind } from './storage.js';
 
 export interface ThemeOptions {
@@ -83,7 +83,12 @@ export interface NormalizedOptions {
   container: string | HTMLElement | undefined;
   theme: Required<Omit<ThemeOptions, 'accent'>> & { accent: string | undefined };
   locale: string;
+  /** At load, English with the launcher's texts in the locale; the panel completes the locale's table. */
   strings: WidgetStrings;
+  /** The page's own texts, kept to stay on top when the panel completes `strings`. */
+  stringOverrides: Partial<WidgetStrings>;
+  /** The built-in table for `locale` (`tr-TR` → `tr`, `en` when there is none). */
+  builtInLocale: string;
   storage: StorageKind;
   nonce: string | undefined;
   open: boolean;
@@ -116,11 +121,12 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (problems.length) throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
 
   const locale = options.locale ?? browserLocale;
-  const strings = { ...stringsFor(locale) };
-  if (options.title !== undefined) strings.title = options.title;
-  if (options.greeting !== undefined) strings.greeting = options.greeting;
-  if (options.placeholder !== undefined) strings.placeholder = options.placeholder;
-  Object.assign(strings, options.strings);
+  const stringOverrides: Partial<WidgetStrings> = {};
+  if (options.title !== undefined) stringOverrides.title = options.title;
+  if (options.greeting !== undefined) stringOverrides.greeting = options.greeting;
+  if (options.placeholder !== undefined) stringOverrides.placeholder = options.placeholder;
+  Object.assign(stringOverrides, options.strings);
+  const strings = { ...stringsFor(locale), ...stringOverrides };
   return {
     agentId: options.agentId,
     apiBase: options.apiBase.replace(/\/+$/, ''),
@@ -134,6 +140,8 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
     },
     locale,
     strings,
+    stringOverrides,
+    builtInLocale: builtInLocale(locale),
     storage: options.storage,
     nonce: options.nonce,
     open: options.open,

@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { completeStrings } from '../i18n/locales.js';
 import type { Agent } from '../sdk/agent.js';
 import type { WidgetModule, WidgetShell } from '../shell/shell.js';
 import { WIDGET_CSS } from './styles.js';
@@ -10,6 +11,7 @@ import { Widget } from './widget.js';
  * no second copy of the core.
  */
 export const mountWidget: WidgetModule['mountWidget'] = (agent: Agent, shell: WidgetShell, { focusComposer }) => {
+  completeStrings(agent.options);
   shell.addStyles(WIDGET_CSS);
   const slot = document.createElement('div');
   slot.className = 'panel-slot';
