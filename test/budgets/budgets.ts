@@ -16,8 +16,11 @@ export const SIZE_BUDGETS = {
   singleFileGzip: 22 * 1024,
   /** What an app that bundles `import { init } from 'aicado-embed'` loads with the page (its lazy chunk excluded). */
   esmInitialGzip: 11 * 1024,
-  /** The same app's chunks of us, all of them. */
-  esmTotalGzip: 22 * 1024,
+  /**
+   * The same app's chunks of us, all of them. Raised from 22 KB when the non-default locales' tables
+   * moved to the lazy chunk: 190 B less for every page, 200 B more for a visitor who opens the chat.
+   */
+  esmTotalGzip: 23 * 1024,
   /** `dist/element.js`, what `aicado-embed/element` adds to an app on top of the SDK it shares. */
   elementGzip: 2 * 1024,
 } as const;
