@@ -17,10 +17,13 @@ const ENTRIES = {
   'server/index.d.ts': 'server',
   'react/index.d.ts': 'react',
   'element/index.d.ts': 'element',
+  'element/react.d.ts': 'element-react',
+  'element/vue.d.ts': 'element-vue',
+  'element/svelte.d.ts': 'element-svelte',
 } as const;
 
-/** Imports that stay imports: the package itself (the React entry shares the SDK's types) and the peer. */
-const isExternal = (id: string) => /^(aicado-embed|react)(\/|$)/.test(id);
+/** Imports that stay imports: the package itself (the React and element entries share the SDK's types) and the peers. */
+const isExternal = (id: string) => /^(aicado-embed|react|vue|svelte)(\/|$)/.test(id);
 /** Bundled at run time, so its types are expanded into plain ones (see inline-inferred-types.ts). */
 const BUNDLED_SCHEMA_LIBRARY = /^zod(\/|$)/;
 
