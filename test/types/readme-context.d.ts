@@ -9,3 +9,8 @@ declare const session: { userId: string };
 declare const user: { id: string };
 declare const token: string;
 declare function fetchFreshToken(): Promise<string>;
+// A Vue single-file component, as in the README's Vue snippet (vue-tsc types it in the app itself).
+declare module '*.vue' {
+  const component: import('vue').Component;
+  export default component;
+}

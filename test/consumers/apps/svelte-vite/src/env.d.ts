@@ -1,0 +1,3 @@
+interface ImportMetaEnv {
+  readonly VITE_AICADO_API_BASE: string;
+}
