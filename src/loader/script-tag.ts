@@ -1,4 +1,5 @@
 import { createInit, type LazyPart } from '../boot/create-init.js';
+import { defineAgentElement } from '../element/define.js';
 import { installLoader } from './queue.js';
 
 /** The lazy part (panel and query transport), the ES module the build puts next to this script. */
@@ -14,15 +15,15 @@ let attempts = 0;
  * `import()` of its sibling file, which `script-src 'self'` (or the CDN's origin) allows. A failed import
  * stays failed for its URL in the browser's module map, so a retry asks for a new URL.
  */
-installLoader(
-  createInit(async () => {
-    const url = new URL(LAZY_FILE, base);
-    if (attempts++) url.searchParams.set('retry', String(attempts));
-    // The lazy part brings its own copy of the error class for the transport's errors. Nothing here
-    // can tell them apart: the core recognises errors by name (isAicadoError), and the script tag
-    // hands no class to the page to test `instanceof` with.
-    return (await import(/* @vite-ignore */ url.href)) as LazyPart;
-  }),
-  script,
-);
+const init = createInit(async () => {
+  const url = new URL(LAZY_FILE, base);
+  if (attempts++) url.searchParams.set('retry', String(attempts));
+  // The lazy part brings its own copy of the error class for the transport's errors. Nothing here
+  // can tell them apart: the core recognises errors by name (isAicadoError), and the script tag
+  // hands no class to the page to test `instanceof` with.
+  return (await import(/* @vite-ignore */ url.href)) as LazyPart;
+});
+installLoader(init, script);
+// <aicado-agent> works with the script tag alone, as with aicado-embed/element: the same glue over this init.
+defineAgentElement(init);
 

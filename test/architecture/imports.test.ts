@@ -68,7 +68,7 @@ describe('src/ import graph', () => {
       boot: ['contract', 'sdk', 'shell', 'boot'],
       'lazy-part': ['ui', 'sdk'],
       init: ['boot', 'lazy-part'],
-      loader: ['contract', 'sdk', 'boot', 'init', 'lazy-part', 'bindings', 'version', 'loader'],
+      loader: ['contract', 'sdk', 'boot', 'init', 'lazy-part', 'bindings', 'element', 'version', 'loader'],
       // How markup and framework props become init() options and live changes (script tag, element, React).
       bindings: ['contract', 'sdk', 'bindings'],
       element: ['contract', 'sdk', 'bindings', 'element'],

@@ -8,12 +8,15 @@
  * the figures (ok / MISSED): {@link SIZE_TARGETS}. Lower a budget whenever the code shrinks.
  */
 export const SIZE_BUDGETS = {
-  /** `dist/aicado-embed.iife.js`, what every page with the script tag loads: loader, agent core, launcher. */
-  scriptTagFirstPartGzip: 11 * 1024,
+  /**
+   * `dist/aicado-embed.iife.js`, what every page with the script tag loads: loader, agent core, launcher,
+   * and the <aicado-agent> definition (about 1 KB: a page's own markup must find the element defined).
+   */
+  scriptTagFirstPartGzip: 12 * 1024,
   /** The first part and `dist/aicado-embed.lazy.js`: everything a visitor who opens the chat loads. */
-  scriptTagTotalGzip: 23 * 1024,
+  scriptTagTotalGzip: 24 * 1024,
   /** `dist/aicado-embed.single.iife.js`, the one-file build, everything included. */
-  singleFileGzip: 22 * 1024,
+  singleFileGzip: 23 * 1024,
   /** What an app that bundles `import { init } from 'aicado-embed'` loads with the page (its lazy chunk excluded). */
   esmInitialGzip: 11 * 1024,
   /**

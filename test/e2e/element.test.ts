@@ -137,4 +137,22 @@ describe('<aicado-agent> in a plain HTML page (built bundle)', () => {
     expect((await verifiedWebhook(0)).data.agent_id).toBe('sales');
     await page.close();
   });
+
+  it('works with the script tag alone: the bundle defines the element too', async () => {
+    loop.receiver.received.length = 0;
+    loop.site.pages.set('/script-tag-element.html', {
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Script tag</title></head><body><main><h1>Builder page</h1>
+<aicado-agent agent-id="demo" api-base="${loop.backend.url}" storage="memory" params='{"user_id":"u_tag","plan":"free"}'></aicado-agent></main>
+<script async src="/aicado-embed.iife.js"></script></body></html>`,
+    });
+    const page = await loop.browser.newPage();
+    const console = recordConsole(page);
+    await page.goto(`${loop.site.url}/script-tag-element.html`);
+    await page.locator('aicado-embed').waitFor({ state: 'attached' });
+    await page.evaluate(() => customElements.whenDefined('aicado-agent'));
+    await page.evaluate(() => document.querySelector('aicado-agent')!.send('from the script tag'));
+    expect((await verifiedWebhook(0)).data.params).toStrictEqual({ user_id: 'u_tag', plan: 'free' });
+    expect(console.errors).toEqual([]);
+    await page.close();
+  });
 });
