@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -57,4 +57,39 @@ export async function startStaticServer(distDir: string) {
     }
   });
   return { ...running, pages, requests };
+}
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/**
+ * A loopback HTTP proxy in front of `target`, playing the network between the page and the backend: it records every
+ * request it forwards, and while `down` it drops every connection, as a dead network would. What the page sent is
+ * counted where it arrives: Playwright's request events can miss a request made right after a browser error page, and
+ * its offline emulation can let out a request made while a page unloads.
+ */
+export async function startRecordingProxy(target: string) {
+  const forwarded: ProxiedRequest[] = [];
+  const network = { down: false };
+  const running = await listen((req, res) => {
+    if (network.down) return void req.socket.destroy();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      forwarded.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: body.toString() });
+      const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      res.on('close', () => upstream.destroy());
+      upstream.end(body);
+    });
+  });
+  return { ...running, forwarded, network };
 }
