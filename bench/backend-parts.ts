@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath, WEBHOOK_HEADERS } from '../src/contract/protocol.js';
+import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath } from '../src/contract/protocol.js';
 
-// The pieces of `npm run bench:backend`: the backend as its own process, a loopback webhook receiver
-// that dedupes by webhook-id, and a load generator that retries like the SDK (same query_id).
+// The pieces of `npm run bench:backend`: the backend and a loopback webhook receiver that dedupes by
+// webhook-id, each as its own process, and a load generator that retries like the SDK (same query_id).
 
 export interface BackendProcess {
   url: string;
@@ -52,41 +52,45 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-export interface Receiver {
-  url: string;
+export interface ReceiverStats {
+  attempts: number;
   /** webhook-id → when it first arrived and when its event was committed (the event's created_at). */
   first: Map<string, { receivedAt: number; committedAt: number }>;
-  attempts: number;
+}
+
+export interface Receiver {
+  url: string;
+  stats(): Promise<ReceiverStats>;
+  /** How many distinct webhook-ids have arrived. */
+  distinct(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** A webhook endpoint on loopback: answers 204 and keeps the first arrival of each webhook-id. */
-export async function startReceiver(): Promise<Receiver> {
-  const first = new Map<string, { receivedAt: number; committedAt: number }>();
-  const receiver = { attempts: 0 };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      receiver.attempts++;
-      const id = String(req.headers[WEBHOOK_HEADERS.id]);
-      if (!first.has(id)) {
-        const { created_at } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { created_at: string };
-        first.set(id, { receivedAt: Date.now(), committedAt: Date.parse(created_at) });
-      }
-      res.writeHead(204).end();
+/** Starts the loopback webhook receiver (bench/backend-receiver.ts) as its own process. */
+export async function startReceiver(root: string): Promise<Receiver> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/backend-receiver.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /receiver listening on (http:\/\/\S+)/.exec(chunk.toString());
+      if (match?.[1]) resolve(match[1]);
     });
+    void exited.then(() => reject(new Error('the bench receiver exited before listening')));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return Object.assign(receiver, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
-    first,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  });
+  return {
+    url: `${base}/webhooks`,
+    async stats() {
+      const body = (await (await fetch(`${base}/stats`)).json()) as { attempts: number; first: [string, [number, number]][] };
+      return { attempts: body.attempts, first: new Map(body.first.map(([id, [receivedAt, committedAt]]) => [id, { receivedAt, committedAt }])) };
+    },
+    async distinct() {
+      return ((await (await fetch(`${base}/count`)).json()) as { distinct: number }).distinct;
+    },
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A port that was free a moment ago, so a restarted backend can come back on the same URL. */

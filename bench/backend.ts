@@ -24,7 +24,7 @@ const LAG_P99_TARGET_MS = 2000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aicado-bench-backend-'));
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
-const receiver = await startReceiver();
+const receiver = await startReceiver(ROOT);
 const port = await freePort();
 const args = [
   '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--webhook-url', receiver.url, '--webhook-secret', secret,
@@ -88,8 +88,9 @@ const closedSeconds = (performance.now() - closedStart) / 1000;
 const rssAfterLoad = rssMb(backend.child.pid!);
 
 const settled = await waitForDeliveries(answered, 60_000);
-const closedLags = [...receiver.first.values()].map((webhook) => webhook.receivedAt - webhook.committedAt);
-const attemptsAfterClosed = receiver.attempts;
+const closedStats = await receiver.stats();
+const closedLags = [...closedStats.first.values()].map((webhook) => webhook.receivedAt - webhook.committedAt);
+const attemptsAfterClosed = closedStats.attempts;
 
 // Phase 2: open loop at a fixed rate on the restarted backend.
 const pacedLatencies: number[] = [];
@@ -108,7 +109,7 @@ for (let sent = 0; sent < (PACED_RATE * PACED_MS) / 1000; ) {
 await Promise.all(pending);
 const pacedSeconds = (performance.now() - pacedStart) / 1000;
 const pacedSettled = await waitForDeliveries(answered + pending.length, 60_000);
-const pacedLags = [...receiver.first.values()].filter((webhook) => webhook.committedAt >= pacedStartEpoch).map((webhook) => webhook.receivedAt - webhook.committedAt);
+const pacedLags = [...(await receiver.stats()).first.values()].filter((webhook) => webhook.committedAt >= pacedStartEpoch).map((webhook) => webhook.receivedAt - webhook.committedAt);
 const rssEnd = rssMb(backend.child.pid!);
 const pacedCpuMsPerQuery = ((cpuSeconds(backend.child.pid!) - cpuBeforePaced) * 1000) / pending.length;
 
@@ -158,7 +159,7 @@ async function waitForDeliveries(expected: number, timeoutMs: number) {
   for (;;) {
     const rows = await allDeliveries(url, secret);
     const delivered = rows.filter((row) => row.status === 'delivered').length;
-    const counts = { committed: rows.length, delivered, distinct: receiver.first.size };
+    const counts = { committed: rows.length, delivered, distinct: await receiver.distinct() };
     const done = rows.length >= expected && delivered === rows.length && counts.distinct >= rows.length;
     if (done || Date.now() > deadline) return counts;
     await sleep(250);
