@@ -49,6 +49,8 @@ export interface BackendConfig {
   llm: LlmConfig | undefined;
   retrySchedule: readonly number[];
   deliveryTimeoutMs: number;
+  /** Delivery attempts in flight at once (each on its own connection). */
+  deliveryConcurrency: number;
   /** Echo model pacing: wait before the first delta (a `status` event is sent first), and between deltas. */
   firstTokenDelayMs: number;
   deltaDelayMs: number;
@@ -97,6 +99,9 @@ export const DEFAULTS = Object.freeze({
   model: 'echo' as ModelName,
   retrySchedule: Object.freeze([1000, 5000, 30_000, 120_000, 600_000]),
   deliveryTimeoutMs: 15_000,
+  // Enough in flight that delivery keeps pace with commits even while the backend is saturated (at 64
+  // the outbox fell seconds behind a backend answering as fast as it could).
+  deliveryConcurrency: 256,
   signedParamsMaxLifetimeSeconds: SIGNED_PARAMS_LIMITS.maxLifetimeSeconds,
   firstTokenDelayMs: 0,
   deltaDelayMs: 20,
@@ -104,7 +109,8 @@ export const DEFAULTS = Object.freeze({
   heartbeatMs: 10_000,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
-  maxConnections: 1000,
+  // With 256 delivery connections, still under the common 1,024 file descriptors.
+  maxConnections: 512,
   rateLimit: 30,
 });
 
@@ -126,6 +132,7 @@ const BackendOptionsSchema = z.object({
   agentEntries: z.optional(z.record(z.string(), z.unknown())),
   retrySchedule: z.optional(z.array(nonNegativeInt)),
   deliveryTimeoutMs: z.optional(z.int().check(z.gte(1))),
+  deliveryConcurrency: z.optional(z.int().check(z.gte(1), z.lte(4096))),
   firstTokenDelayMs: z.optional(nonNegativeInt),
   deltaDelayMs: z.optional(nonNegativeInt),
   heartbeatMs: z.optional(z.int().check(z.gte(1))),
@@ -222,6 +229,7 @@ export const USAGE = `Usage: npm run backend -- [flags]
   --model echo|openai        openai reads AICADO_LLM_BASE_URL, AICADO_LLM_API_KEY, AICADO_LLM_MODEL (default ${DEFAULTS.model})
   --retry-schedule <ms,…>    waits between delivery attempts     (default ${DEFAULTS.retrySchedule.join(',')})
   --delivery-timeout-ms <n>  timeout of one delivery attempt     (default ${DEFAULTS.deliveryTimeoutMs})
+  --delivery-concurrency <n> delivery attempts in flight at once (default ${DEFAULTS.deliveryConcurrency})
   --first-token-delay-ms <n> echo: wait before the first delta, after a status event (default ${DEFAULTS.firstTokenDelayMs})
   --delta-delay-ms <n>       echo: wait between deltas; old name --echo-delay-ms (default ${DEFAULTS.deltaDelayMs})
   --heartbeat-ms <n>         keep-alive comment interval on streams (default ${DEFAULTS.heartbeatMs})
@@ -252,6 +260,7 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
       model: { type: 'string' },
       'retry-schedule': { type: 'string' },
       'delivery-timeout-ms': { type: 'string' },
+      'delivery-concurrency': { type: 'string' },
       'first-token-delay-ms': { type: 'string' },
       'delta-delay-ms': { type: 'string' },
       'echo-delay-ms': { type: 'string' },
@@ -279,6 +288,7 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     model: values.model as ModelName | undefined, // checked by resolveConfig
     retrySchedule: values['retry-schedule']?.split(',').filter((part) => part.trim() !== '').map(Number),
     deliveryTimeoutMs: toNumber(values['delivery-timeout-ms']),
+    deliveryConcurrency: toNumber(values['delivery-concurrency']),
     firstTokenDelayMs: toNumber(values['first-token-delay-ms']),
     deltaDelayMs: toNumber(values['delta-delay-ms'] ?? values['echo-delay-ms']),
     heartbeatMs: toNumber(values['heartbeat-ms']),

@@ -19,7 +19,7 @@ export interface WebhookOutboxOptions {
   log: (message: string) => void;
   /** Upper bound between two looks at the table, in case a wake-up is missed. */
   pollIntervalMs?: number;
-  /** Attempts in flight at once; enough to keep pace with a receiver that takes ~100 ms per answer. */
+  /** Attempts in flight at once (default 256); deliveries keep pace only with enough of them. */
   maxConcurrent?: number;
 }
 
@@ -40,7 +40,7 @@ export class WebhookOutbox {
 
   constructor(private readonly options: WebhookOutboxOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.maxConcurrent = options.maxConcurrent ?? 64;
+    this.maxConcurrent = options.maxConcurrent ?? 256;
   }
 
   /** Starts polling; rows left undelivered by a previous process are picked up right away. */

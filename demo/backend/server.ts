@@ -44,6 +44,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     },
     retrySchedule: config.retrySchedule,
     timeoutMs: config.deliveryTimeoutMs,
+    maxConcurrent: config.deliveryConcurrency,
     log: config.log,
   });
   const models = new Map<string, ChatModel>();

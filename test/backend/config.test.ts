@@ -38,7 +38,7 @@ describe('backend config', () => {
       '--webhook-url', 'http://127.0.0.1:4000/hooks', '--webhook-secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       '--signing-secret', 'a-signing-secret-of-some-length', '--allowed-origin', 'http://localhost:5173',
       '--allowed-origin', 'http://localhost:4321', '--data-dir', 'tmp/data', '--model', 'echo',
-      '--retry-schedule', '10,20,30', '--delivery-timeout-ms', '500', '--echo-delay-ms', '0', '--rate-limit', '5',
+      '--retry-schedule', '10,20,30', '--delivery-timeout-ms', '500', '--delivery-concurrency', '32', '--echo-delay-ms', '0', '--rate-limit', '5',
     ]);
     const config = resolveConfig(flags, {});
     // The one-agent flags apply to every --agent.
@@ -58,6 +58,7 @@ describe('backend config', () => {
       dataDir: 'tmp/data',
       retrySchedule: [10, 20, 30],
       deliveryTimeoutMs: 500,
+      deliveryConcurrency: 32,
       deltaDelayMs: 0,
       rateLimit: 5,
     });
