@@ -181,13 +181,18 @@ localStorage.setItem(${JSON.stringify(`aicado:v1:${AGENT_ID}:conversation`)}, ${
 window.__bench.measureOpen = function () {
   return new Promise(function (resolve, reject) {
     const start = performance.now();
+    // The SDK keeps the last ${MAX_STORED_MESSAGES} messages of a stored transcript (plus the greeting).
+    const expected = ${Math.min(TRANSCRIPT_MESSAGES, MAX_STORED_MESSAGES) + 1};
     Aicado('open');
-    window.__bench.afterPaint(function (end) {
-      const shown = window.__bench.widget().querySelectorAll('.messages .msg').length;
-      // The SDK keeps the last ${MAX_STORED_MESSAGES} messages of a stored transcript (plus the greeting).
-      if (shown < ${Math.min(TRANSCRIPT_MESSAGES, MAX_STORED_MESSAGES) + 1}) reject(new Error('only ' + shown + ' messages are shown'));
-      else resolve({ openMs: end - start, messages: shown });
-    });
+    const check = function () {
+      const root = window.__bench.widget();
+      const panel = root && root.querySelector('section.panel.open');
+      const shown = panel ? panel.querySelectorAll('.messages .msg').length : 0;
+      if (shown >= expected) window.__bench.afterPaint(function (end) { resolve({ openMs: end - start, messages: shown }); });
+      else if (performance.now() - start > 10000) reject(new Error('only ' + shown + ' messages are shown'));
+      else requestAnimationFrame(check);
+    };
+    check();
   });
 };
 </script>`;

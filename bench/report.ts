@@ -67,7 +67,7 @@ export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   time('stream 2,000 deltas', 'stream alone, no widget', streaming.streamOnlyMs);
   time('stream 2,000 deltas', 'answer rendered', streaming.renderMs);
   time('stream 2,000 deltas', 'longest frame', streaming.longestFrameMs);
-  time('500 stored messages', 'open panel', transcript.openMs);
+  time('500 stored messages', `open panel, ${HOVER_TO_CLICK_MS} ms after pointer-over`, transcript.openMs);
   const cycle = (figure: string, before: Figure, after: Figure, left: Figure, unit: string, mustReturn: boolean) => {
     time('100 init/destroy', `${figure} before`, before, undefined, unit);
     time('100 init/destroy', `${figure} after`, after, undefined, unit);

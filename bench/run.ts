@@ -8,7 +8,8 @@ import { measureSizes } from './sizes.js';
 
 // `npm run bench` builds first, then runs this: sizes of what `dist/` ships, then the browser scenarios.
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// BENCH_ROOT measures the build of another checkout (an older commit, for a before/after table).
+const ROOT = resolve(process.env.BENCH_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 /** At least 7 runs per figure; BENCH_RUNS may ask for more. */
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 7) || 7);
 
