@@ -5,13 +5,13 @@ export default defineConfig({
     projects: [
       {
         extends: './vite.config.ts',
-        test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.{ts,tsx}'] },
+        test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.{ts,tsx}'], setupFiles: ['test/support/no-network.ts'] },
       },
       {
         // The React wrapper under Preact's compat layer, as a Preact app would use it.
         extends: './vite.config.ts',
         resolve: { alias: [{ find: /^react(-dom)?$/, replacement: 'preact/compat' }, { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' }] },
-        test: { name: 'compat', environment: 'happy-dom', include: ['test/compat/**/*.test.{ts,tsx}'] },
+        test: { name: 'compat', environment: 'happy-dom', include: ['test/compat/**/*.test.{ts,tsx}'], setupFiles: ['test/support/no-network.ts'] },
       },
       {
         extends: './vite.config.ts',
@@ -34,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'e2e-single',
           environment: 'node',
-          include: ['test/e2e/{csp,offline,whole-loop,widget,xss}.test.ts'],
+          include: ['test/e2e/{csp,definitions,offline,whole-loop,widget,xss}.test.ts'],
           env: { AICADO_E2E_SCRIPT: 'single' },
           testTimeout: 60_000,
           hookTimeout: 60_000,

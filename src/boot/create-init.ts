@@ -3,6 +3,7 @@ import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
 import { Agent, type QueryAttempt } from '../sdk/agent.js';
 import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
+import { loadDefinitionAfterPaint } from '../sdk/definition.js';
 import { normalizeOptions } from '../sdk/options.js';
 import { createLauncher } from '../shell/launcher.js';
 import { createShell, type WidgetModule } from '../shell/shell.js';
@@ -62,12 +63,17 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction 
   };
 }
 
-/** The shell and launcher now, the panel on intent; resumes the last visit's pending queries. */
+/**
+ * The shell and launcher now, the panel on intent; resumes the last visit's pending queries; asks for
+ * the agent's definition once the launcher has been painted.
+ */
 function mount(agent: Agent, lazyPart: () => Promise<LazyPart>): () => void {
   const shell = createShell(agent);
   if (agent.options.mode === 'bubble') shell.launcher = createLauncher(agent, shell.root);
   const unmount = lazyWidget(agent, shell, lazyPart, agent.resumePending());
+  const stopDefinition = loadDefinitionAfterPaint(agent);
   return () => {
+    stopDefinition();
     unmount();
     shell.host.remove();
   };

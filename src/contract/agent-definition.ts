@@ -29,6 +29,16 @@ export const PublicDefinitionSchema = z.object({
 export type PublicDefinition = z.infer<typeof PublicDefinitionSchema>;
 
 /**
+ * The part of a definition the SDK reads (each declared param's name and type), which its guard in
+ * `transport/wire.ts` is held to. Every public definition has it; one whose other fields are malformed
+ * still serves to check keys and types.
+ */
+export const DefinitionCheckSchema = z.object({ params: z.record(z.string(), z.object({ type: DeclaredParamSchema.shape.type })) });
+export type DefinitionCheck = z.infer<typeof DefinitionCheckSchema>;
+/** Each declared param's type: what the SDK checks. */
+export type DeclaredParamTypes = DefinitionCheck['params'];
+
+/**
  * A declared param as its author writes it: every field checked, unknown fields refused (a typo such
  * as `maxlength` must not pass silently), and the fields consistent with the type.
  */

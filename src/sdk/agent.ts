@@ -1,3 +1,5 @@
+import type { DeclaredParamTypes } from '../contract/agent-definition.js';
+import { checkDeclaredParams, declaredParamsError } from '../contract/declared-params.js';
 import { AicadoError } from '../contract/errors.js';
 import { identityOf } from '../contract/identity.js';
 import { validateParams, type Params } from '../contract/params.js';
@@ -54,6 +56,8 @@ export class Agent {
   #queue: QueryQueue;
   #frame: ReturnType<typeof setTimeout> | undefined;
   #params: Params;
+  /** The params the agent declares, once its definition has arrived. */
+  #declared: DeclaredParamTypes | undefined;
   #signedParams: string | undefined;
   #refusal: AicadoError | undefined;
   #destroyed = false;
@@ -88,7 +92,7 @@ export class Agent {
    */
   identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
     this.#assertAlive();
-    const params = validateParams(identity.params);
+    const params = this.#checkDeclared(validateParams(identity.params));
     this.#abandonQueries();
     this.#transcript.clear();
     this.#params = params;
@@ -120,7 +124,7 @@ export class Agent {
     let request;
     try {
       this.#assertAlive();
-      request = createQueryRequest(input, this.state.conversationId, this.#params, this.#signedParams, this.options);
+      request = createQueryRequest(input, this.state.conversationId, this.#checkDeclared(this.#params), this.#signedParams, this.options);
     } catch (error) {
       // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
       if (!this.#destroyed) this.events.emit('error', { error: error as AicadoError });
@@ -147,8 +151,24 @@ export class Agent {
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
   setParams(patch: Record<string, unknown>): void {
     this.#assertAlive();
-    this.#params = mergeParams(this.#params, patch);
+    this.#params = this.#checkDeclared(mergeParams(this.#params, patch));
     this.events.emit('params', { params: this.getParams() });
+  }
+
+  /**
+   * The agent's definition arrived: from now on params are checked against the params it declares too.
+   * Params set before are checked now; their problems are reported (`error` event and console), and
+   * each query is refused until they are fixed. Queries sent before it arrived met the API's own check.
+   */
+  define(declared: DeclaredParamTypes): void {
+    if (this.#destroyed) return;
+    this.#declared = declared;
+    try {
+      this.#checkDeclared(this.#params);
+    } catch (error) {
+      console.error(error);
+      this.events.emit('error', { error: error as AicadoError });
+    }
   }
 
   getParams(): Params {
@@ -296,6 +316,13 @@ export class Agent {
   #persist(): void {
     if (this.#destroyed) return;
     this.#transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#queue.stored });
+  }
+
+  /** Returns `params` when they fit the declared params (or none are known yet), else throws. */
+  #checkDeclared(params: Params): Params {
+    const issues = this.#declared ? checkDeclaredParams(params, this.#declared) : [];
+    if (issues.length) throw declaredParamsError(issues);
+    return params;
   }
 
   #assertAlive(): void {

@@ -48,12 +48,18 @@ describe.each([1280, 390])('at %i px', (width) => {
 
   it('the "Applied" line wraps inside its card, even for long keys and values', async () => {
     const page = await openDemo(width);
+    // JSON offers no line break in these: a value with no space or hyphen, of a key the demo agents declare.
     const status = await applyParams(page, {
       user_id: 'u_42',
-      // JSON offers no line break between these: a key as long as allowed, and a value with no space or hyphen.
-      a_parameter_name_as_long_as_allowed_which_is_sixty_four_chars_xx: 'a_value_without_any_space_or_hyphen_that_runs_past_the_card_edge_abcdefghijklmnopqrstuvwxyz',
+      session_id: 'a_value_without_any_space_or_hyphen_that_runs_past_the_card_edge_abcdefghijklmnopqrstuvwxyz',
     });
     expect(status).toMatch(/^Applied/);
+    expect(await overflowPastCard(page, '#params-status')).toBe(0);
+    // A key as long as allowed is not one the demo agents declare: once their definitions have arrived,
+    // its refusal names it, and wraps too.
+    const longKey = 'a_parameter_name_as_long_as_allowed_which_is_sixty_four_chars_xx';
+    await expect.poll(() => applyParams(page, { user_id: 'u_42', [longKey]: 'x' })).toMatch(/^AicadoError \(undeclared_param\)/);
+    expect(await page.locator('#params-status').innerText()).toContain(`"${longKey}" is not declared`);
     expect(await overflowPastCard(page, '#params-status')).toBe(0);
     await page.close();
   });

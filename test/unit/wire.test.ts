@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { DefinitionCheckSchema, PublicDefinitionSchema } from '../../src/contract/agent-definition.js';
+import { asDefinition } from '../../src/sdk/definition.js';
 import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema } from '../../src/contract/schemas.js';
 import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from '../../src/transport/wire.js';
 
@@ -44,5 +46,35 @@ describe('wire guards agree with the protocol schemas', () => {
     expect(asApiError({ error: { code: 'invalid_params', message: 'm', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] } })).toEqual({
       error: { code: 'invalid_params', message: 'm', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] },
     });
+  });
+
+  it('agent definition: the guard accepts what DefinitionCheckSchema accepts, and every public definition', () => {
+    // Mostly well-formed fields, each sometimes replaced by anything, so both answers are explored.
+    const or = <T,>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary }, { weight: 1, arbitrary: fc.oneof(anyValue, fc.double()) });
+    const param = fc.record(
+      {
+        type: or(fc.constantFrom('string', 'number', 'boolean', 'date')),
+        description: or(fc.string()),
+        enum: or(fc.oneof(fc.constant(undefined), fc.array(fc.oneof(fc.string(), fc.double(), fc.boolean()), { maxLength: 3 }))),
+        maxLength: or(fc.oneof(fc.constant(undefined), fc.integer(), fc.double())),
+        required: or(fc.oneof(fc.constant(undefined), fc.boolean())),
+      },
+      { requiredKeys: [] },
+    );
+    const definition = fc.record({ agent_id: or(fc.string()), name: or(fc.string()), params: or(fc.dictionary(fc.string(), param, { maxKeys: 3 })) }, { requiredKeys: [] });
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(definition, anyValue), (input) => {
+        const guarded = asDefinition(input);
+        expect(guarded !== undefined, JSON.stringify(input)).toBe(DefinitionCheckSchema.safeParse(input).success);
+        if (PublicDefinitionSchema.safeParse(input).success) expect(guarded).toBeDefined();
+        if (guarded) accepted++;
+      }),
+      { numRuns: 3000, seed: 42 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+    const valid = { agent_id: 'demo', name: 'Demo', params: { plan: { type: 'string', description: 'p', enum: ['free', 'pro'], maxLength: 4, required: true } } };
+    expect(asDefinition(valid)).toBe(valid);
+    expect(asDefinition({ params: { x: { type: 'date' } } })).toBeUndefined();
   });
 });

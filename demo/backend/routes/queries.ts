@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkDeclaredParams, declaredParamsError, missingRequiredParams } from '../../../src/contract/declared-params.js';
+import { checkQueryParams, declaredParamsError } from '../../../src/contract/declared-params.js';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
 import { EVENT_STREAM_TYPE, HEADERS, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
 import { QueryRequestSchema, type DoneEvent } from '../../../src/contract/schemas.js';
@@ -138,7 +138,7 @@ async function readQuery(req: IncomingMessage, agent: AgentConfig): Promise<{ qu
     throw new HttpError(400, 'invalid_params', invalidParamsError(params.issues).message, { issues: params.issues });
   }
   // Then the agent's own declarations, before anything runs: a refused query runs no model and fires no webhook.
-  const undeclared = [...checkDeclaredParams(params.params, agent.params), ...missingRequiredParams(params.params, agent.params)];
+  const undeclared = checkQueryParams(params.params, agent.params);
   if (undeclared.length) {
     const error = declaredParamsError(undeclared);
     throw new HttpError(400, error.code, error.message, { issues: undeclared });

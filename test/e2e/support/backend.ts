@@ -18,8 +18,11 @@ export interface BackendProcess {
 }
 
 export interface BackendOptions {
-  webhookUrl: string;
+  webhookUrl?: string;
+  /** Of the one agent `demo` (the flags' shorthand), or of an agent of `agentsFile`: the deliveries' bearer token. */
   webhookSecret: string;
+  /** Serve the agents of this file (`--agents-file`) instead of `demo` with `webhookUrl`. */
+  agentsFile?: string;
   allowedOrigins?: string[];
   dataDir?: string;
   port?: number;
@@ -33,9 +36,9 @@ export async function startBackend(options: BackendOptions): Promise<BackendProc
     '--import', 'tsx', join(ROOT, 'demo/backend/cli.ts'),
     '--port', String(options.port ?? 0),
     '--host', '127.0.0.1',
-    '--agent', 'demo',
-    '--webhook-url', options.webhookUrl,
-    '--webhook-secret', options.webhookSecret,
+    ...(options.agentsFile
+      ? ['--agents-file', options.agentsFile]
+      : ['--agent', 'demo', '--webhook-url', options.webhookUrl ?? '', '--webhook-secret', options.webhookSecret]),
     '--data-dir', dataDir,
     '--echo-delay-ms', '5',
     ...(options.allowedOrigins ?? []).flatMap((origin) => ['--allowed-origin', origin]),
