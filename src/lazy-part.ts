@@ -2,3 +2,4 @@
 // sends queries. The first part passes it the running agent; nothing here is also in the first part.
 export { mountWidget } from './ui/mount.js';
 export { attemptQuery } from './sdk/attempt.js';
+export { postQueryAction } from './transport/actions.js';

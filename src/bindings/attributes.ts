@@ -5,7 +5,24 @@ import { AicadoError } from '../contract/errors.js';
  * Every option an attribute can carry, in camelCase: `data-api-base` on the script tag (`dataset.apiBase`),
  * `api-base` on `<aicado-agent>`. `params` is JSON; the theme's three make `theme`.
  */
-export const ATTRIBUTE_OPTIONS = ['agentId', 'apiBase', 'params', 'signedParams', 'mode', 'container', 'title', 'greeting', 'placeholder', 'locale', 'storage', 'accent', 'position', 'colorScheme'];
+export const ATTRIBUTE_OPTIONS = [
+  'agentId', 'apiBase', 'params', 'signedParams', 'mode', 'container', 'title', 'greeting', 'placeholder', 'locale', 'storage',
+  'accent', 'position', 'colorScheme', 'suggestions', 'launcher', 'agentName', 'avatarUrl',
+];
+
+/** `launcher="none"` hides the launcher; any other value goes on as written, for the options check to name. */
+const launcherOption = (value: string | undefined): unknown => (value === 'none' ? false : value);
+
+/** A JSON attribute (`params`, `suggestions`), or an error saying how to write it. */
+function json(text: string | undefined, attribute: string, example: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    const what = attribute.endsWith('params') ? 'Invalid params' : 'Invalid init() options';
+    throw new AicadoError(attribute.endsWith('params') ? 'invalid_params' : 'invalid_options', `${what}: ${attribute} is not valid JSON (got ${JSON.stringify(text.slice(0, 80))}); write it like ${attribute}='${example}'`);
+  }
+}
 
 /**
  * Reads `init()` options through `read` (an option's camelCase name → its attribute's value);
@@ -20,14 +37,9 @@ export function optionsFromAttributes(read: (name: string) => string | undefined
   delete options.position;
   delete options.colorScheme;
   if (accent || position || colorScheme) options.theme = { accent, position, colorScheme };
-  const json = options.params as string | undefined;
-  if (json) {
-    try {
-      options.params = JSON.parse(json);
-    } catch {
-      throw new AicadoError('invalid_params', `Invalid params: ${paramsAttribute} is not valid JSON (got ${JSON.stringify(json.slice(0, 80))}); write it like ${paramsAttribute}='{"user_id":"u_42"}'`);
-    }
-  }
+  options.params = json(options.params as string | undefined, paramsAttribute, '{"user_id":"u_42"}');
+  options.suggestions = json(options.suggestions as string | undefined, paramsAttribute.replace('params', 'suggestions'), '["Where is my order?"]');
+  options.launcher = launcherOption(options.launcher as string | undefined);
   return options;
 }
 

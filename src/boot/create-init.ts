@@ -1,7 +1,8 @@
 import type { ParamsShape } from '../contract/params-types.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
-import { Agent, type QueryAttempt } from '../sdk/agent.js';
+import { Agent } from '../sdk/agent.js';
+import type { QueryTransport } from '../sdk/query-queue.js';
 import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
 import { loadDefinitionAfterPaint } from '../sdk/definition.js';
 import { normalizeOptions } from '../sdk/options.js';
@@ -11,10 +12,8 @@ import { lazyWidget } from '../shell/widget-loading.js';
 
 export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>) => AicadoAgent<P>;
 
-/** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the code that sends queries. */
-export interface LazyPart extends WidgetModule {
-  attemptQuery: QueryAttempt;
-}
+/** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the code that sends queries, stops and ratings. */
+export interface LazyPart extends WidgetModule, QueryTransport {}
 
 /**
  * The composition root, given where the lazy part comes from: the agent core, the shell and the
@@ -30,7 +29,6 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction 
       loading = undefined;
       throw error;
     }));
-  const loadAttempt = () => lazyPart().then((part) => part.attemptQuery);
   return function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
     if (typeof window === 'undefined' || typeof document === 'undefined') {
       throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
@@ -43,7 +41,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction 
       return existing as AicadoAgent<never> as AicadoAgent<P>;
     }
 
-    const agent = new Agent(normalized, params, loadAttempt);
+    const agent = new Agent(normalized, params, lazyPart);
     let release: (() => void) | undefined;
     try {
       release = mount(agent, lazyPart);
@@ -88,6 +86,8 @@ function createHandle<P>(agent: Agent, release: () => void): AicadoAgent<P> {
     setSignedParams: (token: string | undefined) => agent.setSignedParams(token),
     identify: (identity: { params?: object; signedParams?: string }) => agent.identify(identity),
     logout: () => agent.logout(),
+    stop: () => agent.stop(),
+    rate: (queryId: string, rating) => agent.rate(queryId, rating),
     open: () => agent.open(),
     close: () => agent.close(),
     toggle: () => agent.toggle(),

@@ -1,4 +1,4 @@
-import type { AgentEvents, AicadoAgent, InitOptions } from 'aicado-embed';
+import type { AicadoAgent, InitOptions } from 'aicado-embed';
 import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
 import { AicadoError, isAicadoError } from '../contract/errors.js';
 import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
@@ -9,14 +9,8 @@ export const ELEMENT_TAG = 'aicado-agent';
 /** `apiBase` → `api-base`: the element's attributes are the script tag's data attributes without `data-`. */
 const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
-/**
- * Every SDK event, dispatched on the element as `aicado:<event>`. A record, so that an event added to
- * AgentEvents fails to compile here until it is forwarded too.
- */
-const FORWARDED: Record<keyof AgentEvents, true> = { ready: true, open: true, close: true, query: true, delta: true, response: true, error: true, params: true };
-
 /** The methods of a running agent that the element exposes as its own. */
-type Delegated = 'open' | 'close' | 'toggle' | 'reset';
+type Delegated = 'open' | 'close' | 'toggle' | 'reset' | 'stop';
 
 /**
  * Defines `<aicado-agent>` over `init` (the npm SDK's, or the script tag's own); once per page, and
@@ -98,6 +92,13 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
     reset(): void {
       this.#call('reset');
     }
+    stop(): void {
+      this.#call('stop');
+    }
+    rate(queryId: string, rating: 'up' | 'down' | null): Promise<void> {
+      this.#flush();
+      return this.#agent ? this.#agent.rate(queryId, rating) : Promise.reject(new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`));
+    }
     /** Listens to an event (`aicado:<event>` on this element, so it survives a change of agent); returns the function that stops. */
     on(event: string, listener: (detail: unknown) => void): () => void {
       const handler = (e: Event) => listener((e as CustomEvent).detail);
@@ -152,12 +153,10 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
         params: next.params as never,
         signedParams: next.signedParams,
         container: inline ? this.#inlineBox(options.nonce as string | undefined) : undefined,
+        // The agent dispatches every event as aicado:<event> on the element, once; it bubbles to document.
+        eventTarget: this,
       });
       this.#agent = agent;
-      // Subscribed before `ready` (emitted after init returns); destroy() drops these listeners.
-      for (const event of Object.keys(FORWARDED) as (keyof AgentEvents)[]) {
-        agent.on(event, (payload) => dispatchDomEvent(this, agent.agentId, event, payload));
-      }
     }
 
     #stop(): void {

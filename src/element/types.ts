@@ -32,6 +32,13 @@ export interface AicadoAgentAttributes {
   'color-scheme'?: 'light' | 'dark' | 'auto';
   /** A token from `signParams()` on your server; the `signedParams` property wins over it. */
   'signed-params'?: string;
+  /** Starter prompts as a JSON array of at most 4 strings: `suggestions='["Where is my order?"]'`. */
+  suggestions?: string;
+  /** `none` hides the built-in launcher (the page's own button calls `open()`). */
+  launcher?: 'none';
+  'agent-name'?: string;
+  /** https only; decorative. */
+  'avatar-url'?: string;
 }
 
 /** What frameworks set on `<aicado-agent>`: the attributes, and the `params` / `signedParams` properties. */
@@ -56,6 +63,10 @@ export interface AicadoAgentElement extends HTMLElement {
   toggle(): void;
   /** Starts a new conversation and clears the stored transcript. */
   reset(): void;
+  /** Stops the answer on its way; the text shown so far is the answer (`aicado:stopped`). */
+  stop(): void;
+  /** Rates an answer (`null` takes it back); the webhook carries the rated query's params. */
+  rate(queryId: string, rating: 'up' | 'down' | null): Promise<void>;
   /** Listens to `aicado:<event>` on this element (across changes of agent); returns the function that stops. */
   on<E extends keyof AgentEvents>(event: E, listener: (detail: AicadoEventDetail<E>) => void): () => void;
   addEventListener<K extends keyof AicadoAgentElementEventMap>(

@@ -7,7 +7,7 @@ import { optionsFromScript } from '../bindings/attributes.js';
 type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; version?: string };
 type ErrorListener = (payload: { error: AicadoError }) => void;
 
-const METHODS = ['init', 'send', 'setParams', 'getParams', 'setSignedParams', 'identify', 'logout', 'open', 'close', 'toggle', 'on', 'reset', 'destroy'];
+const METHODS = ['init', 'send', 'setParams', 'getParams', 'setSignedParams', 'identify', 'logout', 'stop', 'rate', 'open', 'close', 'toggle', 'on', 'reset', 'destroy'];
 
 /**
  * Takes over `window.Aicado` from the stub the page pasted: replays its queue (and `script`'s data

@@ -3,14 +3,14 @@ import { checkDeclaredParams, declaredParamsError } from '../contract/declared-p
 import { AicadoError } from '../contract/errors.js';
 import { identityOf } from '../contract/identity.js';
 import { validateParams, type Params } from '../contract/params.js';
-import { QUERY_LIMITS } from '../contract/protocol.js';
+import { QUERY_ACTIONS, QUERY_LIMITS, type Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
-import type { AttemptOptions } from './attempt.js';
 import { CancellationScope } from './cancellation-scope.js';
+import { dispatchDomEvent } from './dom-events.js';
 import { Emitter } from './emitter.js';
 import { newConversationId } from './ids.js';
 import type { NormalizedOptions } from './options.js';
-import { QueryQueue, type QueryQueueHost } from './query-queue.js';
+import { QueryQueue, type QueryQueueHost, type QueryTransport } from './query-queue.js';
 import { createQueryRequest, mergeParams } from './request.js';
 import { openStorage, type SafeStorage } from './storage.js';
 import { TranscriptStore, type ChatMessage } from './transcript.js';
@@ -23,20 +23,30 @@ export type AgentEvents = {
   close: Record<string, never>;
   query: { queryId: string; input: string; params: Params };
   delta: { queryId: string; text: string };
-  response: { queryId: string; output: string };
+  /** What the agent is doing before its answer starts (plain text). */
+  status: { queryId: string; text: string };
+  response: QueryAnswer;
+  /** The visitor (or `stop()`) cut an answer short; `output` is the part shown. */
+  stopped: { queryId: string; output: string };
+  feedback: { queryId: string; rating: Rating };
+  /** Answers completed while the bubble was closed; 0 again when it opens. */
+  unread: { count: number };
   error: { error: AicadoError; queryId?: string };
   params: { params: Params };
 };
 
-/** How the agent tries a query once: `attemptQuery`, loaded through the agent's `loadAttempt` when first needed. */
-export type QueryAttempt = (options: AttemptOptions) => Promise<QueryAnswer>;
 
 export interface AgentState {
   open: boolean;
   online: boolean;
   conversationId: string;
   messages: readonly ChatMessage[];
+  unread: number;
 }
+
+/** An answer still on its way: it can be stopped. */
+export const inProgress = (message: ChatMessage): boolean =>
+  message.role === 'agent' && (message.status === 'sending' || message.status === 'streaming' || message.status === 'retrying');
 
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;
@@ -46,7 +56,15 @@ const FRAME_MS = 16;
  * queries live in a {@link QueryQueue}. The widget renders `state` and calls these methods.
  */
 export class Agent {
-  readonly events = new Emitter<AgentEvents>();
+  /**
+   * Each event is also an `aicado:<event>` DOM event, bubbling to `document`: from `options.eventTarget`
+   * (`<aicado-agent>` gives itself), else from the widget's element.
+   */
+  readonly events = new Emitter<AgentEvents>((name, payload) =>
+    dispatchDomEvent(this.options.eventTarget ?? this.element ?? document, this.options.agentId, name, payload),
+  );
+  /** The widget's element on the page, set when it is mounted. */
+  element: EventTarget | undefined;
   /** The longest message the API takes; the composer counts down to it. */
   readonly maxInputLength = QUERY_LIMITS.maxInputLength;
   readonly #listeners = new Set<() => void>();
@@ -66,7 +84,8 @@ export class Agent {
   constructor(
     readonly options: NormalizedOptions,
     params: Params,
-    private readonly loadAttempt: () => Promise<QueryAttempt>,
+    /** The query transport (the lazy part): loaded with the first query, stop or rating. */
+    private readonly loadTransport: () => Promise<QueryTransport>,
   ) {
     this.#params = params;
     this.#signedParams = options.signedParams;
@@ -80,6 +99,7 @@ export class Agent {
       online: navigator.onLine !== false,
       conversationId: stored?.conversationId ?? newConversationId(),
       messages: stored?.messages ?? [],
+      unread: 0,
     };
     window.addEventListener('online', this.#onConnectivity);
     window.addEventListener('offline', this.#onConnectivity);
@@ -131,16 +151,52 @@ export class Agent {
       return Promise.reject(error);
     }
     const queryId = request.query_id;
+    const at = Date.now();
     this.#commit({
       ...this.state,
       messages: [
         ...this.state.messages,
-        { id: `${queryId}:user`, role: 'user', text: request.input, queryId, status: 'done' },
-        { id: queryId, role: 'agent', text: '', queryId, status: 'sending' },
+        { id: `${queryId}:user`, role: 'user', text: request.input, queryId, status: 'done', at },
+        { id: queryId, role: 'agent', text: '', queryId, status: 'sending', at },
       ],
     });
     this.events.emit('query', { queryId, input: request.input, params: { ...request.params } });
     return this.#queue.add(request);
+  }
+
+  /**
+   * Stops every answer on its way: the API stops the model run, and the answer ends with the text shown
+   * so far (`stopped` event). A stopped query is never sent again, not after a reload either.
+   */
+  stop(): void {
+    for (const message of this.state.messages) {
+      if (inProgress(message)) this.#queue.stop(message.queryId, message.text)?.then((answer) => this.#finish(answer));
+    }
+  }
+
+  /** Rates an answer (`null` takes the rating back); the API's webhook carries the rated query's params. */
+  async rate(queryId: string, rating: Rating): Promise<void> {
+    try {
+      this.#assertAlive();
+      if (rating !== 'up' && rating !== 'down' && rating !== null) {
+        throw new AicadoError('invalid_input', `rate() takes 'up', 'down' or null, got ${String(rating)}`);
+      }
+      const message = this.state.messages.find((m) => m.id === queryId && (m.status === 'done' || m.status === 'stopped'));
+      if (!message) throw new AicadoError('unknown_query', `No answer with query id ${queryId} to rate`);
+      const previous = message.rating;
+      this.#updateMessage(queryId, { rating: rating ?? undefined });
+      try {
+        const { postQueryAction } = await this.loadTransport();
+        await postQueryAction(this.options.apiBase, this.options.agentId, queryId, QUERY_ACTIONS.feedback, { conversation_id: this.state.conversationId, rating });
+      } catch (error) {
+        this.#updateMessage(queryId, { rating: previous });
+        throw error;
+      }
+      this.events.emit('feedback', { queryId, rating });
+    } catch (error) {
+      if (!this.#destroyed) this.events.emit('error', { error: error as AicadoError, queryId });
+      throw error;
+    }
   }
 
   /** Sends a failed query again, with the same query id and the params it was first sent with. */
@@ -186,8 +242,10 @@ export class Agent {
 
   open(): void {
     if (this.#destroyed || this.state.open || this.options.mode !== 'bubble') return;
-    this.#commit({ ...this.state, open: true });
+    const hadUnread = this.state.unread > 0;
+    this.#commit({ ...this.state, open: true, unread: 0 });
     this.events.emit('open', {});
+    if (hadUnread) this.events.emit('unread', { count: 0 });
   }
 
   close(): void {
@@ -229,21 +287,25 @@ export class Agent {
     apiBase: this.options.apiBase,
     agentId: this.options.agentId,
     scope: this.#scope,
-    loadAttempt: this.loadAttempt,
+    loadTransport: this.loadTransport,
     online: () => this.#scope.until(() => this.state.online, (listener) => this.subscribe(listener)),
     token: () => this.#signedParams,
     refusal: () => this.#refusal,
-    onAttempt: (queryId, attempt) => this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined }),
+    onAttempt: (queryId, attempt) =>
+      this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined, progress: undefined }),
     onDelta: (queryId, text) => {
       const message = this.state.messages.find((m) => m.id === queryId);
-      this.#stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: (message?.text ?? '') + text, status: 'streaming' }) });
+      // Text that arrives after a stop is not shown: the visitor asked for it to stop.
+      if (!message || !inProgress(message)) return;
+      this.#stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }) });
       this.events.emit('delta', { queryId, text });
     },
-    onRetrying: (queryId) => this.#updateMessage(queryId, { status: 'retrying' }),
-    onAnswer: (queryId, answer) => {
-      this.#updateMessage(queryId, { text: answer.output, status: 'done' });
-      this.events.emit('response', { queryId, output: answer.output });
+    onStatus: (queryId, text) => {
+      this.#updateMessage(queryId, { progress: text });
+      this.events.emit('status', { queryId, text });
     },
+    onRetrying: (queryId) => this.#updateMessage(queryId, { status: 'retrying' }),
+    onAnswer: (_queryId, answer) => this.#finish(answer),
     onFailure: (queryId, error) => {
       if (error.code === 'origin_not_allowed' && !this.#refusal) this.#refuseOrigin(error);
       this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
@@ -261,6 +323,21 @@ export class Agent {
     this.#refusal = error;
     const origin = location.origin;
     console.error(`[aicado] ${this.options.apiBase} does not allow the origin ${origin}: allow it for agent "${this.options.agentId}" (reference backend: --allowed-origin ${origin})`);
+  }
+
+  /** An answer arrived, complete or stopped; the first of the two wins (a stop and the stream both report). */
+  #finish(answer: QueryAnswer): void {
+    const { queryId, output, status, sources } = answer;
+    const message = this.state.messages.find((m) => m.id === queryId);
+    if (this.#destroyed || !message || message.status === 'done' || message.status === 'stopped') return;
+    const stopped = status === 'stopped';
+    const unseen = !stopped && this.options.mode === 'bubble' && !this.state.open;
+    const unread = this.state.unread + (unseen ? 1 : 0);
+    const patch = { text: output, status: stopped ? 'stopped' : 'done', sources, progress: undefined, at: Date.now() } as const;
+    this.#commit({ ...this.state, unread, messages: patched(this.state.messages, queryId, patch) });
+    if (stopped) this.events.emit('stopped', { queryId, output });
+    else this.events.emit('response', answer);
+    if (unseen) this.events.emit('unread', { count: unread });
   }
 
   /** Stops every run of the queue: its queries are abandoned, their timers and requests cancelled. */

@@ -12,13 +12,14 @@ export interface AttemptOptions {
   request: QueryRequest;
   scope: CancellationScope;
   onDelta: (text: string) => void;
+  onStatus: (text: string) => void;
 }
 
 /**
  * One try at a query: streams the answer, and times out when no byte arrives for `IDLE_TIMEOUT_MS`.
  * A slow model (tool calls, reasoning) is not idle: the server's heartbeats keep the attempt alive.
  */
-export function attemptQuery({ apiBase, agentId, request, scope, onDelta }: AttemptOptions): Promise<QueryAnswer> {
+export function attemptQuery({ apiBase, agentId, request, scope, onDelta, onStatus }: AttemptOptions): Promise<QueryAnswer> {
   const controller = scope.controller();
   let timedOut = false;
   // One timer per attempt, re-armed lazily: a 2,000-delta answer must not mean 2,000 timers.
@@ -41,6 +42,7 @@ export function attemptQuery({ apiBase, agentId, request, scope, onDelta }: Atte
       lastProgress = Date.now();
     },
     onDelta,
+    onStatus,
   })
     .catch((error: unknown) => {
       if (timedOut) throw new AicadoError('timeout', `No answer from the Aicado API for ${IDLE_TIMEOUT_MS / 1000} s`, { cause: error });

@@ -1,6 +1,12 @@
-/** A minimal typed event emitter; a throwing listener never stops the others. */
+/**
+ * A minimal typed event emitter; a throwing listener never stops the others. `forward`, when given, hears
+ * every event after the listeners (the agent turns them into DOM events), until `clear()`.
+ */
 export class Emitter<Events extends Record<string, unknown>> {
   private listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+  private cleared = false;
+
+  constructor(private readonly forward?: (event: string, payload: Events[keyof Events]) => void) {}
 
   on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void {
     let set = this.listeners.get(event);
@@ -18,9 +24,16 @@ export class Emitter<Events extends Record<string, unknown>> {
         console.error('[aicado] a listener for', String(event), 'threw:', error);
       }
     }
+    if (this.cleared) return;
+    try {
+      this.forward?.(String(event), payload);
+    } catch (error) {
+      console.error('[aicado] forwarding', String(event), 'failed:', error);
+    }
   }
 
   clear(): void {
     this.listeners.clear();
+    this.cleared = true;
   }
 }

@@ -1,5 +1,6 @@
 import type { CheckedParams, CheckedPatch, ParamsPatch } from '../contract/params-types.js';
 import type { Params } from '../contract/params.js';
+import type { Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
 import type { AgentEvents } from './agent.js';
 import type { BaseInitOptions } from './options.js';
@@ -22,6 +23,10 @@ export interface AicadoAgent<P = Params> {
   identify<T extends ParamsPatch<P>>(identity: { params?: CheckedPatch<P, T>; signedParams?: string }): void;
   /** Returns to an anonymous conversation and clears the signed-out user's stored data. */
   logout(): void;
+  /** Stops the answer on its way: the model stops, the text shown so far is the answer (`stopped` event). Never resent. */
+  stop(): void;
+  /** Rates an answer, `null` takes the rating back; the site owner gets a `query.feedback` webhook with the rated query's params. */
+  rate(queryId: string, rating: Rating): Promise<void>;
   open(): void;
   close(): void;
   toggle(): void;

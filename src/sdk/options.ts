@@ -34,7 +34,20 @@ export interface BaseInitOptions {
   open?: boolean;
   /** What the API learns of the page: `pageUrl: 'path'` (default) sends origin and path, `'full'` also the query and fragment. */
   context?: { pageUrl?: 'path' | 'full' };
+  /** Starter prompts shown before the first message: at most 4, each at most 120 characters; a click sends one. */
+  suggestions?: string[];
+  /** `false` hides the built-in launcher: the page's own button calls `open()` or `toggle()`. */
+  launcher?: boolean;
+  /** The agent's name, shown with its messages and said to screen readers. */
+  agentName?: string;
+  /** The agent's picture (https), decorative. */
+  avatarUrl?: string;
+  /** Where the `aicado:<event>` DOM events are dispatched (they bubble to `document`); default: the widget's element. */
+  eventTarget?: EventTarget;
 }
+
+/** Starter prompts: at most this many, each at most this long. */
+export const SUGGESTIONS_LIMITS = Object.freeze({ max: 4, maxLength: 120 });
 
 export const DEFAULT_API_BASE = 'https://api.aicado.ai';
 
@@ -43,6 +56,7 @@ const DEFAULTS = Object.freeze({
   mode: 'bubble',
   storage: 'local',
   open: false,
+  launcher: true,
 } as const);
 
 type Check = (value: unknown) => boolean;
@@ -73,6 +87,14 @@ const RULES: Record<string, [check: Check, allowed: string]> = {
   'theme.position': [oneOf('bottom-right', 'bottom-left'), "'bottom-right' or 'bottom-left'"],
   'theme.colorScheme': [oneOf('light', 'dark', 'auto'), "'light', 'dark' or 'auto'"],
   strings: [(v) => typeof v === 'object' && v !== null && Object.values(v).every(isString), 'an object of strings'],
+  suggestions: [
+    (v) => Array.isArray(v) && v.length <= SUGGESTIONS_LIMITS.max && v.every((s) => isString(s) && /\S/.test(s) && s.length <= SUGGESTIONS_LIMITS.maxLength),
+    `at most ${SUGGESTIONS_LIMITS.max} non-empty strings of at most ${SUGGESTIONS_LIMITS.maxLength} characters`,
+  ],
+  launcher: [(v) => typeof v === 'boolean', 'true or false'],
+  agentName: [(v) => isString(v) && /\S/.test(v as string), 'a non-empty string'],
+  avatarUrl: [(v) => isString(v) && /^https:\/\/\S+$/i.test(v as string), 'an https URL'],
+  eventTarget: [(v) => typeof v === 'object' && v !== null && 'dispatchEvent' in v, 'an EventTarget, such as an element'],
 };
 
 export interface NormalizedOptions {
@@ -93,6 +115,11 @@ export interface NormalizedOptions {
   nonce: string | undefined;
   open: boolean;
   context: { pageUrl: 'path' | 'full' };
+  suggestions: readonly string[];
+  launcher: boolean;
+  agentName: string | undefined;
+  avatarUrl: string | undefined;
+  eventTarget: EventTarget | undefined;
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
@@ -125,6 +152,7 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (options.title !== undefined) stringOverrides.title = options.title;
   if (options.greeting !== undefined) stringOverrides.greeting = options.greeting;
   if (options.placeholder !== undefined) stringOverrides.placeholder = options.placeholder;
+  if (options.agentName !== undefined) stringOverrides.agent = options.agentName;
   Object.assign(stringOverrides, options.strings);
   const strings = { ...stringsFor(locale), ...stringOverrides };
   return {
@@ -146,6 +174,11 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
     nonce: options.nonce,
     open: options.open,
     context: { pageUrl: options.context?.pageUrl ?? 'path' },
+    suggestions: [...(options.suggestions ?? [])],
+    launcher: options.launcher,
+    agentName: options.agentName,
+    avatarUrl: options.avatarUrl,
+    eventTarget: options.eventTarget,
   };
 }
 

@@ -1,17 +1,27 @@
 import { AicadoError, isAicadoError } from '../contract/errors.js';
 import type { QueryRequest } from '../contract/schemas.js';
+import { QUERY_ACTIONS, type QueryAction } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
 import type { AttemptOptions } from './attempt.js';
 import type { CancellationScope } from './cancellation-scope.js';
 import { QUERY_RETRY, isRetryable, queryRetryDelay } from './query-retry.js';
+
+/**
+ * What loads on first need (the lazy part): one try at a query, and a visitor's action on an answer
+ * (stop, feedback), which resolves with the answer the API replied with, if it replied with one.
+ */
+export interface QueryTransport {
+  attemptQuery(options: AttemptOptions): Promise<QueryAnswer>;
+  postQueryAction(apiBase: string, agentId: string, queryId: string, action: QueryAction, body: object): Promise<QueryAnswer | undefined>;
+}
 
 /** What the queue needs from its agent: where to send, when it may, and whom to tell. */
 export interface QueryQueueHost {
   readonly apiBase: string;
   readonly agentId: string;
   readonly scope: CancellationScope;
-  /** How to try a query once (`attemptQuery`), which the composition root may load only when first needed. */
-  loadAttempt(): Promise<(options: AttemptOptions) => Promise<QueryAnswer>>;
+  /** The transport, which the composition root may load only when first needed. */
+  loadTransport(): Promise<QueryTransport>;
   /** Resolves when the browser is online (at once, or on `cancelAll`). */
   online(): Promise<void>;
   /** The signed-params token in force now. */
@@ -20,6 +30,7 @@ export interface QueryQueueHost {
   refusal(): AicadoError | undefined;
   onAttempt(queryId: string, attempt: number): void;
   onDelta(queryId: string, text: string): void;
+  onStatus(queryId: string, text: string): void;
   onRetrying(queryId: string): void;
   onAnswer(queryId: string, answer: QueryAnswer): void;
   onFailure(queryId: string, error: AicadoError): void;
@@ -36,6 +47,7 @@ export class QueryQueue {
   #pending: QueryRequest[];
   readonly #failed = new Map<string, QueryRequest>();
   readonly #running = new Map<string, Promise<QueryAnswer>>();
+  readonly #stopping = new Map<string, Promise<QueryAnswer>>();
 
   constructor(
     private readonly host: QueryQueueHost,
@@ -75,11 +87,33 @@ export class QueryQueue {
     return this.#run(pending);
   }
 
+  /**
+   * Stops a pending query: it leaves the stored queue at once (never sent again, not after a reload) and
+   * the API is asked to stop its model run. Resolves with the API's answer for it — stopped, or completed
+   * if that came first — or, when the API cannot be told, with `shown` as the stopped output. The query's
+   * run, if any, resolves with the same. Undefined when the query is not pending.
+   */
+  stop(queryId: string, shown: string): Promise<QueryAnswer> | undefined {
+    const request = this.#pending.find((r) => r.query_id === queryId);
+    if (!request) return this.#stopping.get(queryId);
+    this.#settle(request);
+    this.host.onChange();
+    const fallback: QueryAnswer = { queryId, output: shown, status: 'stopped', sources: [] };
+    const { host } = this;
+    const stopping = host
+      .loadTransport()
+      .then((transport) => transport.postQueryAction(host.apiBase, host.agentId, queryId, QUERY_ACTIONS.stop, { conversation_id: request.conversation_id }))
+      .then((answer) => answer ?? fallback, () => fallback);
+    this.#stopping.set(queryId, stopping);
+    return stopping;
+  }
+
   /** Forgets every query; their runs see that they were abandoned (the caller cancels the scope). */
   clear(): void {
     this.#pending = [];
     this.#failed.clear();
     this.#running.clear();
+    this.#stopping.clear();
   }
 
   #run(request: QueryRequest): Promise<QueryAnswer> {
@@ -104,7 +138,7 @@ export class QueryQueue {
         host.onAttempt(queryId, attempt);
         await host.online();
         // A failed load is retried like a network error; nothing is sent if the query was abandoned meanwhile.
-        const attemptQuery = await host.loadAttempt();
+        const { attemptQuery } = await host.loadTransport();
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
         // Pending queries are stored per identity, so the current token is the same user's.
@@ -119,12 +153,16 @@ export class QueryQueue {
           request,
           scope: host.scope,
           onDelta: (text) => host.onDelta(queryId, text),
+          onStatus: (text) => host.onStatus(queryId, text),
         });
         this.#settle(request);
         host.onAnswer(queryId, answer);
         return answer;
       } catch (cause) {
         if (abandoned()) {
+          // A stopped query ends with the stop's answer instead of being retried.
+          const stopping = this.#stopping.get(queryId);
+          if (stopping) return stopping;
           throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)', { cause });
         }
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });

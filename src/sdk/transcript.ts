@@ -1,9 +1,9 @@
 import { checkParams } from '../contract/params.js';
 import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS } from '../contract/protocol.js';
-import type { QueryRequest } from '../contract/schemas.js';
+import type { QueryRequest, Source } from '../contract/schemas.js';
 import type { SafeStorage } from './storage.js';
 
-export type MessageStatus = 'sending' | 'streaming' | 'retrying' | 'done' | 'failed';
+export type MessageStatus = 'sending' | 'streaming' | 'retrying' | 'done' | 'stopped' | 'failed';
 
 export interface ChatMessage {
   id: string;
@@ -14,6 +14,12 @@ export interface ChatMessage {
   error?: string | undefined;
   /** The error's code, e.g. `invalid_signed_params` when the host must supply a fresh token. */
   errorCode?: string | undefined;
+  /** When it was sent, or answered (epoch ms). */
+  at?: number | undefined;
+  /** What the agent is doing until the first delta (a `status` event). */
+  progress?: string | undefined;
+  sources?: Source[] | undefined;
+  rating?: 'up' | 'down' | undefined;
 }
 
 /** What survives a reload: the conversation, its last messages, and queries not yet answered. */
@@ -54,7 +60,7 @@ export class TranscriptStore {
       if (typeof value?.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
       return bounded({
         conversationId: value.conversationId,
-        messages: value.messages.filter(isChatMessage),
+        messages: value.messages.filter(isChatMessage).map(cleanMessage),
         pending: value.pending.map(asQueryRequest).filter((r) => r !== undefined),
       });
     } catch {
@@ -81,7 +87,20 @@ function bounded(conversation: StoredConversation): StoredConversation {
   return { ...conversation, messages, pending: conversation.pending.filter((r) => shown.has(r.query_id)) };
 }
 
-const STATUSES = new Set<unknown>(['sending', 'streaming', 'retrying', 'done', 'failed']);
+const STATUSES = new Set<unknown>(['sending', 'streaming', 'retrying', 'done', 'stopped', 'failed']);
+
+/**
+ * A stored message's optional fields, kept only when well-formed. Sources stay as stored: the widget
+ * shows only those that pass the protocol's guard (storage is shared with every script of the origin).
+ */
+function cleanMessage({ at, sources, rating, progress: _transient, ...message }: ChatMessage): ChatMessage {
+  return {
+    ...message,
+    ...(typeof at === 'number' ? { at } : {}),
+    ...(Array.isArray(sources) && sources.length ? { sources } : {}),
+    ...(rating === 'up' || rating === 'down' ? { rating } : {}),
+  };
+}
 
 function isChatMessage(value: unknown): value is ChatMessage {
   const m = value as Partial<ChatMessage> | null;

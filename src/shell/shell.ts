@@ -47,6 +47,8 @@ export function createShell(agent: Agent): WidgetShell {
   const shell: WidgetShell = { host, root, panelId: `aicado-panel-${++instances}`, addStyles: (css) => adoptStyles(shadow, css, nonce) };
   shell.addStyles(SHELL_CSS);
   parent.appendChild(host);
+  // The agent's aicado:<event>s come from its element (unless options.eventTarget says otherwise).
+  agent.element = host;
   return shell;
 }
 

@@ -1,20 +1,34 @@
 import { AicadoError } from '../contract/errors.js';
-import { EVENT_STREAM_TYPE, HEADERS, JSON_TYPE, QUERY_ACCEPT, SSE_EVENTS, queriesPath, type AicadoErrorCode } from '../contract/protocol.js';
+import { EVENT_STREAM_TYPE, HEADERS, JSON_TYPE, QUERY_ACCEPT, SSE_EVENTS, queriesPath, type AicadoErrorCode, type AnswerStatus } from '../contract/protocol.js';
 import { parseRetryAfter } from '../contract/retry-after.js';
-import type { QueryRequest } from '../contract/schemas.js';
+import type { DoneEvent, QueryRequest, Source } from '../contract/schemas.js';
 import { readServerSentEvents } from './sse.js';
-import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from './wire.js';
+import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent, asStatusEvent } from './wire.js';
 
 export interface QueryAnswer {
   queryId: string;
+  /** The whole answer, or the part shown before the visitor stopped it. */
   output: string;
+  status: AnswerStatus;
+  /** What the answer cites: at most 8, http(s) only. */
+  sources: Source[];
 }
+
+/** The answer a `done` event (or a stop's reply) carries. */
+export const answerOf = (done: DoneEvent): QueryAnswer => ({
+  queryId: done.query_id,
+  output: done.output,
+  status: done.status ?? 'completed',
+  sources: done.sources ?? [],
+});
 
 export interface PostQueryOptions {
   apiBase: string;
   agentId: string;
   request: QueryRequest;
   onDelta: (text: string) => void;
+  /** What the agent is doing before or between deltas (plain text). */
+  onStatus?: (text: string) => void;
   /** Any byte of the answer arrived, a heartbeat included. */
   onProgress?: () => void;
   signal?: AbortSignal;
@@ -27,7 +41,7 @@ const MAX_TRAILING_BYTES = 16 * 1024;
  * Sends one query and streams its answer. Every failure becomes an AicadoError carrying the server's
  * code and message; `status` and `retryAfterMs` let the caller decide whether to retry.
  */
-export async function postQuery({ apiBase, agentId, request, onDelta, onProgress, signal }: PostQueryOptions): Promise<QueryAnswer> {
+export async function postQuery({ apiBase, agentId, request, onDelta, onStatus, onProgress, signal }: PostQueryOptions): Promise<QueryAnswer> {
   let response: Response;
   try {
     response = await fetch(apiBase + queriesPath(agentId), {
@@ -44,15 +58,20 @@ export async function postQuery({ apiBase, agentId, request, onDelta, onProgress
   if (!response.ok) throw await httpError(response);
 
   const type = response.headers.get('content-type') ?? '';
-  if (type.includes(EVENT_STREAM_TYPE) && response.body) return readStream(response.body, onDelta, onProgress);
+  if (type.includes(EVENT_STREAM_TYPE) && response.body) return readStream(response.body, onDelta, onStatus, onProgress);
 
   const answer = asDoneEvent(await response.json().catch(() => undefined));
   if (!answer) throw new AicadoError('invalid_response', 'The Aicado API answered with an unexpected body');
   onDelta(answer.output);
-  return { queryId: answer.query_id, output: answer.output };
+  return answerOf(answer);
 }
 
-async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: string) => void, onProgress?: () => void): Promise<QueryAnswer> {
+async function readStream(
+  body: ReadableStream<Uint8Array>,
+  onDelta: (text: string) => void,
+  onStatus?: (text: string) => void,
+  onProgress?: () => void,
+): Promise<QueryAnswer> {
   let answer: QueryAnswer | undefined;
   let trailing = 0;
   try {
@@ -67,10 +86,13 @@ async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: stri
       if (message.event === SSE_EVENTS.delta) {
         const delta = asDeltaEvent(data);
         if (delta) onDelta(delta.text);
+      } else if (message.event === SSE_EVENTS.status) {
+        const status = asStatusEvent(data);
+        if (status) onStatus?.(status.text);
       } else if (message.event === SSE_EVENTS.done) {
         const done = asDoneEvent(data);
         if (!done) throw new AicadoError('invalid_response', 'The answer stream ended with a malformed done event');
-        answer = { queryId: done.query_id, output: done.output };
+        answer = answerOf(done);
       } else if (message.event === SSE_EVENTS.error) {
         const error = asErrorEvent(data);
         throw error
@@ -87,7 +109,8 @@ async function readStream(body: ReadableStream<Uint8Array>, onDelta: (text: stri
   throw new AicadoError('network', 'The answer stream ended before it was complete');
 }
 
-async function httpError(response: Response): Promise<AicadoError> {
+/** The AicadoError for a non-2xx answer, with the server's code, message and `retry-after`. */
+export async function httpError(response: Response): Promise<AicadoError> {
   const body = asApiError(await response.json().catch(() => undefined));
   const retryAfterMs = parseRetryAfter(response.headers.get(HEADERS.retryAfter));
   const init = { status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };

@@ -236,7 +236,7 @@ describe('<aicado-agent>', () => {
   it('reads exactly the options the script tag reads from its data attributes', () => {
     const script = document.createElement('script');
     const values: Record<string, string> = {};
-    for (const name of ATTRIBUTE_OPTIONS) values[name] = name === 'params' ? '{"user_id":"u_1"}' : `value-of-${name}`;
+    for (const name of ATTRIBUTE_OPTIONS) values[name] = name === 'params' ? '{"user_id":"u_1"}' : name === 'suggestions' ? '["Hi"]' : `value-of-${name}`;
     for (const [name, value] of Object.entries(values)) script.dataset[name] = value;
     const fromScript = { ...optionsFromScript(script) } as Record<string, unknown>;
     delete fromScript.nonce;

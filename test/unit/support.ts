@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 
 export interface RecordedRequest {
   url: string;
@@ -63,4 +63,63 @@ export async function panelMounted(agentId = 'demo'): Promise<ShadowRoot> {
     if (!root?.querySelector('section.panel')) throw new Error('the panel is not mounted yet');
   });
   return root!;
+}
+
+export interface LiveStream {
+  request: RecordedRequest;
+  /** Sends one Server-Sent Event on the open answer stream. */
+  send(event: string, data: unknown): void;
+  close(): void;
+  /** Drops the connection, as a network failure would. */
+  drop(): void;
+}
+
+type ActionReply = { status: number; body?: unknown } | Error;
+
+/**
+ * Stubs `fetch` with a query API whose answer streams stay open until the test writes to them, and whose
+ * action requests (`…/stop`, `…/feedback`) are answered by `action` (default: 200 `{}`).
+ */
+export function liveQueryApi(action: (request: RecordedRequest) => ActionReply | Promise<ActionReply> = () => ({ status: 200, body: {} })) {
+  const streams: LiveStream[] = [];
+  const actions: RecordedRequest[] = [];
+  const encoder = new TextEncoder();
+  const fetchMock = vi.fn(async (url: string, init: RequestInit) => {
+    const headers = Object.fromEntries(Object.entries(init.headers as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+    const request = { url, headers, body: JSON.parse(String(init.body)) as Record<string, unknown> };
+    if (/\/(stop|feedback)$/.test(url)) {
+      actions.push(request);
+      const reply = await action(request);
+      if (reply instanceof Error) throw reply;
+      return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status, headers: { 'content-type': 'application/json' } });
+    }
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let open = true;
+    const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+    const end = (error?: unknown) => {
+      if (!open) return;
+      open = false;
+      if (error) controller.error(error);
+      else controller.close();
+    };
+    init.signal?.addEventListener('abort', () => end(new DOMException('The operation was aborted', 'AbortError')));
+    streams.push({
+      request,
+      send: (event, data) => open && controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)),
+      close: () => end(),
+      drop: () => end(new TypeError('network error')),
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return {
+    streams,
+    actions,
+    fetchMock,
+    /** The `n`th answer stream (0-based), once its request has been made. */
+    stream: async (n = 0): Promise<LiveStream> => {
+      await vi.waitFor(() => expect(streams.length).toBeGreaterThan(n));
+      return streams[n] as LiveStream;
+    },
+  };
 }

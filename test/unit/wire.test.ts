@@ -2,22 +2,35 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DefinitionCheckSchema, PublicDefinitionSchema } from '../../src/contract/agent-definition.js';
 import { asDefinition } from '../../src/sdk/definition.js';
-import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema } from '../../src/contract/schemas.js';
-import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent } from '../../src/transport/wire.js';
+import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema, SourcesSchema, StatusEventSchema } from '../../src/contract/schemas.js';
+import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent, asSources, asStatusEvent } from '../../src/transport/wire.js';
+
+const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.string()), fc.object());
+// Sources as a hostile or sloppy server might send them: schemes a link must never have, long titles and URLs, markup.
+const url = fc.oneof(
+  fc.webUrl(),
+  fc.constantFrom('javascript:alert(1)', 'java\tscript:alert(1)', ' https://example.com/x', 'https://', 'data:text/html,x', 'mailto:a@b.c', '//example.com', 'HTTP://EXAMPLE.COM'),
+  fc.webUrl().map((u) => `${u}/${'a'.repeat(2030)}`),
+  anyValue,
+);
+const title = fc.oneof(fc.string(), fc.constant('<img src=x onerror=alert(1)>'), fc.string({ minLength: 195, maxLength: 205 }), anyValue);
+const source = fc.oneof(fc.record({ title, url }, { requiredKeys: [] }), anyValue);
+const sources = fc.oneof(fc.array(source, { maxLength: 12 }), anyValue);
+const status = fc.oneof(fc.constantFrom('completed', 'stopped', 'cancelled'), anyValue);
+const text = fc.oneof(fc.string({ maxLength: 130 }), fc.string({ minLength: 118, maxLength: 122 }), anyValue);
 
 // The browser's hand-written guards must accept exactly what the protocol's zod schemas accept.
 const pairs = [
-  ['delta', asDeltaEvent, DeltaEventSchema, ['text']],
-  ['done', asDoneEvent, DoneEventSchema, ['query_id', 'output']],
-  ['error', asErrorEvent, ErrorEventSchema, ['code', 'message']],
+  ['delta', asDeltaEvent, DeltaEventSchema, { text: anyValue }],
+  ['status', asStatusEvent, StatusEventSchema, { text }],
+  ['done', asDoneEvent, DoneEventSchema, { query_id: anyValue, output: anyValue, status, sources }],
+  ['error', asErrorEvent, ErrorEventSchema, { code: anyValue, message: anyValue }],
 ] as const;
 
-const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.string()), fc.object());
-
 describe('wire guards agree with the protocol schemas', () => {
-  for (const [name, guard, schema, keys] of pairs) {
+  for (const [name, guard, schema, fields] of pairs) {
     it(`${name} event`, () => {
-      const shaped = fc.record(Object.fromEntries(keys.map((k) => [k, anyValue])) as Record<string, typeof anyValue>, { requiredKeys: [] });
+      const shaped = fc.record(fields as Record<string, fc.Arbitrary<unknown>>, { requiredKeys: [] });
       fc.assert(
         fc.property(fc.oneof(shaped, anyValue), (value) => {
           const parsed = schema.safeParse(value);
@@ -29,6 +42,17 @@ describe('wire guards agree with the protocol schemas', () => {
       );
     });
   }
+
+  it('sources: the guard keeps exactly the sources the schema keeps, and drops the same', () => {
+    fc.assert(
+      fc.property(sources, (value) => {
+        const parsed = SourcesSchema.safeParse(value);
+        expect(asSources(value)).toEqual(parsed.success ? parsed.data : undefined);
+      }),
+      { numRuns: 1000, seed: 42 },
+    );
+    expect(asSources([{ title: 'x', url: 'javascript:alert(1)' }, { title: 'ok', url: 'https://example.com/' }])).toEqual([{ title: 'ok', url: 'https://example.com/' }]);
+  });
 
   it('API error body', () => {
     const issue = fc.record({ key: anyValue, code: anyValue, message: anyValue }, { requiredKeys: [] });
