@@ -22,6 +22,15 @@ const tr: WidgetStrings = {
   charactersLeft: '{n} karakter kaldı',
   loading: 'Sohbet yükleniyor…',
   loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.',
+  stop: 'Durdur',
+  stopped: 'Durduruldu',
+  copy: 'Kopyala',
+  copied: 'Kopyalandı',
+  rateUp: 'Faydalı',
+  rateDown: 'Faydalı değil',
+  sources: 'Kaynaklar',
+  suggestions: 'Önerilen sorular',
+  unread: '{n} yeni mesaj',
 };
 
 const LOCALES: Record<string, WidgetStrings> = { tr };

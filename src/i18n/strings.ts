@@ -19,6 +19,16 @@ export interface WidgetStrings {
   /** Shown beside the launcher while the panel's code is fetched again after a failed load. */
   loading: string;
   loadFailed: string;
+  stop: string;
+  stopped: string;
+  copy: string;
+  copied: string;
+  rateUp: string;
+  rateDown: string;
+  sources: string;
+  suggestions: string;
+  /** `{n}`: answers that came while the panel was closed. */
+  unread: string;
 }
 
 const en: WidgetStrings = {
@@ -40,14 +50,29 @@ const en: WidgetStrings = {
   charactersLeft: '{n} characters left',
   loading: 'Loading the chat…',
   loadFailed: 'The chat could not be loaded. Check your connection and open it again.',
+  stop: 'Stop',
+  stopped: 'Stopped',
+  copy: 'Copy',
+  copied: 'Copied',
+  rateUp: 'Helpful',
+  rateDown: 'Not helpful',
+  sources: 'Sources',
+  suggestions: 'Suggested questions',
+  unread: '{n} new messages',
 };
 
 /** The texts the launcher shows before the panel's code arrives, in every built-in locale. */
-export type LauncherStrings = Pick<WidgetStrings, 'open' | 'close' | 'loading' | 'loadFailed'>;
+export type LauncherStrings = Pick<WidgetStrings, 'open' | 'close' | 'loading' | 'loadFailed' | 'unread'>;
 
 // The other locales' launcher texts; the rest of their tables comes with the panel (locales.ts).
 const LAUNCHER_STRINGS: Record<string, LauncherStrings> = {
-  tr: { open: 'Sohbeti aç', close: 'Sohbeti kapat', loading: 'Sohbet yükleniyor…', loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.' },
+  tr: {
+    open: 'Sohbeti aç',
+    close: 'Sohbeti kapat',
+    loading: 'Sohbet yükleniyor…',
+    loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.',
+    unread: '{n} yeni mesaj',
+  },
 };
 
 

@@ -21,6 +21,8 @@ button{cursor:pointer}
 .left .launcher{right:auto;left:20px}
 .launcher:hover{transform:scale(1.06)}
 .launcher svg{width:26px;height:26px;fill:currentColor}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 5px;border-radius:10px;background:#b91c1c;color:#fff;font:700 12px/20px sans-serif}
+.badge:empty{display:none}
 .load-notice{position:fixed;z-index:2147483000;bottom:88px;right:20px;max-width:280px;padding:10px 14px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--border);box-shadow:0 6px 20px rgba(0,0,0,.2);font-size:14px}
 .left .load-notice{right:auto;left:20px}
 .load-notice:empty{padding:0;border:0;box-shadow:none}

@@ -8,13 +8,15 @@ interface ComposerProps {
   inputRef: RefObject<HTMLTextAreaElement | null>;
   /** The longest message the API takes (from the agent: this part carries no copy of the protocol module). */
   maxLength: number;
+  /** Given while an answer is on its way: a Stop button takes the place of Send. */
+  onStop?: () => void;
 }
 
 /** Show the remaining characters once the visitor gets this close to the limit. */
 const COUNT_VISIBLE_WITHIN = 400;
 
 /** The text area and send button: Enter sends, Shift+Enter adds a line, it grows with the text. */
-export function Composer({ strings, onSend, inputRef, maxLength }: ComposerProps) {
+export function Composer({ strings, onSend, inputRef, maxLength, onStop }: ComposerProps) {
   const [text, setText] = useState('');
   const empty = text.trim() === '';
 
@@ -56,9 +58,15 @@ export function Composer({ strings, onSend, inputRef, maxLength }: ComposerProps
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
           }}
         />
-        <button type="submit" class="send" disabled={empty}>
-          {strings.send}
-        </button>
+        {onStop ? (
+          <button type="button" class="stop" onClick={onStop}>
+            {strings.stop}
+          </button>
+        ) : (
+          <button type="submit" class="send" disabled={empty}>
+            {strings.send}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -1,5 +1,6 @@
 import type { RefObject } from 'preact';
-import type { Agent, AgentState } from '../sdk/agent.js';
+import type { Rating } from '../contract/protocol.js';
+import { inProgress, type Agent, type AgentState } from '../sdk/agent.js';
 import { Composer } from './composer.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './message-list.js';
@@ -20,6 +21,12 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   // Failures are shown in the message list; the promise rejection is handled there, not here.
   const send = (text: string) => void agent.send(text).catch(() => undefined);
   const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
+  const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
+  const working = state.messages.filter(inProgress);
+  // Said once per wait, politely: the typing indicator, then what the agent says it is doing.
+  const waiting = working.find((message) => message.text === '');
+  const announcement = waiting ? (waiting.progress ?? strings.typing) : '';
+
   return (
     <section
       id={panelId}
@@ -42,13 +49,22 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
           </button>
         )}
       </div>
-      <MessageList messages={state.messages} strings={strings} onRetry={retry} />
+      <MessageList messages={state.messages} options={agent.options} onSend={send} onRetry={retry} onRate={rate} />
+      <div class="sr announcer" aria-live="polite">
+        {announcement}
+      </div>
       {!state.online && (
         <div class="notice" role="status">
           {strings.offline}
         </div>
       )}
-      <Composer strings={strings} onSend={send} inputRef={inputRef} maxLength={agent.maxInputLength} />
+      <Composer
+        strings={strings}
+        onSend={send}
+        inputRef={inputRef}
+        maxLength={agent.maxInputLength}
+        {...(working.length ? { onStop: () => agent.stop() } : {})}
+      />
     </section>
   );
 }

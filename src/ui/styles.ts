@@ -39,6 +39,21 @@ opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opa
 .composer textarea::placeholder{color:var(--muted);opacity:1}
 .send{height:40px;padding:0 16px;border:0;border-radius:10px;background:var(--accent);color:var(--accent-text);font-weight:600}
 .send:disabled{opacity:.55;cursor:not-allowed}
+.stop{height:40px;padding:0 16px;border:1px solid var(--border);border-radius:10px;background:var(--bg);color:var(--fg);font-weight:600}
+.chips{display:flex;flex-wrap:wrap;gap:8px;justify-content:flex-end}
+.chip{border:1px solid var(--accent);border-radius:16px;padding:6px 12px;background:var(--bg);color:var(--fg);font-size:14px;text-align:left}
+.chip:hover{background:var(--bubble)}
+.who{display:flex;align-items:center;gap:6px;margin-bottom:4px;font-size:13px;font-weight:600}
+.avatar{width:20px;height:20px;border-radius:50%;object-fit:cover}
+.meta{display:flex;align-items:center;gap:4px;margin-top:4px;font-size:12px;color:var(--muted)}
+.msg.user .meta{justify-content:flex-end;color:inherit;opacity:.85}
+.progress{font-size:13px;color:var(--muted);margin-top:2px}
+.sources{margin:8px 0 0;padding-left:22px;font-size:13px}.sources li{margin:2px 0}
+.actions{display:flex;align-items:center;gap:2px;margin-left:auto}
+.action{width:30px;height:30px;border:0;border-radius:6px;background:transparent;color:var(--muted);display:flex;align-items:center;justify-content:center}
+.action:hover{background:rgba(127,127,127,.18)}
+.action svg{width:16px;height:16px;fill:currentColor}
+.action[aria-pressed=true]{color:var(--accent);background:rgba(127,127,127,.18)}
 .count{font-size:12px;color:var(--muted);padding:0 12px 6px;text-align:right;background:var(--bg)}
 @media (max-width:479.98px){.bubble .panel{inset:0;width:100%;height:100%;border-radius:0;border:0}}
 @media (prefers-reduced-motion:reduce){.panel,.typing i{transition:none!important;animation:none!important}}

@@ -11,6 +11,13 @@ interface WidgetProps {
   focusComposer: boolean;
 }
 
+/** The focused element, looking into open shadow roots (ours included). */
+function focusedElement(): HTMLElement | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement && active !== document.body ? active : null;
+}
+
 /**
  * The panel, beside the launcher the shell drew at load (bubble mode), or alone inline. It is rendered
  * whole as soon as it is mounted (on intent, off the page's load), so opening only shows it.
@@ -20,11 +27,17 @@ export function Widget({ agent, shell, focusComposer }: WidgetProps) {
   const { mode } = agent.options;
   const input = useRef<HTMLTextAreaElement>(null);
   const wasOpen = useRef(state.open && !focusComposer);
+  const opener = useRef<HTMLElement | null>(null);
+  // The element focused when the panel opened, inside our shadow root or on the host page (its own launcher).
+  if (state.open && !wasOpen.current) opener.current = focusedElement();
 
   useEffect(() => {
-    // Opening moves focus to the composer; closing returns it to the launcher.
+    // Opening moves focus to the composer; closing returns it to the element that opened the panel.
     const opening = state.open && !wasOpen.current;
-    if (!state.open && wasOpen.current) shell.launcher?.focus();
+    if (!state.open && wasOpen.current) {
+      const back = opener.current?.isConnected ? opener.current : shell.launcher;
+      back?.focus();
+    }
     wasOpen.current = state.open;
     if (!opening) return undefined;
     // After the panel became visible (visibility is transitioned), or focus would not move.

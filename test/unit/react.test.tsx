@@ -25,7 +25,11 @@ function Probe() {
 }
 const agentOf = () => handles.at(-1)!;
 const hosts = () => document.querySelectorAll('aicado-embed');
-const messages = () => [...(hosts()[0]?.shadowRoot?.querySelectorAll('.msg.user') ?? [])].map((m) => m.textContent);
+/** The visitor's messages as a screen reader starts them ("You: …"), without their time. */
+const messages = () =>
+  [...(hosts()[0]?.shadowRoot?.querySelectorAll('.msg.user') ?? [])].map((m) =>
+    [...m.childNodes].filter((node) => !(node instanceof Element && node.classList.contains('meta'))).map((node) => node.textContent).join(''),
+  );
 
 function widget(props: Partial<AicadoAgentProps<TestParams>> = {}, wrap: (node: ReactNode) => ReactNode = (node) => node) {
   return wrap(createElement(AicadoAgent<TestParams>, { ...base, ...props }, createElement(Probe)));
