@@ -23,9 +23,8 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
   const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
   const working = state.messages.filter(inProgress);
-  // Said once per wait, politely: the typing indicator, then what the agent says it is doing.
-  const waiting = working.find((message) => message.text === '');
-  const announcement = waiting ? (waiting.progress ?? strings.typing) : '';
+  // Said once per wait, politely; the status line that follows is shown, not announced over it.
+  const announcement = working.some((message) => message.text === '') ? strings.typing : '';
 
   return (
     <section

@@ -143,7 +143,7 @@ describe('launcher', () => {
     expect($('.badge')!.getAttribute('aria-hidden')).toBe('true');
     expect($('.unread')!.getAttribute('aria-live')).toBe('polite');
     expect($('.unread')!.textContent).toBe('2 new messages');
-    expect($('button.launcher')!.getAttribute('aria-label')).toBe('Open chat (2 new messages)');
+    expect($('button.launcher')!.getAttribute('aria-label')).toBe('Open chat, 2 new messages');
     agent!.open();
     await flush();
     expect($('.badge')).toBeNull();
