@@ -125,6 +125,23 @@ describe('<aicado-agent>', () => {
     off();
   });
 
+  it('rates and stops through its own methods; aicado:feedback reaches document once, from the element', async () => {
+    const { requests } = stubQueryApi({ deltas: ['fine'] }, { status: 200, body: {} });
+    const element = await mounted({ suggestions: '["Hi"]', 'agent-name': 'Ada' });
+    const heard: EventTarget[] = [];
+    const listener = (event: Event) => heard.push(event.target as EventTarget);
+    document.addEventListener('aicado:feedback', listener);
+    try {
+      const { queryId } = await element.send('hi');
+      await element.rate(queryId, 'up');
+      element.stop(); // nothing on its way: nothing to stop
+      expect(heard).toEqual([element]);
+      expect(requests.map((r) => r.url.split('/').at(-1))).toEqual(['queries', 'feedback']);
+    } finally {
+      document.removeEventListener('aicado:feedback', listener);
+    }
+  });
+
   it('removing it destroys the agent: no widget DOM and no listener on window', async () => {
     stubQueryApi({ deltas: ['ok'] });
     const element = await mounted();
