@@ -8,6 +8,7 @@ import type { QueryAnswer } from '../transport/query.js';
 import { CancellationScope } from './cancellation-scope.js';
 import { dispatchDomEvent } from './dom-events.js';
 import { Emitter } from './emitter.js';
+import { inProgress } from './in-progress.js';
 import { newConversationId } from './ids.js';
 import type { NormalizedOptions } from './options.js';
 import { QueryQueue, type QueryQueueHost, type QueryTransport } from './query-queue.js';
@@ -44,9 +45,6 @@ export interface AgentState {
   unread: number;
 }
 
-/** An answer still on its way: it can be stopped. */
-export const inProgress = (message: ChatMessage): boolean =>
-  message.role === 'agent' && (message.status === 'sending' || message.status === 'streaming' || message.status === 'retrying');
 
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;

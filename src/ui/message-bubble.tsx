@@ -1,5 +1,5 @@
 import type { Rating } from '../contract/protocol.js';
-import { inProgress } from '../sdk/agent.js';
+import { inProgress } from '../sdk/in-progress.js';
 import type { NormalizedOptions } from '../sdk/options.js';
 import type { ChatMessage } from '../sdk/transcript.js';
 import { AnswerActions, SourceList } from './answer-actions.js';

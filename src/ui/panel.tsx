@@ -1,6 +1,7 @@
 import type { RefObject } from 'preact';
 import type { Rating } from '../contract/protocol.js';
-import { inProgress, type Agent, type AgentState } from '../sdk/agent.js';
+import type { Agent, AgentState } from '../sdk/agent.js';
+import { inProgress } from '../sdk/in-progress.js';
 import { Composer } from './composer.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './message-list.js';

@@ -182,7 +182,7 @@ describe('unread badge, own launcher, DOM events', () => {
     await p.evaluate(() => Promise.all([(window as unknown as { Aicado: Aicado }).Aicado('send', 'first'), (window as unknown as { Aicado: Aicado }).Aicado('send', 'second')]));
     await p.locator('aicado-embed .badge', { hasText: '2' }).waitFor();
     expect(await p.getByRole('button', { name: 'Open chat, 2 new messages' }).count()).toBe(1);
-    expect(await inWidget(p, '.unread-status').textContent()).toBe('2 new messages');
+    expect(await inWidget(p, '.unread').textContent()).toBe('2 new messages');
     const dom = await p.evaluate(() => (window as unknown as { __domResponses: unknown[] }).__domResponses);
     expect(dom.filter((entry) => entry !== 'after a throwing listener')).toEqual([
       expect.objectContaining({ agentId: 'demo', queryId: expect.stringMatching(/^q_/), status: 'completed' }),
@@ -191,7 +191,7 @@ describe('unread badge, own launcher, DOM events', () => {
     expect(dom.filter((entry) => entry === 'after a throwing listener')).toHaveLength(2);
     await p.getByRole('button', { name: 'Open chat, 2 new messages' }).click();
     await p.waitForFunction(() => !document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.badge'));
-    expect(await inWidget(p, '.unread-status').textContent()).toBe('');
+    expect(await inWidget(p, '.unread').textContent()).toBe('');
     await p.close();
   });
 
