@@ -3,3 +3,4 @@
 export { mountWidget } from './ui/mount.js';
 export { attemptQuery } from './sdk/attempt.js';
 export { postQueryAction } from './transport/actions.js';
+export { rateAnswer } from './sdk/rating.js';

@@ -19,8 +19,11 @@ function json(text: string | undefined, attribute: string, example: string): unk
   try {
     return JSON.parse(text);
   } catch {
-    const what = attribute.endsWith('params') ? 'Invalid params' : 'Invalid init() options';
-    throw new AicadoError(attribute.endsWith('params') ? 'invalid_params' : 'invalid_options', `${what}: ${attribute} is not valid JSON (got ${JSON.stringify(text.slice(0, 80))}); write it like ${attribute}='${example}'`);
+    const params = attribute.endsWith('params');
+    throw new AicadoError(
+      params ? 'invalid_params' : 'invalid_options',
+      `Invalid ${params ? 'params' : 'init() options'}: ${attribute} is not valid JSON (got ${JSON.stringify(text.slice(0, 80))}); write it like ${attribute}='${example}'`,
+    );
   }
 }
 

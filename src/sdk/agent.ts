@@ -3,7 +3,7 @@ import { checkDeclaredParams, declaredParamsError } from '../contract/declared-p
 import { AicadoError } from '../contract/errors.js';
 import { identityOf } from '../contract/identity.js';
 import { validateParams, type Params } from '../contract/params.js';
-import { QUERY_ACTIONS, QUERY_LIMITS, type Rating } from '../contract/protocol.js';
+import { QUERY_LIMITS, type Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
 import { CancellationScope } from './cancellation-scope.js';
 import { dispatchDomEvent } from './dom-events.js';
@@ -173,28 +173,16 @@ export class Agent {
   }
 
   /** Rates an answer (`null` takes the rating back); the API's webhook carries the rated query's params. */
-  async rate(queryId: string, rating: Rating): Promise<void> {
-    try {
-      this.#assertAlive();
-      if (rating !== 'up' && rating !== 'down' && rating !== null) {
-        throw new AicadoError('invalid_input', `rate() takes 'up', 'down' or null, got ${String(rating)}`);
-      }
-      const message = this.state.messages.find((m) => m.id === queryId && (m.status === 'done' || m.status === 'stopped'));
-      if (!message) throw new AicadoError('unknown_query', `No answer with query id ${queryId} to rate`);
-      const previous = message.rating;
-      this.#updateMessage(queryId, { rating: rating ?? undefined });
-      try {
-        const { postQueryAction } = await this.loadTransport();
-        await postQueryAction(this.options.apiBase, this.options.agentId, queryId, QUERY_ACTIONS.feedback, { conversation_id: this.state.conversationId, rating });
-      } catch (error) {
-        this.#updateMessage(queryId, { rating: previous });
+  rate(queryId: string, rating: Rating): Promise<void> {
+    return this.loadTransport()
+      .then((transport) => {
+        this.#assertAlive();
+        return transport.rateAnswer(this, queryId, rating);
+      })
+      .catch((error: AicadoError) => {
+        if (!this.#destroyed) this.events.emit('error', { error, queryId });
         throw error;
-      }
-      this.events.emit('feedback', { queryId, rating });
-    } catch (error) {
-      if (!this.#destroyed) this.events.emit('error', { error: error as AicadoError, queryId });
-      throw error;
-    }
+      });
   }
 
   /** Sends a failed query again, with the same query id and the params it was first sent with. */
@@ -290,7 +278,7 @@ export class Agent {
     token: () => this.#signedParams,
     refusal: () => this.#refusal,
     onAttempt: (queryId, attempt) =>
-      this.#updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined, progress: undefined }),
+      this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined, progress: undefined }),
     onDelta: (queryId, text) => {
       const message = this.state.messages.find((m) => m.id === queryId);
       // Text that arrives after a stop is not shown: the visitor asked for it to stop.
@@ -299,14 +287,14 @@ export class Agent {
       this.events.emit('delta', { queryId, text });
     },
     onStatus: (queryId, text) => {
-      this.#updateMessage(queryId, { progress: text });
+      this.updateMessage(queryId, { progress: text });
       this.events.emit('status', { queryId, text });
     },
-    onRetrying: (queryId) => this.#updateMessage(queryId, { status: 'retrying' }),
+    onRetrying: (queryId) => this.updateMessage(queryId, { status: 'retrying' }),
     onAnswer: (_queryId, answer) => this.#finish(answer),
     onFailure: (queryId, error) => {
       if (error.code === 'origin_not_allowed' && !this.#refusal) this.#refuseOrigin(error);
-      this.#updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
+      this.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
       this.events.emit('error', { error, queryId });
     },
     onChange: () => this.#persist(),
@@ -353,7 +341,8 @@ export class Agent {
     this.#commit({ ...this.state, online: navigator.onLine !== false });
   };
 
-  #updateMessage(id: string, patch: Partial<ChatMessage>): void {
+  /** Changes one message and stores the conversation (the lazy part's rating uses it too). */
+  updateMessage(id: string, patch: Partial<ChatMessage>): void {
     this.#commit({ ...this.state, messages: patched(this.state.messages, id, patch) });
   }
 

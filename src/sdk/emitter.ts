@@ -4,9 +4,7 @@
  */
 export class Emitter<Events extends Record<string, unknown>> {
   private listeners = new Map<keyof Events, Set<(payload: never) => void>>();
-  private cleared = false;
-
-  constructor(private readonly forward?: (event: string, payload: Events[keyof Events]) => void) {}
+  constructor(private forward?: (event: string, payload: Events[keyof Events]) => void) {}
 
   on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void {
     let set = this.listeners.get(event);
@@ -24,7 +22,6 @@ export class Emitter<Events extends Record<string, unknown>> {
         console.error('[aicado] a listener for', String(event), 'threw:', error);
       }
     }
-    if (this.cleared) return;
     try {
       this.forward?.(String(event), payload);
     } catch (error) {
@@ -34,6 +31,6 @@ export class Emitter<Events extends Record<string, unknown>> {
 
   clear(): void {
     this.listeners.clear();
-    this.cleared = true;
+    this.forward = undefined;
   }
 }

@@ -47,7 +47,8 @@ export interface BaseInitOptions {
 }
 
 /** Starter prompts: at most this many, each at most this long. */
-export const SUGGESTIONS_LIMITS = Object.freeze({ max: 4, maxLength: 120 });
+const MAX_SUGGESTIONS = 4;
+const MAX_SUGGESTION_LENGTH = 120;
 
 export const DEFAULT_API_BASE = 'https://api.aicado.ai';
 
@@ -61,6 +62,8 @@ const DEFAULTS = Object.freeze({
 
 type Check = (value: unknown) => boolean;
 const isString: Check = (value) => typeof value === 'string';
+const isText: Check = (value) => isString(value) && /\S/.test(value as string);
+const isBoolean: Check = (value) => typeof value === 'boolean';
 const oneOf = (...allowed: string[]): Check => (value) => allowed.includes(value as string);
 
 /**
@@ -79,7 +82,7 @@ const RULES: Record<string, [check: Check, allowed: string]> = {
   locale: [isString, "a BCP 47 locale such as 'en' or 'tr'"],
   storage: [oneOf('local', 'session', 'memory'), "'local', 'session' or 'memory'"],
   nonce: [isString, 'a string'],
-  open: [(v) => typeof v === 'boolean', 'true or false'],
+  open: [isBoolean, 'true or false'],
   context: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
   'context.pageUrl': [oneOf('path', 'full'), "'path' or 'full'"],
   theme: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
@@ -88,11 +91,11 @@ const RULES: Record<string, [check: Check, allowed: string]> = {
   'theme.colorScheme': [oneOf('light', 'dark', 'auto'), "'light', 'dark' or 'auto'"],
   strings: [(v) => typeof v === 'object' && v !== null && Object.values(v).every(isString), 'an object of strings'],
   suggestions: [
-    (v) => Array.isArray(v) && v.length <= SUGGESTIONS_LIMITS.max && v.every((s) => isString(s) && /\S/.test(s) && s.length <= SUGGESTIONS_LIMITS.maxLength),
-    `at most ${SUGGESTIONS_LIMITS.max} non-empty strings of at most ${SUGGESTIONS_LIMITS.maxLength} characters`,
+    (v) => Array.isArray(v) && v.length <= MAX_SUGGESTIONS && v.every((s) => isText(s) && s.length <= MAX_SUGGESTION_LENGTH),
+    `at most ${MAX_SUGGESTIONS} non-empty strings of at most ${MAX_SUGGESTION_LENGTH} characters`,
   ],
-  launcher: [(v) => typeof v === 'boolean', 'true or false'],
-  agentName: [(v) => isString(v) && /\S/.test(v as string), 'a non-empty string'],
+  launcher: [isBoolean, 'true or false'],
+  agentName: [isText, 'a non-empty string'],
   avatarUrl: [(v) => isString(v) && /^https:\/\/\S+$/i.test(v as string), 'an https URL'],
   eventTarget: [(v) => typeof v === 'object' && v !== null && 'dispatchEvent' in v, 'an EventTarget, such as an element'],
 };
