@@ -1,8 +1,7 @@
 import type { ParamsShape } from '../contract/params-types.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
-import { Agent } from '../sdk/agent.js';
-import type { QueryTransport } from '../sdk/query-queue.js';
+import { Agent, type AgentTransport } from '../sdk/agent.js';
 import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
 import { loadDefinitionAfterPaint } from '../sdk/definition.js';
 import { normalizeOptions } from '../sdk/options.js';
@@ -13,7 +12,7 @@ import { lazyWidget } from '../shell/widget-loading.js';
 export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>) => AicadoAgent<P>;
 
 /** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the code that sends queries, stops and ratings. */
-export interface LazyPart extends WidgetModule, QueryTransport {}
+export interface LazyPart extends WidgetModule, AgentTransport {}
 
 /**
  * The composition root, given where the lazy part comes from: the agent core, the shell and the

@@ -37,6 +37,11 @@ export type AgentEvents = {
 };
 
 
+/** What the agent loads on first need (the lazy part): the queue's transport, and the work of `rate()`. */
+export interface AgentTransport extends QueryTransport {
+  rateAnswer(agent: Agent, queryId: string, rating: Rating): Promise<void>;
+}
+
 export interface AgentState {
   open: boolean;
   online: boolean;
@@ -63,6 +68,8 @@ export class Agent {
   );
   /** The widget's element on the page, set when it is mounted. */
   element: EventTarget | undefined;
+  /** Whether an answer is still on its way (the panel asks through the agent: it carries no copy of the core). */
+  readonly inProgress = inProgress;
   /** The longest message the API takes; the composer counts down to it. */
   readonly maxInputLength = QUERY_LIMITS.maxInputLength;
   readonly #listeners = new Set<() => void>();
@@ -83,7 +90,7 @@ export class Agent {
     readonly options: NormalizedOptions,
     params: Params,
     /** The query transport (the lazy part): loaded with the first query, stop or rating. */
-    private readonly loadTransport: () => Promise<QueryTransport>,
+    private readonly loadTransport: () => Promise<AgentTransport>,
   ) {
     this.#params = params;
     this.#signedParams = options.signedParams;

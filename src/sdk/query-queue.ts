@@ -1,8 +1,7 @@
 import { AicadoError, isAicadoError } from '../contract/errors.js';
 import type { QueryRequest } from '../contract/schemas.js';
-import { QUERY_ACTIONS, type QueryAction, type Rating } from '../contract/protocol.js';
+import { QUERY_ACTIONS, type QueryAction } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
-import type { Agent } from './agent.js';
 import type { AttemptOptions } from './attempt.js';
 import type { CancellationScope } from './cancellation-scope.js';
 import { QUERY_RETRY, isRetryable, queryRetryDelay } from './query-retry.js';
@@ -14,7 +13,6 @@ import { QUERY_RETRY, isRetryable, queryRetryDelay } from './query-retry.js';
 export interface QueryTransport {
   attemptQuery(options: AttemptOptions): Promise<QueryAnswer>;
   postQueryAction(apiBase: string, agentId: string, queryId: string, action: QueryAction, body: object): Promise<QueryAnswer | undefined>;
-  rateAnswer(agent: Agent, queryId: string, rating: Rating): Promise<void>;
 }
 
 /** What the queue needs from its agent: where to send, when it may, and whom to tell. */

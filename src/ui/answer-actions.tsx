@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Rating } from '../contract/protocol.js';
 import type { WidgetStrings } from '../i18n/strings.js';
 import type { ChatMessage } from '../sdk/transcript.js';
-import { asSources } from '../transport/wire.js';
+import { shownSources } from '../sdk/shown-sources.js';
 import { CopyIcon, ThumbDownIcon, ThumbUpIcon } from './icons.js';
 
 /** How long "Copied" stays visible. */
@@ -49,13 +49,10 @@ export function AnswerActions({ message, strings, onRate }: AnswerActionsProps) 
   );
 }
 
-/**
- * What an answer cites, numbered, each opening in a new tab; titles are plain text. Only sources that
- * pass the protocol's guard are shown: a stored transcript is shared with every script of the origin.
- */
-export function SourceList({ sources: stored, strings }: { sources: ChatMessage['sources']; strings: WidgetStrings }) {
-  const sources = asSources(stored);
-  if (!sources?.length) return null;
+/** What an answer cites, numbered, each opening in a new tab; titles are plain text. */
+export function SourceList({ message, strings }: { message: ChatMessage; strings: WidgetStrings }) {
+  const sources = shownSources(message);
+  if (!sources.length) return null;
   return (
     <ol class="sources" aria-label={strings.sources}>
       {sources.map(({ title, url }, index) => (

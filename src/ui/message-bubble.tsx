@@ -1,5 +1,4 @@
 import type { Rating } from '../contract/protocol.js';
-import { inProgress } from '../sdk/in-progress.js';
 import type { NormalizedOptions } from '../sdk/options.js';
 import type { ChatMessage } from '../sdk/transcript.js';
 import { AnswerActions, SourceList } from './answer-actions.js';
@@ -8,13 +7,15 @@ import { MessageTime } from './message-time.js';
 
 export interface MessageBubbleProps {
   message: ChatMessage;
+  /** Still on its way (`agent.inProgress`). */
+  working: boolean;
   options: NormalizedOptions;
   onRetry: (queryId: string) => void;
   onRate: (queryId: string, rating: Rating) => void;
 }
 
 /** One message: the visitor's as text; the agent's as markdown, with its progress, sources, time and actions. */
-export function MessageBubble({ message, options, onRetry, onRate }: MessageBubbleProps) {
+export function MessageBubble({ message, working, options, onRetry, onRate }: MessageBubbleProps) {
   const { strings, locale, agentName, avatarUrl } = options;
   if (message.role === 'user') {
     return (
@@ -27,7 +28,6 @@ export function MessageBubble({ message, options, onRetry, onRate }: MessageBubb
       </div>
     );
   }
-  const working = inProgress(message);
   const waiting = working && message.text === '';
   const finished = message.status === 'done' || message.status === 'stopped';
   return (
@@ -64,7 +64,7 @@ export function MessageBubble({ message, options, onRetry, onRate }: MessageBubb
             </button>
           </div>
         ))}
-      {finished && <SourceList sources={message.sources} strings={strings} />}
+      {finished && <SourceList message={message} strings={strings} />}
       <div class="meta">
         <MessageTime at={message.at} locale={locale} />
         {finished && <AnswerActions message={message} strings={strings} onRate={onRate} />}

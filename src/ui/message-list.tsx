@@ -8,6 +8,7 @@ import { MessageBubble } from './message-bubble.js';
 interface MessageListProps {
   messages: readonly ChatMessage[];
   options: NormalizedOptions;
+  inProgress: (message: ChatMessage) => boolean;
   onSend: (text: string) => void;
   onRetry: (queryId: string) => void;
   onRate: (queryId: string, rating: Rating) => void;
@@ -17,7 +18,7 @@ interface MessageListProps {
 const STICKY_DISTANCE = 48;
 
 /** The conversation: a polite live log that follows new text unless the visitor scrolled up. */
-export function MessageList({ messages, options, onSend, onRetry, onRate }: MessageListProps) {
+export function MessageList({ messages, options, inProgress, onSend, onRetry, onRate }: MessageListProps) {
   const { strings, suggestions } = options;
   const list = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -55,7 +56,7 @@ export function MessageList({ messages, options, onSend, onRetry, onRate }: Mess
       {messages.map((message) => {
         let bubble = bubbles.get(message);
         if (!bubble) {
-          bubble = <MessageBubble key={message.id} message={message} options={options} onRetry={onRetry} onRate={onRate} />;
+          bubble = <MessageBubble key={message.id} message={message} working={inProgress(message)} options={options} onRetry={onRetry} onRate={onRate} />;
           bubbles.set(message, bubble);
         }
         return bubble;

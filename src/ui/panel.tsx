@@ -1,7 +1,6 @@
 import type { RefObject } from 'preact';
 import type { Rating } from '../contract/protocol.js';
 import type { Agent, AgentState } from '../sdk/agent.js';
-import { inProgress } from '../sdk/in-progress.js';
 import { Composer } from './composer.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './message-list.js';
@@ -23,7 +22,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   const send = (text: string) => void agent.send(text).catch(() => undefined);
   const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
   const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
-  const working = state.messages.filter(inProgress);
+  const working = state.messages.filter(agent.inProgress);
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
   const announcement = working.some((message) => message.text === '') ? strings.typing : '';
 
@@ -49,7 +48,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
           </button>
         )}
       </div>
-      <MessageList messages={state.messages} options={agent.options} onSend={send} onRetry={retry} onRate={rate} />
+      <MessageList messages={state.messages} options={agent.options} inProgress={agent.inProgress} onSend={send} onRetry={retry} onRate={rate} />
       <div class="sr announcer" aria-live="polite">
         {announcement}
       </div>

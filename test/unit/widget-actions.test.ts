@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, type AicadoAgent, type InitOptions } from '../../src/index.js';
-import { liveQueryApi, stubQueryApi } from './support.js';
+import { liveQueryApi, panelMounted, stubQueryApi } from './support.js';
 
 let agent: AicadoAgent | undefined;
 afterEach(() => {
@@ -17,12 +17,17 @@ const $ = <E extends Element = HTMLElement>(selector: string) => shadow().queryS
 const $$ = (selector: string) => [...shadow().querySelectorAll<HTMLElement>(selector)];
 const button = (name: string) => $$('button').find((b) => b.getAttribute('aria-label') === name || b.textContent?.trim() === name);
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Starts the agent and waits for its panel, which comes with the lazy part. */
+const started = async (options: Partial<InitOptions> = {}) => {
+  const running = start(options);
+  await panelMounted();
+  return running;
+};
 
 describe('starter prompts', () => {
   it('shows the suggestions before the first message and after reset; a chip sends its text', async () => {
     const { requests } = stubQueryApi({ deltas: ['ok'] });
-    start({ suggestions: ['Where is my order?', 'Talk to <b>sales</b>'] });
-    await flush();
+    await started({ suggestions: ['Where is my order?', 'Talk to <b>sales</b>'] });
     const group = $('[role="group"].chips')!;
     expect(group.getAttribute('aria-label')).toBe('Suggested questions');
     expect($$('.chips button').map((b) => b.textContent)).toEqual(['Where is my order?', 'Talk to <b>sales</b>']);
@@ -40,8 +45,7 @@ describe('starter prompts', () => {
 describe('the agent at work', () => {
   it('a typing indicator and a polite announcement until the first delta, the status line as text, then a stop button', async () => {
     const api = liveQueryApi(() => ({ status: 200, body: {} }));
-    start();
-    await flush();
+    await started();
     void agent!.send('hi').catch(() => undefined);
     const stream = await api.stream();
     await vi.waitFor(() => expect($('.typing')).not.toBeNull());
@@ -66,9 +70,8 @@ describe('the agent at work', () => {
 
   it('shows sources as numbered links opening in a new tab, and the time of each message', async () => {
     const api = liveQueryApi();
-    start({ agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png', locale: 'en-US' });
-    await flush();
-    void agent!.send('guide?');
+    await started({ agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png', locale: 'en-US' });
+    void agent!.send('guide?').catch(() => undefined);
     const stream = await api.stream();
     stream.send('delta', { text: 'See these.' });
     stream.send('done', {
@@ -97,10 +100,22 @@ describe('the agent at work', () => {
   });
 });
 
+describe('a stored transcript', () => {
+  it('shows only the stored sources that pass the guard: one planted by another script of the origin is not a link', async () => {
+    const message = (extra: object) => ({ id: 'q_storedstored01', role: 'agent', text: 'Stored answer', queryId: 'q_storedstored01', status: 'done', ...extra });
+    const sources = [{ title: 'Planted', url: 'javascript:alert(1)' }, { title: 'Guide', url: 'https://example.com/guide' }];
+    localStorage.setItem('aicado:v1:demo:conversation', JSON.stringify({ conversationId: 'c_storedstored1', messages: [message({ sources })], pending: [] }));
+    await started({ storage: 'local' });
+    await vi.waitFor(() => expect($$('.sources a')).toHaveLength(1));
+    expect($('.sources a')!.getAttribute('href')).toBe('https://example.com/guide');
+    localStorage.clear();
+  });
+});
+
 describe('answer actions', () => {
   it('thumbs up and down are toggles with aria-pressed; pressing the pressed one takes the rating back', async () => {
     const { requests } = stubQueryApi({ deltas: ['fine'] }, { status: 200, body: {} });
-    start();
+    await started();
     await agent!.send('hi');
     await flush();
     const up = () => button('Helpful')!;
@@ -120,7 +135,7 @@ describe('answer actions', () => {
     stubQueryApi({ deltas: ['**bold** and `code`'] });
     const writeText = vi.fn(async (_text: string) => undefined);
     vi.spyOn(navigator, 'clipboard', 'get').mockReturnValue({ writeText } as unknown as Clipboard);
-    start();
+    await started();
     await agent!.send('hi');
     await flush();
     button('Copy')!.click();
@@ -146,7 +161,7 @@ describe('launcher', () => {
     expect($('button.launcher')!.getAttribute('aria-label')).toBe('Open chat, 2 new messages');
     agent!.open();
     await flush();
-    expect($('.badge')).toBeNull();
+    expect($('.badge')!.textContent).toBe('');
     expect($('.unread')!.textContent).toBe('');
   });
 
