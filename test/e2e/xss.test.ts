@@ -133,7 +133,8 @@ describe('agent output that quotes hostile input', () => {
           if (name === 'href') found.hrefs.push(attribute.value);
         }
       }
-      for (const element of root?.querySelectorAll('.messages *') ?? []) {
+      // A message's own row of time and action buttons (icons) is the widget's, never the agent's output.
+      for (const element of root?.querySelectorAll('.messages *:not(.meta, .meta *)') ?? []) {
         if (!allowedInMessages.has(element.tagName)) found.tags.push(element.tagName);
       }
       found.answers = root?.querySelectorAll('.msg.agent').length ?? 0;
