@@ -12,18 +12,18 @@ export const SIZE_BUDGETS = {
    * `dist/aicado-embed.iife.js`, what every page with the script tag loads: loader, agent core, launcher,
    * and the <aicado-agent> definition (about 1 KB: a page's own markup must find the element defined).
    */
-  scriptTagFirstPartGzip: 12 * 1024,
+  scriptTagFirstPartGzip: 13.25 * 1024,
   /** The first part and `dist/aicado-embed.lazy.js`: everything a visitor who opens the chat loads. */
-  scriptTagTotalGzip: 24 * 1024,
+  scriptTagTotalGzip: 27.25 * 1024,
   /** `dist/aicado-embed.single.iife.js`, the one-file build, everything included. */
-  singleFileGzip: 23 * 1024,
+  singleFileGzip: 26.25 * 1024,
   /** What an app that bundles `import { init } from 'aicado-embed'` loads with the page (its lazy chunk excluded). */
-  esmInitialGzip: 11 * 1024,
+  esmInitialGzip: 12.5 * 1024,
   /**
    * The same app's chunks of us, all of them. Raised from 22 KB when the non-default locales' tables
    * moved to the lazy chunk: 190 B less for every page, 200 B more for a visitor who opens the chat.
    */
-  esmTotalGzip: 23 * 1024,
+  esmTotalGzip: 26 * 1024,
   /** `dist/element.js`, what `aicado-embed/element` adds to an app on top of the SDK it shares. */
   elementGzip: 2 * 1024,
 } as const;

@@ -190,7 +190,8 @@ describe('unread badge, own launcher, DOM events', () => {
     ]);
     expect(dom.filter((entry) => entry === 'after a throwing listener')).toHaveLength(2);
     await p.getByRole('button', { name: 'Open chat, 2 new messages' }).click();
-    await p.waitForFunction(() => !document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.badge'));
+    await p.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.badge')!.textContent === '');
+    expect(await inWidget(p, '.launcher').getAttribute('aria-expanded')).toBe('true');
     expect(await inWidget(p, '.unread').textContent()).toBe('');
     await p.close();
   });
