@@ -143,7 +143,8 @@ describe.each(APPS)('<aicado-agent> in $name', (app) => {
     expect((await receiver.nextEvent(from)).event.data.params).toStrictEqual({ user_id: app.user, plan: 'pro' });
 
     await page.getByRole('button', { name: 'Break params' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toContain('"A_ID"');
+    // The app's own status line (a <p>), not one of the widget's live regions inside <aicado-agent>.
+    await expect.poll(() => page.locator('p[role="status"]').innerText()).toContain('"A_ID"');
     from = receiver.output().length;
     await askInWidget(page, `third from ${app.name}`);
     expect((await receiver.nextEvent(from)).event.data.params).toStrictEqual({ user_id: app.user, plan: 'pro' });
