@@ -107,3 +107,18 @@ describe('package linters', () => {
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(Object.keys(PACKAGE.exports).sort());
   }, 60_000);
 });
+
+describe('aicado-embed/element on a server', () => {
+  // A framework's server render imports the element's module too: there it must define nothing and throw nothing.
+  const probe = `const m = MODULE; console.log(JSON.stringify({ exports: Object.keys(m), customElements: typeof customElements, window: typeof window }));`;
+  for (const [kind, file, load] of [
+    ['ESM', 'dist/element.js', (path: string) => `await import(${JSON.stringify(path)})`],
+    ['CommonJS', 'dist/element.cjs', (path: string) => `require(${JSON.stringify(path)})`],
+  ] as const) {
+    it(`imports in plain Node (${kind}) without a throw, defining nothing`, async () => {
+      const code = probe.replace('MODULE', load(join(ROOT, file)));
+      const { stdout } = await run(process.execPath, [kind === 'ESM' ? '--input-type=module' : '--input-type=commonjs', '-e', code], { timeout: 30_000 });
+      expect(JSON.parse(stdout)).toEqual({ exports: [], customElements: 'undefined', window: 'undefined' });
+    });
+  }
+});
