@@ -71,6 +71,7 @@ describe('stop', () => {
   it('stops mid-stream: the text stops growing within 200 ms; one webhook, "stopped", output = the text shown; no retry after a reload', async () => {
     const p = await loop.browser.newPage();
     await p.goto(page('/stop.html', { open: true, storage: 'local' }));
+    await p.locator('aicado-embed .messages').waitFor(); // the open panel is mounted when its code has loaded
     // Every change of the answer's text, timed in the page, and the moment Stop is pressed.
     await p.evaluate(() => {
       const w = window as unknown as { __changes: number[]; __stopAt: number };

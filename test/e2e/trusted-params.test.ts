@@ -26,6 +26,8 @@ async function openPage(path: string, init: Record<string, unknown>): Promise<Pa
   const page = await loop.browser.newPage();
   await page.goto(`${loop.site.url}${path}`);
   await page.getByRole('button', { name: 'Open chat' }).click();
+  // The panel's code loads on that click: wait for it, so a test that then goes offline has a composer.
+  await page.locator('aicado-embed textarea').waitFor();
   return page;
 }
 
