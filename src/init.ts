@@ -1,4 +1,4 @@
-import { createInit } from './boot/create-init.js';
+import { createInit, type InitFunction } from './boot/create-init.js';
 
 /**
  * `P` is the params type of the handle: the wide default (any valid key and value) unless given as
@@ -9,4 +9,4 @@ import { createInit } from './boot/create-init.js';
  * options or params are invalid; a second `init` for the same agent returns the running one. The panel's
  * code is a dynamic import, which an app's bundler splits off and the page loads on intent.
  */
-export const init = createInit(() => import('./lazy-part.js'));
+export const init: InitFunction = createInit(() => import('./lazy-part.js'));

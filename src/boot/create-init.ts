@@ -11,6 +11,9 @@ import { lazyWidget } from '../shell/widget-loading.js';
 
 export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>) => AicadoAgent<P>;
 
+/** An `init` and the agents it started that are running, by agent id, in the order they were started. */
+export type InitWithAgents = InitFunction & { readonly agents: ReadonlyMap<string, AicadoAgent<never>> };
+
 /** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the code that sends queries, stops and ratings. */
 export interface LazyPart extends WidgetModule, AgentTransport {}
 
@@ -19,7 +22,7 @@ export interface LazyPart extends WidgetModule, AgentTransport {}
  * launcher now; the panel and the query transport on intent, or with the first query. The npm entry
  * passes a dynamic `import()` (an app's bundler splits it off); the script tag imports its sibling file.
  */
-export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction {
+export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgents {
   const running = new Map<string, AicadoAgent<never>>();
   // One load for every agent; a failed one is forgotten, so the next need tries again.
   let loading: Promise<LazyPart> | undefined;
@@ -28,7 +31,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction 
       loading = undefined;
       throw error;
     }));
-  return function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
+  function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
     if (typeof window === 'undefined' || typeof document === 'undefined') {
       throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
     }
@@ -57,7 +60,8 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitFunction 
     // Emitted after init() returns, so a listener added right after init() still hears it.
     queueMicrotask(() => agent.events.emit('ready', { agentId: normalized.agentId }));
     return handle;
-  };
+  }
+  return Object.assign(init, { agents: running as ReadonlyMap<string, AicadoAgent<never>> });
 }
 
 /**

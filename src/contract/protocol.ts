@@ -97,7 +97,7 @@ export const ERROR_CODES = [
   // Raised in the page by the SDK, and answered by the API for the params of a query.
   'invalid_params', 'undeclared_param', 'invalid_param_type',
   // Raised in the page by the SDK.
-  'invalid_options', 'invalid_input', 'not_in_browser', 'not_initialised',
+  'invalid_options', 'invalid_input', 'not_in_browser', 'not_initialised', 'agent_required',
   'unknown_method', 'unknown_query', 'destroyed', 'aborted', 'network', 'timeout', 'http_error',
   'invalid_response', 'internal',
   // Answered by the API.
