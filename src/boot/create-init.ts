@@ -24,6 +24,8 @@ export interface LazyPart extends WidgetModule, AgentTransport {}
  */
 export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgents {
   const running = new Map<string, AicadoAgent<never>>();
+  // The agents whose panel is a bubble: one of them is open at a time.
+  const bubbles = new Set<string>();
   // One load for every agent; a failed one is forgotten, so the next need tries again.
   let loading: Promise<LazyPart> | undefined;
   const lazyPart = () =>
@@ -55,8 +57,16 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgent
     const handle = createHandle<P>(agent, () => {
       release?.();
       running.delete(normalized.agentId);
+      bubbles.delete(normalized.agentId);
     });
     running.set(normalized.agentId, handle as AicadoAgent<never>);
+    if (normalized.mode === 'bubble') {
+      bubbles.add(normalized.agentId);
+      // One bubble panel open at a time: panels of one corner would cover each other, and on a phone each fills the screen.
+      agent.events.on('open', () => {
+        for (const id of bubbles) if (id !== normalized.agentId) running.get(id)?.close();
+      });
+    }
     // Emitted after init() returns, so a listener added right after init() still hears it.
     queueMicrotask(() => agent.events.emit('ready', { agentId: normalized.agentId }));
     return handle;
@@ -76,7 +86,7 @@ function mount(agent: Agent, lazyPart: () => Promise<LazyPart>): () => void {
   return () => {
     stopDefinition();
     unmount();
-    shell.host.remove();
+    shell.remove();
   };
 }
 

@@ -28,7 +28,7 @@ export interface AicadoAgentAttributes {
   locale?: string;
   storage?: 'local' | 'session' | 'memory';
   accent?: string;
-  position?: 'bottom-right' | 'bottom-left';
+  position?: 'bottom-end' | 'bottom-start' | 'bottom-right' | 'bottom-left';
   'color-scheme'?: 'light' | 'dark' | 'auto';
   /** A token from `signParams()` on your server; the `signedParams` property wins over it. */
   'signed-params'?: string;

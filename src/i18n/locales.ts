@@ -33,7 +33,37 @@ const tr: WidgetStrings = {
   unread: '{n} yeni mesaj',
 };
 
-const LOCALES: Record<string, WidgetStrings> = { tr };
+const ar: WidgetStrings = {
+  title: 'اسأل مساعدنا',
+  greeting: 'مرحبًا! كيف يمكنني مساعدتك اليوم؟',
+  placeholder: 'اكتب رسالتك…',
+  send: 'إرسال',
+  open: 'فتح المحادثة',
+  close: 'إغلاق المحادثة',
+  retry: 'إعادة المحاولة',
+  typing: 'المساعد يكتب',
+  offline: 'أنت غير متصل بالإنترنت. ستُرسل الرسائل عند عودة الاتصال.',
+  failed: 'تعذّر إرسال الرسالة.',
+  retrying: 'مشكلة في الاتصال، جارٍ إعادة المحاولة…',
+  sessionExpired: 'انتهت صلاحية جلستك. يُرجى إعادة تحميل الصفحة أو تسجيل الدخول مجددًا.',
+  unavailable: 'هذه المحادثة غير متاحة على هذا الموقع.',
+  you: 'أنت',
+  agent: 'المساعد',
+  charactersLeft: 'الأحرف المتبقية: {n}',
+  loading: 'جارٍ تحميل المحادثة…',
+  loadFailed: 'تعذّر تحميل المحادثة. تحقّق من اتصالك ثم افتحها مجددًا.',
+  stop: 'إيقاف',
+  stopped: 'تم الإيقاف',
+  copy: 'نسخ',
+  copied: 'تم النسخ',
+  rateUp: 'مفيد',
+  rateDown: 'غير مفيد',
+  sources: 'المصادر',
+  suggestions: 'أسئلة مقترحة',
+  unread: 'رسائل جديدة: {n}',
+};
+
+const LOCALES: Record<string, WidgetStrings> = { tr, ar };
 
 /**
  * Fills the widget's strings with its locale's full table, under the page's own overrides (`title`,

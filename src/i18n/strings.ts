@@ -73,12 +73,21 @@ const LAUNCHER_STRINGS: Record<string, LauncherStrings> = {
     loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.',
     unread: '{n} yeni mesaj',
   },
+  ar: {
+    open: 'فتح المحادثة',
+    close: 'إغلاق المحادثة',
+    loading: 'جارٍ تحميل المحادثة…',
+    loadFailed: 'تعذّر تحميل المحادثة. تحقّق من اتصالك ثم افتحها مجددًا.',
+    unread: 'رسائل جديدة: {n}',
+  },
 };
 
+/** The language of a BCP 47 locale (`tr-TR` → `tr`), lower case. */
+export const languageOf = (locale: string): string => locale.toLowerCase().split(/[-_]/)[0] ?? '';
 
-/** The built-in locale for a BCP 47 locale (`tr-TR` → `tr`), `en` otherwise. */
+/** The built-in locale for a BCP 47 locale (`tr-TR` → `tr`, `ar-EG` → `ar`), `en` otherwise. */
 export function builtInLocale(locale: string): string {
-  const language = locale.toLowerCase().split(/[-_]/)[0] ?? '';
+  const language = languageOf(locale);
   return Object.hasOwn(LAUNCHER_STRINGS, language) ? language : 'en';
 }
 

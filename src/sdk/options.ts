@@ -1,13 +1,19 @@
 import { AGENT_ID_PATTERN } from '../contract/protocol.js';
 import { AicadoError } from '../contract/errors.js';
 import { ownDefined } from '../contract/own-defined.js';
-import { builtInLocale, stringsFor, type WidgetStrings } from '../i18n/strings.js';
+import { directionOf } from '../i18n/direction.js';
+import { builtInLocale, languageOf, stringsFor, type WidgetStrings } from '../i18n/strings.js';
 import type { StorageKind } from './storage.js';
 
 export interface ThemeOptions {
   /** Accent colour (any CSS colour); also settable from the host's CSS as `--aicado-accent`. */
   accent?: string;
-  position?: 'bottom-right' | 'bottom-left';
+  /**
+   * Where the launcher sits: `bottom-end` (default) is the right in left-to-right languages and the left in
+   * right-to-left ones, `bottom-start` the other side; `bottom-right` and `bottom-left` never mirror.
+   * Several launchers in one corner stack upwards.
+   */
+  position?: 'bottom-end' | 'bottom-start' | 'bottom-right' | 'bottom-left';
   colorScheme?: 'light' | 'dark' | 'auto';
 }
 
@@ -79,7 +85,7 @@ const RULES: Record<string, [check: Check, allowed: string]> = {
   title: [isString, 'a string'],
   greeting: [isString, 'a string'],
   placeholder: [isString, 'a string'],
-  locale: [isString, "a BCP 47 locale such as 'en' or 'tr'"],
+  locale: [isString, "a BCP 47 locale such as 'en', 'tr' or 'ar'"],
   storage: [oneOf('local', 'session', 'memory'), "'local', 'session' or 'memory'"],
   nonce: [isString, 'a string'],
   open: [isBoolean, 'true or false'],
@@ -87,7 +93,7 @@ const RULES: Record<string, [check: Check, allowed: string]> = {
   'context.pageUrl': [oneOf('path', 'full'), "'path' or 'full'"],
   theme: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
   'theme.accent': [isString, 'a CSS colour'],
-  'theme.position': [oneOf('bottom-right', 'bottom-left'), "'bottom-right' or 'bottom-left'"],
+  'theme.position': [oneOf('bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'), "'bottom-end', 'bottom-start', 'bottom-right' or 'bottom-left'"],
   'theme.colorScheme': [oneOf('light', 'dark', 'auto'), "'light', 'dark' or 'auto'"],
   strings: [(v) => typeof v === 'object' && v !== null && Object.values(v).every(isString), 'an object of strings'],
   suggestions: [
@@ -106,8 +112,12 @@ export interface NormalizedOptions {
   signedParams: string | undefined;
   mode: 'bubble' | 'inline';
   container: string | HTMLElement | undefined;
-  theme: Required<Omit<ThemeOptions, 'accent'>> & { accent: string | undefined };
+  /** `side`: the screen side of the launcher, from `position` and the direction. */
+  theme: Required<Omit<ThemeOptions, 'accent'>> & { accent: string | undefined; side: 'left' | 'right' };
   locale: string;
+  /** The language the widget's text is in (its `lang`), and that language's direction. */
+  lang: string;
+  dir: 'ltr' | 'rtl';
   /** At load, English with the launcher's texts in the locale; the panel completes the locale's table. */
   strings: WidgetStrings;
   /** The page's own texts, kept to stay on top when the panel completes `strings`. */
@@ -158,6 +168,14 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (options.agentName !== undefined) stringOverrides.agent = options.agentName;
   Object.assign(stringOverrides, options.strings);
   const strings = { ...stringsFor(locale), ...stringOverrides };
+  // The widget speaks the locale when it has strings for it, built in or given; English otherwise.
+  const builtIn = builtInLocale(locale);
+  const lang = builtIn === languageOf(locale) || options.strings ? locale : 'en';
+  const dir = directionOf(lang);
+  const position = options.theme?.position ?? 'bottom-end';
+  // The logical positions mirror with the direction; the physical ones never do.
+  const end = position === 'bottom-end' || position === 'bottom-right';
+  const logical = position === 'bottom-end' || position === 'bottom-start';
   return {
     agentId: options.agentId,
     apiBase: options.apiBase.replace(/\/+$/, ''),
@@ -166,13 +184,16 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
     container: options.container,
     theme: {
       accent: options.theme?.accent,
-      position: options.theme?.position ?? 'bottom-right',
+      position,
       colorScheme: options.theme?.colorScheme ?? 'auto',
+      side: end !== (logical && dir === 'rtl') ? 'right' : 'left',
     },
     locale,
+    lang,
+    dir,
     strings,
     stringOverrides,
-    builtInLocale: builtInLocale(locale),
+    builtInLocale: builtIn,
     storage: options.storage,
     nonce: options.nonce,
     open: options.open,

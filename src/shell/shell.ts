@@ -1,5 +1,6 @@
 import { AicadoError } from '../contract/errors.js';
 import type { Agent } from '../sdk/agent.js';
+import { leavePlace, takePlace } from './corners.js';
 import { SHELL_CSS } from './styles.js';
 
 /** The element that hosts the widget's shadow root; a custom tag so host tag selectors miss it. */
@@ -19,6 +20,8 @@ export interface WidgetShell {
   launcher?: HTMLButtonElement;
   /** Adds a stylesheet after the shell's own, the same way (constructable, or `<style nonce>`). */
   addStyles(css: string): void;
+  /** Takes the host element off the page (and its launcher out of its corner's stack). */
+  remove(): void;
 }
 
 /** What the lazy part exports for the shell: renders the panel into it, returns the unmount. */
@@ -31,7 +34,7 @@ let instances = 0;
 
 /** Builds the host element and its shadow root, in the inline container or at the end of `<body>`. */
 export function createShell(agent: Agent): WidgetShell {
-  const { agentId, mode, theme, nonce, container } = agent.options;
+  const { agentId, mode, theme, nonce, container, dir, lang } = agent.options;
   const parent = mode === 'inline' ? resolveContainer(container) : (document.body ?? document.documentElement);
   const host = document.createElement(HOST_TAG);
   host.setAttribute('data-agent-id', agentId);
@@ -39,16 +42,28 @@ export function createShell(agent: Agent): WidgetShell {
   if (theme.accent) host.style.setProperty('--aicado-accent', theme.accent);
   const shadow = host.attachShadow({ mode: 'open' });
   const root = shadow.appendChild(document.createElement('div'));
-  const classes = `root ${mode} ${theme.colorScheme}${theme.position === 'bottom-left' ? ' left' : ''}`;
+  root.dir = dir;
+  root.lang = lang;
+  const classes = `root ${mode} ${theme.colorScheme} ${theme.side}`;
   // The agent forgets its subscribers when destroyed; the shell needs no unsubscribe of its own.
   const show = () => void (root.className = agent.state.open ? `${classes} is-open` : classes);
   show();
   agent.subscribe(show);
-  const shell: WidgetShell = { host, root, panelId: `aicado-panel-${++instances}`, addStyles: (css) => adoptStyles(shadow, css, nonce) };
+  const shell: WidgetShell = {
+    host,
+    root,
+    panelId: `aicado-panel-${++instances}`,
+    addStyles: (css) => adoptStyles(shadow, css, nonce),
+    remove: () => {
+      leavePlace(host);
+      host.remove();
+    },
+  };
   shell.addStyles(SHELL_CSS);
   parent.appendChild(host);
   // The agent's aicado:<event>s come from its element (unless options.eventTarget says otherwise).
   agent.element = host;
+  if (mode === 'bubble') takePlace(host, theme.side);
   return shell;
 }
 

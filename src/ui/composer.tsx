@@ -45,6 +45,7 @@ export function Composer({ strings, onSend, inputRef, maxLength, onStop }: Compo
         <textarea
           ref={inputRef}
           rows={1}
+          dir="auto"
           value={text}
           maxLength={maxLength}
           placeholder={strings.placeholder}

@@ -1,6 +1,8 @@
 import { h } from 'preact';
 import type { ComponentChild, ComponentChildren } from 'preact';
 
+// Each paragraph and list item takes its direction from its own text (`dir="auto"`): an English answer in
+// an Arabic widget reads left to right, and code is always left to right.
 // Everything is built as elements, never as an HTML string: markup the agent writes is shown as
 // text, and the only attribute that carries input (`href`) is the browser's own parse of an
 // http(s)/mailto URL. The rules are a small, chat-sized subset of CommonMark, chosen for bytes.
@@ -21,9 +23,9 @@ export function renderMarkdown(text: string): ComponentChildren {
   let code: string[] = [];
   let blank = false; // since the last list item: ends its continuation lines
   const flush = () => {
-    if (paragraph.length) blocks.push(h('p', { class: 'md-p' }, renderInline(paragraph.join('\n'))));
+    if (paragraph.length) blocks.push(h('p', { class: 'md-p', dir: 'auto' }, renderInline(paragraph.join('\n'))));
     if (items.length) {
-      const children = items.map((item) => h('li', null, renderInline(item.trim())));
+      const children = items.map((item) => h('li', { dir: 'auto' }, renderInline(item.trim())));
       const start = number && +number !== 1 ? +number : undefined;
       blocks.push(h(number ? 'ol' : 'ul', { class: 'md-list', start }, children));
     }
@@ -31,7 +33,7 @@ export function renderMarkdown(text: string): ComponentChildren {
     items = [];
   };
   const pre = () =>
-    h('pre', { class: 'md-pre' }, h('code', { class: language ? `language-${language}` : undefined }, code.join('\n')));
+    h('pre', { class: 'md-pre', dir: 'ltr' }, h('code', { class: language ? `language-${language}` : undefined }, code.join('\n')));
 
   for (const line of text.split(/\r\n?|\n/)) {
     const opening = FENCE.exec(line);
@@ -62,7 +64,7 @@ export function renderMarkdown(text: string): ComponentChildren {
       items[items.length - 1] += `\n${line.trim()}`;
     } else if (heading) {
       flush();
-      blocks.push(h('p', { class: 'md-p' }, h('strong', null, renderInline((heading[1] ?? '').trim()))));
+      blocks.push(h('p', { class: 'md-p', dir: 'auto' }, h('strong', null, renderInline((heading[1] ?? '').trim()))));
     } else {
       if (items.length) flush();
       paragraph.push(line.trim());

@@ -14,13 +14,17 @@ export interface MessageBubbleProps {
   onRate: (queryId: string, rating: Rating) => void;
 }
 
-/** One message: the visitor's as text; the agent's as markdown, with its progress, sources, time and actions. */
+/**
+ * One message: the visitor's as text; the agent's as markdown, with its progress, sources, time and actions.
+ * `dir="auto"` takes the visitor's bubble's direction from its own text (an English question in an Arabic
+ * widget reads left to right); its hidden label keeps the widget's, as an element with `dir` is skipped there.
+ */
 export function MessageBubble({ message, working, options, onRetry, onRate }: MessageBubbleProps) {
   const { strings, locale, agentName, avatarUrl } = options;
   if (message.role === 'user') {
     return (
-      <div class="msg user">
-        <span class="sr">{strings.you}: </span>
+      <div class="msg user" dir="auto">
+        <span class="sr" dir={options.dir}>{strings.you}: </span>
         {message.text}
         <div class="meta">
           <MessageTime at={message.at} locale={locale} />

@@ -39,8 +39,8 @@ export function MessageList({ messages, options, inProgress, onSend, onRetry, on
   return (
     <div ref={list} class="messages" part="messages" role="log" aria-live="polite" aria-label={strings.title} tabIndex={0} onScroll={onScroll}>
       {strings.greeting && (
-        <div class="msg agent greeting">
-          <span class="sr">{strings.agent}: </span>
+        <div class="msg agent greeting" dir="auto">
+          <span class="sr" dir={options.dir}>{strings.agent}: </span>
           {strings.greeting}
         </div>
       )}

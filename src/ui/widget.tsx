@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Agent } from '../sdk/agent.js';
 import type { WidgetShell } from '../shell/shell.js';
+import { useFullScreen } from './full-screen.js';
 import { ChatPanel } from './panel.js';
 import { useAgentState } from './use-agent-state.js';
 
@@ -44,6 +45,8 @@ export function Widget({ agent, shell, focusComposer }: WidgetProps) {
     const timer = setTimeout(() => input.current?.focus(), 0);
     return () => clearTimeout(timer);
   }, [state.open]);
+
+  useFullScreen(mode === 'bubble' && state.open, shell.root);
 
   return (
     <ChatPanel

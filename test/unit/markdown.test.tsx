@@ -10,11 +10,11 @@ function renderToContainer(markdown: string): HTMLDivElement {
 }
 
 const html = (markdown: string) => renderToContainer(markdown).innerHTML;
-const p = (inner: string) => `<p class="md-p">${inner}</p>`;
+const p = (inner: string) => `<p class="md-p" dir="auto">${inner}</p>`;
 const link = (href: string, label: string) =>
   `<a class="md-link" href="${href}" target="_blank" rel="noopener noreferrer">${label}</a>`;
 
-const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'start']);
+const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'start', 'dir']);
 const FORBIDDEN_ELEMENTS = 'script, img, svg, iframe, style, object, embed, form, input, math';
 
 /** The safety promise, checked on the real DOM that preact produced. */
@@ -60,20 +60,20 @@ const cases: [string, string, string][] = [
   ['double backtick code', '``a ` b``', p('<code class="md-code">a ` b</code>')],
   ['code span content is verbatim', '`` `x` ``', p('<code class="md-code"> `x` </code>')],
   ['unclosed backtick', 'a `b', p('a `b')],
-  ['fenced code', '```ts\nconst a = *b*;\n<b>x</b>\n```\nafter', '<pre class="md-pre"><code class="language-ts">const a = *b*;\n&lt;b&gt;x&lt;/b&gt;</code></pre>' + p('after')],
-  ['tilde fence', '~~~\nx\n~~~', '<pre class="md-pre"><code>x</code></pre>'],
-  ['only the same fence closes a block', '```\nx\n````', '<pre class="md-pre"><code>x\n````</code></pre>'],
-  ['unclosed fence runs to the end', 'see:\n```py\nprint(1)\n\n**x**', p('see:') + '<pre class="md-pre"><code class="language-py">print(1)\n\n**x**</code></pre>'],
+  ['fenced code', '```ts\nconst a = *b*;\n<b>x</b>\n```\nafter', '<pre class="md-pre" dir="ltr"><code class="language-ts">const a = *b*;\n&lt;b&gt;x&lt;/b&gt;</code></pre>' + p('after')],
+  ['tilde fence', '~~~\nx\n~~~', '<pre class="md-pre" dir="ltr"><code>x</code></pre>'],
+  ['only the same fence closes a block', '```\nx\n````', '<pre class="md-pre" dir="ltr"><code>x\n````</code></pre>'],
+  ['unclosed fence runs to the end', 'see:\n```py\nprint(1)\n\n**x**', p('see:') + '<pre class="md-pre" dir="ltr"><code class="language-py">print(1)\n\n**x**</code></pre>'],
   ['one-line triple backticks are not a fence', '```x``` y', p('<code class="md-code">x</code> y')],
-  ['fence language is sanitised', '```"><x\ny\n```', '<pre class="md-pre"><code>y</code></pre>'],
-  ['bullet list', '- one\n- **two**\n* three', '<ul class="md-list"><li>one</li><li><strong>two</strong></li><li>three</li></ul>'],
-  ['ordered list', '1. a\n2. b', '<ol class="md-list"><li>a</li><li>b</li></ol>'],
-  ['ordered list keeps its start', '3. c\n4. d', '<ol class="md-list" start="3"><li>c</li><li>d</li></ol>'],
-  ['parenthesis list markers', '1) a\n2) b', '<ol class="md-list"><li>a</li><li>b</li></ol>'],
-  ['list after a paragraph line', 'Steps:\n1. a\n2. b\nDone', p('Steps:') + '<ol class="md-list"><li>a</li><li>b</li></ol>' + p('Done')],
-  ['loose list stays one list', '- a\n\n- b', '<ul class="md-list"><li>a</li><li>b</li></ul>'],
-  ['indented continuation line', '- a\n  more', '<ul class="md-list"><li>a<br>more</li></ul>'],
-  ['switching list kind', '- a\n1. b', '<ul class="md-list"><li>a</li></ul><ol class="md-list"><li>b</li></ol>'],
+  ['fence language is sanitised', '```"><x\ny\n```', '<pre class="md-pre" dir="ltr"><code>y</code></pre>'],
+  ['bullet list', '- one\n- **two**\n* three', '<ul class="md-list"><li dir="auto">one</li><li dir="auto"><strong>two</strong></li><li dir="auto">three</li></ul>'],
+  ['ordered list', '1. a\n2. b', '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>'],
+  ['ordered list keeps its start', '3. c\n4. d', '<ol class="md-list" start="3"><li dir="auto">c</li><li dir="auto">d</li></ol>'],
+  ['parenthesis list markers', '1) a\n2) b', '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>'],
+  ['list after a paragraph line', 'Steps:\n1. a\n2. b\nDone', p('Steps:') + '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>' + p('Done')],
+  ['loose list stays one list', '- a\n\n- b', '<ul class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ul>'],
+  ['indented continuation line', '- a\n  more', '<ul class="md-list"><li dir="auto">a<br>more</li></ul>'],
+  ['switching list kind', '- a\n1. b', '<ul class="md-list"><li dir="auto">a</li></ul><ol class="md-list"><li dir="auto">b</li></ol>'],
   ['heading', '# Title\ntext', p('<strong>Title</strong>') + p('text')],
   ['heading level 3 with emphasis', '### A *b*', p('<strong>A <em>b</em></strong>')],
   ['hash without space', '#hashtag', p('#hashtag')],
@@ -119,7 +119,7 @@ const cases: [string, string, string][] = [
   ['entities stay literal', '&lt;b&gt; &amp;', p('&amp;lt;b&amp;gt; &amp;amp;')],
   ['broken link markup', '[unclosed](https://example.com', p('[unclosed](<a class="md-link" href="https://example.com/" target="_blank" rel="noopener noreferrer">https://example.com</a>')],
   ['broken markup mix', '**[a](`x)** _', p('<strong>[a](`x)</strong> _')],
-  ['stray markers', '* \n_\n**\n`', '<ul class="md-list"><li></li></ul>' + p('_<br>**<br>`')],
+  ['stray markers', '* \n_\n**\n`', '<ul class="md-list"><li dir="auto"></li></ul>' + p('_<br>**<br>`')],
 ];
 
 describe('renderMarkdown', () => {

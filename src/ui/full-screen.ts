@@ -1,0 +1,69 @@
+import { useEffect } from 'preact/hooks';
+
+/** Below this width the open bubble panel fills the screen (the stylesheet uses the same query). */
+export const FULL_SCREEN_QUERY = '(max-width:479.98px)';
+
+/**
+ * While the open bubble panel fills a phone's screen: the panel follows the visual viewport, so the
+ * composer stays above the on-screen keyboard (which shrinks the visual viewport, not the layout one, on
+ * iOS and by default on Android), and the page behind stays still and gets its scroll position back on close.
+ */
+export function useFullScreen(active: boolean, root: HTMLElement): void {
+  useEffect(() => {
+    if (!active) return undefined;
+    const query = matchMedia(FULL_SCREEN_QUERY);
+    let release: (() => void) | undefined;
+    const update = () => {
+      if (query.matches) release ??= fillVisualViewport(root);
+      else {
+        release?.();
+        release = undefined;
+      }
+    };
+    update();
+    query.addEventListener('change', update);
+    return () => {
+      query.removeEventListener('change', update);
+      release?.();
+    };
+  }, [active]);
+}
+
+function fillVisualViewport(element: HTMLElement): () => void {
+  const viewport = window.visualViewport;
+  // Set through CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
+  const follow = () => {
+    if (!viewport) return;
+    element.style.setProperty('--aicado-vh', `${viewport.height}px`);
+    element.style.setProperty('--aicado-vt', `${viewport.offsetTop}px`);
+  };
+  follow();
+  viewport?.addEventListener('resize', follow);
+  viewport?.addEventListener('scroll', follow);
+  const unlock = lockPageScroll();
+  return () => {
+    viewport?.removeEventListener('resize', follow);
+    viewport?.removeEventListener('scroll', follow);
+    element.style.removeProperty('--aicado-vh');
+    element.style.removeProperty('--aicado-vt');
+    unlock();
+  };
+}
+
+/**
+ * Keeps the page behind still: no wheel or touch scrolling of the document (the message list scrolls
+ * itself and contains its overscroll). On close the host's own inline styles are put back as they were,
+ * then the scroll position, which a phone may have moved to show the focused composer.
+ */
+function lockPageScroll(): () => void {
+  // On the root only: on <body> too it would start a block formatting context, and the page would shift.
+  const html = document.documentElement;
+  const x = window.scrollX;
+  const y = window.scrollY;
+  const saved = html.style.overflow;
+  html.style.overflow = 'hidden';
+  return () => {
+    html.style.overflow = saved;
+    window.scrollTo({ left: x, top: y, behavior: 'instant' });
+  };
+}
