@@ -5,58 +5,32 @@ import { identityOf } from '../contract/identity.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { QUERY_LIMITS, type Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
+import type { AgentEvents, AgentState } from './agent-state.js';
 import { CancellationScope } from './cancellation-scope.js';
 import { dispatchDomEvent } from './dom-events.js';
 import { Emitter } from './emitter.js';
 import { inProgress } from './in-progress.js';
 import { newConversationId } from './ids.js';
+import { ObservableState } from './observable-state.js';
 import type { NormalizedOptions } from './options.js';
 import { QueryQueue, type QueryQueueHost, type QueryTransport } from './query-queue.js';
 import { createQueryRequest, mergeParams } from './request.js';
-import { openStorage, type SafeStorage } from './storage.js';
-import { TranscriptStore, type ChatMessage } from './transcript.js';
+import { SharedConversation } from './shared-conversation.js';
+import { openStorage } from './storage.js';
+import type { ChatMessage, StoredConversation } from './transcript.js';
 
 export type { QueryAnswer };
-
-export type AgentEvents = {
-  ready: { agentId: string };
-  open: Record<string, never>;
-  close: Record<string, never>;
-  query: { queryId: string; input: string; params: Params };
-  delta: { queryId: string; text: string };
-  /** What the agent is doing before its answer starts (plain text). */
-  status: { queryId: string; text: string };
-  response: QueryAnswer;
-  /** The visitor (or `stop()`) cut an answer short; `output` is the part shown. */
-  stopped: { queryId: string; output: string };
-  feedback: { queryId: string; rating: Rating };
-  /** Answers completed while the bubble was closed; 0 again when it opens. */
-  unread: { count: number };
-  error: { error: AicadoError; queryId?: string };
-  params: { params: Params };
-};
-
+export type { AgentEvents, AgentState };
 
 /** What the agent loads on first need (the lazy part): the queue's transport, and the work of `rate()`. */
 export interface AgentTransport extends QueryTransport {
   rateAnswer(agent: Agent, queryId: string, rating: Rating): Promise<void>;
 }
 
-export interface AgentState {
-  open: boolean;
-  online: boolean;
-  conversationId: string;
-  messages: readonly ChatMessage[];
-  unread: number;
-}
-
-
-/** Streaming deltas reach the UI at most this often. */
-const FRAME_MS = 16;
-
 /**
  * One agent on the page, without its UI: params, conversation, state and events; its unanswered
- * queries live in a {@link QueryQueue}. The widget renders `state` and calls these methods.
+ * queries live in a {@link QueryQueue}, its conversation is shared with the visitor's other tabs
+ * ({@link SharedConversation}). The widget renders `state` and calls these methods.
  */
 export class Agent {
   /**
@@ -72,19 +46,16 @@ export class Agent {
   readonly inProgress = inProgress;
   /** The longest message the API takes; the composer counts down to it. */
   readonly maxInputLength = QUERY_LIMITS.maxInputLength;
-  readonly #listeners = new Set<() => void>();
-  readonly #storage: SafeStorage;
   readonly #scope = new CancellationScope();
-  #transcript: TranscriptStore;
+  readonly #conversation: SharedConversation;
+  readonly #view: ObservableState<AgentState>;
   #queue: QueryQueue;
-  #frame: ReturnType<typeof setTimeout> | undefined;
   #params: Params;
   /** The params the agent declares, once its definition has arrived. */
   #declared: DeclaredParamTypes | undefined;
   #signedParams: string | undefined;
   #refusal: AicadoError | undefined;
   #destroyed = false;
-  state: AgentState;
 
   constructor(
     readonly options: NormalizedOptions,
@@ -94,18 +65,25 @@ export class Agent {
   ) {
     this.#params = params;
     this.#signedParams = options.signedParams;
-    this.#storage = openStorage(options.storage);
-    this.#transcript = this.#openTranscript();
-    const stored = this.#transcript.load();
+    this.#conversation = new SharedConversation(openStorage(options.storage), options.agentId, this.#identity(), options.storage === 'local', {
+      record: () => this.#record(),
+      switchUser: (...user) => this.#switchUser(...user),
+      follow: (stored) => this.#follow(stored),
+      update: (merged) => this.#update(merged),
+    });
+    const stored = this.#conversation.load();
     const failed = new Set(stored?.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
     this.#queue = new QueryQueue(this.#queueHost(), stored?.pending.filter((r) => !failed.has(r.query_id)));
-    this.state = {
-      open: options.mode === 'bubble' && options.open,
-      online: navigator.onLine !== false,
-      conversationId: stored?.conversationId ?? newConversationId(),
-      messages: stored?.messages ?? [],
-      unread: 0,
-    };
+    this.#view = new ObservableState<AgentState>(
+      {
+        open: options.mode === 'bubble' && options.open,
+        online: navigator.onLine !== false,
+        conversationId: stored?.conversationId ?? newConversationId(),
+        messages: stored?.messages ?? [],
+        unread: 0,
+      },
+      this.#scope,
+    );
     window.addEventListener('online', this.#onConnectivity);
     window.addEventListener('offline', this.#onConnectivity);
   }
@@ -113,17 +91,23 @@ export class Agent {
   /**
    * Switches to another user atomically: params are validated first (nothing changes if they are
    * invalid), then the previous user's pending queries are dropped, their stored transcript is removed
-   * and a new conversation starts.
+   * and a new conversation starts; the visitor's other tabs follow into it.
    */
   identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
     this.#assertAlive();
     const params = this.#checkDeclared(validateParams(identity.params));
+    const conversationId = newConversationId();
+    this.#switchUser(params, identity.signedParams || undefined, conversationId);
+    this.#conversation.announceUser(params, this.#signedParams, conversationId);
+  }
+
+  #switchUser(params: Params, signedParams: string | undefined, conversationId: string): void {
+    if (this.#destroyed) return;
     this.#abandonQueries();
-    this.#transcript.clear();
     this.#params = params;
-    this.#signedParams = identity.signedParams || undefined;
-    this.#transcript = this.#openTranscript();
-    this.#show({ ...this.state, conversationId: newConversationId(), messages: [] });
+    this.#signedParams = signedParams;
+    this.#conversation.switchIdentity(this.#identity());
+    this.#view.set({ ...this.state, conversationId, messages: [] });
     this.events.emit('params', { params: this.getParams() });
   }
 
@@ -138,10 +122,14 @@ export class Agent {
     return this.#queue.stored.length > 0;
   }
 
+  /** What the widget renders. */
+  get state(): AgentState {
+    return this.#view.value;
+  }
+
   /** Subscribes the UI to state changes. */
   subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => void this.#listeners.delete(listener);
+    return this.#view.subscribe(listener);
   }
 
   /** Sends a visitor message with the params in force now; resolves with the complete answer. */
@@ -149,6 +137,9 @@ export class Agent {
     let request;
     try {
       this.#assertAlive();
+      // A tab that has not spoken yet joins the conversation another tab started meanwhile.
+      const stored = this.state.messages.length ? undefined : this.#conversation.load();
+      if (stored && stored.conversationId !== this.state.conversationId && stored.messages.length) this.#follow(stored);
       request = createQueryRequest(input, this.state.conversationId, this.#checkDeclared(this.#params), this.#signedParams, this.options);
     } catch (error) {
       // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
@@ -175,7 +166,11 @@ export class Agent {
    */
   stop(): void {
     for (const message of this.state.messages) {
-      if (inProgress(message)) this.#queue.stop(message.queryId, message.text)?.then((answer) => this.#finish(answer));
+      if (!inProgress(message)) continue;
+      const stopping = this.#queue.stop(message.queryId, message.text);
+      // A newer copy of the message, without its query: storage and the other tabs drop the query too.
+      this.updateMessage(message.queryId, {});
+      stopping?.then((answer) => this.#finish(answer));
     }
   }
 
@@ -256,18 +251,21 @@ export class Agent {
   reset(): void {
     this.#assertAlive();
     this.#abandonQueries();
-    this.#transcript.clear();
-    this.#commit({ ...this.state, conversationId: newConversationId(), messages: [] });
+    this.#conversation.clear();
+    this.#view.set({ ...this.state, conversationId: newConversationId(), messages: [] });
+    // Stored at once, marked as new, so the visitor's other tabs follow into it.
+    this.#conversation.save(this.#record(), true);
   }
 
   /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#conversation.close();
     this.#abandonQueries();
     window.removeEventListener('online', this.#onConnectivity);
     window.removeEventListener('offline', this.#onConnectivity);
-    this.#listeners.clear();
+    this.#view.clear();
     this.events.clear();
   }
 
@@ -290,7 +288,7 @@ export class Agent {
       const message = this.state.messages.find((m) => m.id === queryId);
       // Text that arrives after a stop is not shown: the visitor asked for it to stop.
       if (!message || !inProgress(message)) return;
-      this.#stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }) });
+      this.#view.stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }) });
       this.events.emit('delta', { queryId, text });
     },
     onStatus: (queryId, text) => {
@@ -305,6 +303,8 @@ export class Agent {
       this.events.emit('error', { error, queryId });
     },
     onChange: () => this.#persist(),
+    exclusive: (queryId, task, abandoned, resumed) => this.#conversation.exclusive(queryId, task, { scope: this.#scope, abandoned, contended: resumed }),
+    settledElsewhere: (queryId, resumed) => this.#conversation.settledElsewhere(queryId, resumed),
     };
   }
 
@@ -333,19 +333,40 @@ export class Agent {
     if (unseen) this.events.emit('unread', { count: unread });
   }
 
+  /** Shows the conversation as merged with another tab's copy; unchanged messages keep their objects, so the list re-renders only what changed. */
+  #update(merged: StoredConversation): void {
+    if (this.#destroyed) return;
+    this.#queue.adopt(merged.pending);
+    const mine = new Map(this.state.messages.map((m) => [m.id, m]));
+    const messages = merged.messages.map((m) => {
+      const own = mine.get(m.id);
+      return own && own.rev === m.rev ? own : m;
+    });
+    this.#view.set({ ...this.state, messages });
+  }
+
+  /** Switches to another tab's conversation; this tab's queries belonged to the old one. */
+  #follow(stored: StoredConversation): void {
+    if (this.#destroyed) return;
+    this.#abandonQueries();
+    this.#queue.adopt(stored.pending);
+    this.#view.set({ ...this.state, conversationId: stored.conversationId, messages: stored.messages });
+  }
+
   /** Stops every run of the queue: its queries are abandoned, their timers and requests cancelled. */
   #abandonQueries(): void {
     this.#queue.clear();
     this.#scope.cancelAll();
-    this.#frame = undefined;
+    this.#view.framesCancelled();
   }
 
-  #openTranscript(): TranscriptStore {
-    return TranscriptStore.forIdentity(this.#storage, this.options.agentId, identityOf(this.#params, this.#signedParams));
+  #identity(): string {
+    return identityOf(this.#params, this.#signedParams);
   }
 
   readonly #onConnectivity = (): void => {
-    this.#commit({ ...this.state, online: navigator.onLine !== false });
+    // Not stored: every tab sees the connection change itself.
+    this.#view.set({ ...this.state, online: navigator.onLine !== false });
   };
 
   /** Changes one message and stores the conversation (the lazy part's rating uses it too). */
@@ -355,38 +376,17 @@ export class Agent {
 
   /** Replaces the state, stores it and tells the UI at once. */
   #commit(state: AgentState): void {
-    this.state = state;
+    this.#view.value = state;
     this.#persist();
-    this.#show(state);
+    this.#view.set(state);
   }
 
-  /** Replaces the state and tells the UI at once, without storing it (a new, still empty conversation). */
-  #show(state: AgentState): void {
-    this.state = state;
-    this.#scope.clearTimer(this.#frame);
-    this.#frame = undefined;
-    this.#notify();
-  }
-
-  /**
-   * A streaming delta: neither stored nor rendered at once. The UI hears of deltas at most once a frame,
-   * so a fast stream costs a render per frame, not one per delta; the answer is stored when complete.
-   */
-  #stream(state: AgentState): void {
-    this.state = state;
-    this.#frame ??= this.#scope.setTimer(() => {
-      this.#frame = undefined;
-      this.#notify();
-    }, FRAME_MS);
-  }
-
-  #notify(): void {
-    for (const listener of [...this.#listeners]) listener();
+  #record(): StoredConversation {
+    return { conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#queue.stored };
   }
 
   #persist(): void {
-    if (this.#destroyed) return;
-    this.#transcript.save({ conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#queue.stored });
+    if (!this.#destroyed) this.#conversation.persist(this.#record());
   }
 
   /** Returns `params` when they fit the declared params (or none are known yet), else throws. */
@@ -401,5 +401,6 @@ export class Agent {
   }
 }
 
+/** A changed message counts one more revision, so the visitor's other tabs know their copy is older. */
 const patched = (messages: readonly ChatMessage[], id: string, patch: Partial<ChatMessage>): ChatMessage[] =>
-  messages.map((m) => (m.id === id ? { ...m, ...patch } : m));
+  messages.map((m) => (m.id === id ? { ...m, ...patch, rev: (m.rev ?? 0) + 1 } : m));

@@ -15,6 +15,13 @@ export interface QueryTransport {
   postQueryAction(apiBase: string, agentId: string, queryId: string, action: QueryAction, body: object): Promise<QueryAnswer | undefined>;
 }
 
+/**
+ * A query another tab sent is asked for only after this long: its own tab asks for the lock at once, but
+ * a browser may register that request after this tab's (Chromium does, under load). This tab is there to
+ * take the query over should its tab go away, not to race it.
+ */
+export const TAKEOVER_DELAY_MS = 1000;
+
 /** What the queue needs from its agent: where to send, when it may, and whom to tell. */
 export interface QueryQueueHost {
   readonly apiBase: string;
@@ -36,11 +43,23 @@ export interface QueryQueueHost {
   onFailure(queryId: string, error: AicadoError): void;
   /** The stored part of the queue changed. */
   onChange(): void;
+  /**
+   * Runs `task` in one tab at a time for this query (undefined: it was abandoned while waiting). `resumed`
+   * (see below): other tabs may know of the query and ask for it at the same moment.
+   */
+  exclusive<T>(queryId: string, task: () => Promise<T>, abandoned: () => boolean, resumed: boolean): Promise<T | undefined>;
+  /**
+   * How the query ended in another tab (its answer, or its error), or undefined while it is still to be
+   * run. `resumed`: this tab did not send the query itself now (a resume after a reload, or one taken
+   * over from another tab), so a query that another tab no longer has pending is over.
+   */
+  settledElsewhere(queryId: string, resumed: boolean): QueryAnswer | AicadoError | undefined;
 }
 
 /**
  * The queries of one conversation that have not been answered yet, each run with its retries. A query
- * runs at most once at a time: a second `run` of the same id (a resume racing a retry) joins the first.
+ * runs at most once at a time: a second `run` of the same id (a resume racing a retry) joins the first,
+ * and across tabs the host's `exclusive` lets one tab run it while the others wait to see how it ends.
  * A query that failed for good leaves the stored queue (it is kept in memory only, for `retry`).
  */
 export class QueryQueue {
@@ -48,6 +67,8 @@ export class QueryQueue {
   readonly #failed = new Map<string, QueryRequest>();
   readonly #running = new Map<string, Promise<QueryAnswer>>();
   readonly #stopping = new Map<string, Promise<QueryAnswer>>();
+  /** Queries whose attempts run in this tab (it holds their lock). */
+  readonly #owned = new Set<string>();
 
   constructor(
     private readonly host: QueryQueueHost,
@@ -64,13 +85,15 @@ export class QueryQueue {
   /** Queues a new query and runs it. */
   add(request: QueryRequest): Promise<QueryAnswer> {
     this.#pending.push(request);
+    // Run (which asks for the query's lock) before the other tabs hear of it, so this tab gets the lock.
+    const run = this.#run(request, false);
     this.host.onChange();
-    return this.#run(request);
+    return run;
   }
 
   /** Runs every stored query that is not running yet (after a reload). */
   resume(): void {
-    for (const request of this.#pending) this.#run(request).catch(() => undefined);
+    for (const request of this.#pending) this.#run(request, true).catch(() => undefined);
   }
 
   /** Sends a failed query again, with its id and the params it was first sent with. */
@@ -79,12 +102,27 @@ export class QueryQueue {
     if (failed) {
       this.#failed.delete(queryId);
       this.#pending.push(failed);
+      const run = this.#run(failed, false);
       this.host.onChange();
-      return this.#run(failed);
+      return run;
     }
     const pending = this.#pending.find((r) => r.query_id === queryId);
     if (!pending) return Promise.reject(new AicadoError('unknown_query', `No failed query with id ${queryId}`));
-    return this.#run(pending);
+    return this.#run(pending, false);
+  }
+
+  /**
+   * Takes the pending queries another tab stored: new ones are run (they wait for the tab that holds
+   * them, and are taken over if it goes away); ones no longer pending are dropped, unless run here.
+   */
+  adopt(stored: readonly QueryRequest[]): void {
+    const ids = new Set(stored.map((r) => r.query_id));
+    this.#pending = this.#pending.filter((r) => ids.has(r.query_id) || this.#owned.has(r.query_id));
+    for (const request of stored) {
+      if (this.#pending.some((r) => r.query_id === request.query_id)) continue;
+      this.#pending.push(request);
+      this.#run(request, true, TAKEOVER_DELAY_MS).catch(() => undefined);
+    }
   }
 
   /**
@@ -116,22 +154,43 @@ export class QueryQueue {
     this.#stopping.clear();
   }
 
-  #run(request: QueryRequest): Promise<QueryAnswer> {
+  #run(request: QueryRequest, resumed: boolean, delayMs = 0): Promise<QueryAnswer> {
     const id = request.query_id;
     const running = this.#running.get(id);
     if (running) return running;
-    const run = this.#attempts(request).finally(() => {
-      if (this.#running.get(id) === run) this.#running.delete(id);
-    });
+    // A reset, identify or destroy abandons the query; it must never be sent after that.
+    const abandoned = () => !this.#pending.includes(request);
+    const runExclusively = () => this.host.exclusive(id, () => this.#attempts(request, resumed, abandoned), abandoned, resumed);
+    // Without a delay the lock is asked for at once, before the other tabs hear of the query.
+    const run = (delayMs ? this.host.scope.sleep(delayMs).then(runExclusively) : runExclusively())
+      .then((answer) => answer ?? Promise.reject(new AicadoError('aborted', 'The query was abandoned')))
+      .finally(() => {
+        if (this.#running.get(id) === run) this.#running.delete(id);
+      });
     this.#running.set(id, run);
     return run;
   }
 
-  async #attempts(request: QueryRequest): Promise<QueryAnswer> {
+  async #attempts(request: QueryRequest, resumed: boolean, abandoned: () => boolean): Promise<QueryAnswer> {
+    const queryId = request.query_id;
+    // Waiting for the lock, this tab may have missed that another tab finished the query.
+    const elsewhere = this.host.settledElsewhere(queryId, resumed);
+    if (elsewhere) {
+      this.#settle(request);
+      if (isAicadoError(elsewhere)) throw elsewhere;
+      return elsewhere;
+    }
+    this.#owned.add(queryId);
+    try {
+      return await this.#attemptsInThisTab(request, abandoned);
+    } finally {
+      this.#owned.delete(queryId);
+    }
+  }
+
+  async #attemptsInThisTab(request: QueryRequest, abandoned: () => boolean): Promise<QueryAnswer> {
     const { host } = this;
     const queryId = request.query_id;
-    // A reset, identify or destroy abandons the query; it must never be sent after that.
-    const abandoned = () => !this.#pending.includes(request);
     for (let attempt = 0; ; attempt++) {
       try {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');

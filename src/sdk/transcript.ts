@@ -20,6 +20,8 @@ export interface ChatMessage {
   progress?: string | undefined;
   sources?: Source[] | undefined;
   rating?: 'up' | 'down' | undefined;
+  /** Counts the changes made to the message: where two tabs hold different copies, the higher one is newer. */
+  rev?: number | undefined;
 }
 
 /** What survives a reload: the conversation, its last messages, and queries not yet answered. */
@@ -35,7 +37,7 @@ export const MAX_STORED_MESSAGES = 50;
 export class TranscriptStore {
   constructor(
     private readonly storage: SafeStorage,
-    private readonly key: string,
+    readonly key: string,
   ) {}
 
   /**
@@ -53,28 +55,63 @@ export class TranscriptStore {
 
   /** The stored conversation, keeping only well-formed entries: storage is shared with other scripts. */
   load(): StoredConversation | undefined {
-    const raw = this.storage.get(this.key);
-    if (!raw) return undefined;
     try {
-      const value = JSON.parse(raw) as Partial<Record<keyof StoredConversation, unknown>> | null;
-      if (typeof value?.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
-      return bounded({
-        conversationId: value.conversationId,
-        messages: value.messages.filter(isChatMessage).map(cleanMessage),
-        pending: value.pending.map(asQueryRequest).filter((r) => r !== undefined),
-      });
+      return TranscriptStore.read(JSON.parse(this.storage.get(this.key) ?? 'null'));
     } catch {
       return undefined;
     }
   }
 
-  save(conversation: StoredConversation): void {
-    this.storage.set(this.key, JSON.stringify(bounded(conversation)));
+  /** A conversation as stored (or as another tab sent it), well-formed entries only; undefined when it is none. */
+  static read(raw: unknown): StoredConversation | undefined {
+    const value = raw as Partial<Record<keyof StoredConversation, unknown>> | null;
+    if (typeof value?.conversationId !== 'string' || !Array.isArray(value.messages) || !Array.isArray(value.pending)) return undefined;
+    return bounded({
+      conversationId: value.conversationId,
+      messages: value.messages.filter(isChatMessage).map(cleanMessage),
+      pending: value.pending.map(asQueryRequest).filter((r) => r !== undefined),
+    });
+  }
+
+  /** Stores the conversation (its last 50 messages); returns what was stored. */
+  save(conversation: StoredConversation): StoredConversation {
+    const stored = bounded(conversation);
+    this.storage.set(this.key, JSON.stringify(stored));
+    return stored;
   }
 
   clear(): void {
     this.storage.remove(this.key);
   }
+}
+
+/**
+ * `stored` (what another tab may have written meanwhile) with what this tab knows better: newer copies of
+ * messages, and the messages it added after the last one both have. A query stays pending as the newer
+ * copy of its message has it (a query this tab stopped does not come back from storage, nor one another
+ * tab finished from a stale copy here), and only while its answer is open.
+ */
+export function mergeConversations(stored: StoredConversation, mine: StoredConversation): StoredConversation {
+  const ours = new Map(mine.messages.map((m) => [m.id, m]));
+  const known = new Set(stored.messages.map((m) => m.id));
+  /** Queries whose message this tab holds the newer copy of, or alone. */
+  const newerHere = new Set<string>();
+  const messages = stored.messages.map((m) => {
+    const own = ours.get(m.id);
+    if (!own || (own.rev ?? 0) <= (m.rev ?? 0)) return m;
+    newerHere.add(m.id);
+    return own;
+  });
+  const added = mine.messages.slice(mine.messages.findLastIndex((m) => known.has(m.id)) + 1);
+  for (const m of added) newerHere.add(m.id);
+  messages.push(...added);
+  const open = new Set(messages.filter((m) => m.role === 'agent' && !SETTLED.has(m.status)).map((m) => m.queryId));
+  const minePending = new Set(mine.pending.map((r) => r.query_id));
+  const storedPending = new Set(stored.pending.map((r) => r.query_id));
+  // The stored copies first and as they are, so tabs that agree write nothing more.
+  const pending = [...stored.pending, ...mine.pending.filter((r) => !storedPending.has(r.query_id))];
+  const kept = (id: string) => open.has(id) && (newerHere.has(id) ? minePending : storedPending).has(id);
+  return { conversationId: stored.conversationId, messages, pending: pending.filter((r) => kept(r.query_id)) };
 }
 
 /**
@@ -88,6 +125,8 @@ function bounded(conversation: StoredConversation): StoredConversation {
 }
 
 const STATUSES = new Set<unknown>(['sending', 'streaming', 'retrying', 'done', 'stopped', 'failed']);
+/** An agent message in one of these has no query left to run. */
+const SETTLED = new Set<MessageStatus>(['done', 'stopped', 'failed']);
 
 /**
  * A stored message's optional fields, kept only when well-formed. Sources stay as stored: the widget
@@ -106,7 +145,8 @@ function isChatMessage(value: unknown): value is ChatMessage {
   const m = value as Partial<ChatMessage> | null;
   return (
     typeof m === 'object' && m !== null && typeof m.id === 'string' && typeof m.text === 'string' &&
-    typeof m.queryId === 'string' && (m.role === 'user' || m.role === 'agent') && STATUSES.has(m.status)
+    typeof m.queryId === 'string' && (m.role === 'user' || m.role === 'agent') && STATUSES.has(m.status) &&
+    (m.rev === undefined || typeof m.rev === 'number')
   );
 }
 
