@@ -6,16 +6,17 @@
  * tree. Colours use `light-dark()` on the inherited `color-scheme`: with `colorScheme: 'auto'` the widget
  * is dark only when the host page declares dark support and the visitor prefers dark.
  */
-/** A launcher's height and the gap above it: launchers of one corner stack by this much (see corners.ts). */
-export const STACK = 'var(--aicado-stack,0)*68px';
-/** Every panel (and the load notice) of a corner opens above its topmost launcher. */
-export const STACK_TOP = 'var(--aicado-stack-top,0)*68px';
+/**
+ * Launchers of one corner stack upwards by a launcher's height and a gap (see corners.ts); `--above` is
+ * where things open above the topmost one: the load notice here, the panel in src/ui/styles.ts.
+ */
+const STACK = 'var(--aicado-stack,0)*68px';
 
 export const SHELL_CSS = `
 :host{all:initial!important;display:contents!important;color-scheme:inherit!important}
 :host([data-mode=inline]){display:block!important;width:100%!important;height:100%!important}
 *,*::before,*::after{box-sizing:border-box}
-.root{--accent:var(--aicado-accent,#4f46e5);--accent-text:var(--aicado-accent-text,#fff);--bg:var(--aicado-bg,light-dark(#fff,#111827));--fg:var(--aicado-fg,light-dark(#111827,#f9fafb));--muted:var(--aicado-muted,light-dark(#4b5563,#d1d5db));--bubble:var(--aicado-bubble,light-dark(#f3f4f6,#1f2937));--border:var(--aicado-border,light-dark(#d1d5db,#4b5563));--danger:light-dark(#b91c1c,#fca5a5);
+.root{--above:calc(88px + var(--aicado-stack-top,0)*68px);--accent:var(--aicado-accent,#4f46e5);--accent-text:var(--aicado-accent-text,#fff);--bg:var(--aicado-bg,light-dark(#fff,#111827));--fg:var(--aicado-fg,light-dark(#111827,#f9fafb));--muted:var(--aicado-muted,light-dark(#4b5563,#d1d5db));--bubble:var(--aicado-bubble,light-dark(#f3f4f6,#1f2937));--border:var(--aicado-border,light-dark(#d1d5db,#4b5563));--danger:light-dark(#b91c1c,#fca5a5);
 font:400 15px/1.45 var(--aicado-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--fg);-webkit-font-smoothing:antialiased;text-align:start;letter-spacing:normal;text-transform:none}
 .root.light{color-scheme:light}.root.dark{color-scheme:dark}
 button,textarea{font:inherit;color:inherit;margin:0}
@@ -28,7 +29,7 @@ button{cursor:pointer}
 .launcher svg{width:26px;height:26px;fill:currentColor}
 .badge{position:absolute;top:-4px;inset-inline-end:-4px;min-width:20px;padding:0 5px;border-radius:10px;background:#b91c1c;color:#fff;font:700 12px/20px sans-serif}
 .badge:empty{display:none}
-.load-notice{position:fixed;z-index:2147483000;bottom:calc(88px + ${STACK_TOP});right:20px;max-width:280px;padding:10px 14px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--border);box-shadow:0 6px 20px rgba(0,0,0,.2);font-size:14px}
+.load-notice{position:fixed;z-index:2147483000;bottom:var(--above);right:20px;max-width:280px;padding:10px 14px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--border);box-shadow:0 6px 20px rgba(0,0,0,.2);font-size:14px}
 .left .load-notice{right:auto;left:20px}
 .load-notice:empty{padding:0;border:0;box-shadow:none}
 .inline .load-notice{position:static;max-width:none}

@@ -1,4 +1,3 @@
-import { STACK_TOP } from '../shell/styles.js';
 import { FULL_SCREEN_QUERY } from './full-screen.js';
 
 /**
@@ -8,7 +7,7 @@ import { FULL_SCREEN_QUERY } from './full-screen.js';
 export const WIDGET_CSS = `
 .panel-slot{display:contents}
 .panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);overflow:hidden}
-.bubble .panel{position:fixed;z-index:2147483000;right:20px;bottom:calc(88px + ${STACK_TOP});width:380px;height:min(600px,calc(100vh - 120px - ${STACK_TOP}));border-radius:16px;border:1px solid var(--border);box-shadow:0 12px 40px rgba(0,0,0,.25);
+.bubble .panel{position:fixed;z-index:2147483000;right:20px;bottom:var(--above);width:380px;height:min(600px,calc(100vh - 32px - var(--above)));border-radius:16px;border:1px solid var(--border);box-shadow:0 12px 40px rgba(0,0,0,.25);
 opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
 .bubble.left .panel{right:auto;left:20px}
 .bubble .panel.open{opacity:1;transform:none;visibility:visible;transition-delay:0s}

@@ -2,30 +2,57 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
+import { startRecordingProxy } from './support/http.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
+/** The pages talk to the backend through this proxy, which counts what reaches the backend. */
+let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 
 beforeAll(async () => {
   loop = await startLoop(['--rate-limit', '0']);
+  proxy = await startRecordingProxy(loop.backend.url);
 });
 afterAll(async () => {
+  await proxy?.close();
   await loop?.close();
 });
+
+/** The browser goes offline (`navigator.onLine`, the pages' own loads) and so does the way to the backend. */
+async function setOffline(context: BrowserContext, offline: boolean): Promise<void> {
+  proxy.network.down = offline;
+  await context.setOffline(offline);
+}
+
+/**
+ * The queries that reached the backend from now on, whichever document sent them (a page being replaced
+ * by a reload can still send one, which Playwright may not report), with their query_id and idempotency-key.
+ */
+function queriesReachingBackend(): () => { queryId: string; idempotencyKey: string | undefined }[] {
+  const from = proxy.forwarded.length;
+  return () =>
+    proxy.forwarded
+      .slice(from)
+      .filter((request) => request.method === 'POST' && /^\/v1\/agents\/[^/]+\/queries$/.test(request.path))
+      .map((request) => ({
+        queryId: (JSON.parse(request.body) as { query_id: string }).query_id,
+        idempotencyKey: request.headers['idempotency-key'] as string | undefined,
+      }));
+}
 
 const PARAMS = { user_id: 'u_tabs', plan: 'pro' };
 
 function sitePage(path: string, init: Record<string, unknown> = {}): string {
   loop.site.pages.set(path, {
-    body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: loop.backend.url, params: PARAMS, open: true, ...init })});`),
+    body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: proxy.url, params: PARAMS, open: true, ...init })});`),
   });
   return `${loop.site.url}${path}`;
 }
 
-/** Every query POSTed to the backend from this context (all its tabs), across reloads. */
+/** Every query POSTed from this context's tabs, and which tab sent it, as Playwright reports them. */
 function recordQueries(context: BrowserContext) {
   const posts: { queryId: string; conversationId: string; tab: Page | null }[] = [];
   context.on('request', (request) => {
-    if (request.method() !== 'POST' || !request.url().startsWith(`${loop.backend.url}/v1/agents/`)) return;
+    if (request.method() !== 'POST' || !request.url().startsWith(`${proxy.url}/v1/agents/`)) return;
     const body = JSON.parse(request.postData() ?? '{}') as { query_id: string; conversation_id: string };
     posts.push({ queryId: body.query_id, conversationId: body.conversation_id, tab: request.frame().page() });
   });
@@ -108,26 +135,27 @@ describe.each([
   it('both tabs offline, a query left pending; both come back online and reload: the backend sees one query_id once, the receiver one webhook', async () => {
     loop.receiver.received.length = 0;
     const context = await newContext(fallback);
-    const posts = recordQueries(context);
+    const posts = queriesReachingBackend();
     const url = sitePage('/tabs-pending.html');
     const [a, b] = await openTabs(context, url);
 
-    await context.setOffline(true);
+    await setOffline(context, true);
     await type(a, 'Pending in two tabs');
     await userBubble(b, 'Pending in two tabs').waitFor({ timeout: 1_000 });
     // Reloading without a network shows the browser's error page in both: the query is left in storage only.
     for (const tab of [a, b]) expect(await tab.reload().then(() => 'loaded', (error: Error) => error.message)).toContain('ERR_INTERNET_DISCONNECTED');
-    expect(posts).toEqual([]);
+    expect(posts()).toEqual([]);
 
-    await context.setOffline(false);
+    await setOffline(context, false);
     await Promise.all([a.goto(url), b.goto(url)]); // both tabs load at once, each finding the query pending
     for (const tab of [a, b]) await answerBubble(tab, 'Pending in two tabs').waitFor({ timeout: 15_000 });
     const [webhook] = await loop.receiver.waitFor(1);
     // Room for a second request or webhook to show up, had a second tab resumed the query too.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(posts).toHaveLength(1);
+    const [{ queryId } = { queryId: '' }] = posts();
+    expect(posts()).toEqual([{ queryId, idempotencyKey: queryId }]);
     const event = shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret);
-    expect(event.data.query_id).toBe(posts[0]!.queryId);
+    expect(event.data.query_id).toBe(queryId);
     expect(event.data.params).toStrictEqual(PARAMS);
     expect(loop.receiver.received).toHaveLength(1);
     for (const tab of [a, b]) expect(await answerBubble(tab, 'Pending in two tabs').count()).toBe(1);
@@ -140,15 +168,17 @@ describe('one conversation across tabs', () => {
     loop.receiver.received.length = 0;
     const context = await loop.browser.newContext();
     const posts = recordQueries(context);
+    const reached = queriesReachingBackend();
     const [a, b] = await openTabs(context, sitePage('/tabs-online.html'));
-    await context.setOffline(true);
+    await setOffline(context, true);
     await type(b, 'Queued while offline');
     await userBubble(a, 'Queued while offline').waitFor({ timeout: 1_000 });
-    await context.setOffline(false);
+    await setOffline(context, false);
     for (const tab of [a, b]) await answerBubble(tab, 'Queued while offline').waitFor({ timeout: 15_000 });
     await loop.receiver.waitFor(1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(posts.map((post) => post.tab)).toEqual([b]);
+    expect(reached().map((post) => post.queryId)).toEqual([posts[0]!.queryId]);
     expect(loop.receiver.received).toHaveLength(1);
     await context.close();
   });
