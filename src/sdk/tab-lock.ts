@@ -4,7 +4,7 @@ import type { SafeStorage } from './storage.js';
 /** How long a claim lasts without renewal, where Web Locks are missing; renewed three times as often. */
 export const LEASE_MS = 3000;
 /** How long a tab waits after writing its claim before reading it back (another tab may have written too). */
-const SETTLE_MS = 150;
+const SETTLE_MS = 300;
 /**
  * How long the lock is kept after the task settled: the outcome, sent to the other tabs by storage and by
  * message, reaches them before any of them gets the lock and wonders whether the task is still to do.

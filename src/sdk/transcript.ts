@@ -87,30 +87,29 @@ export class TranscriptStore {
 
 /**
  * `stored` (what another tab may have written meanwhile) with what this tab knows better: newer copies of
- * messages, and the messages it added after the last one both have. A query stays pending as the newer
- * copy of its message has it (a query this tab stopped does not come back from storage, nor one another
- * tab finished from a stale copy here), and only while its answer is open.
+ * messages, and the messages it added after the last one both have. Whether a query is still pending
+ * follows the newer copy of its message (a query stopped in one tab does not come back from another's
+ * copy), both copies' say when they are the same; and only while its answer is open.
  */
 export function mergeConversations(stored: StoredConversation, mine: StoredConversation): StoredConversation {
   const ours = new Map(mine.messages.map((m) => [m.id, m]));
   const known = new Set(stored.messages.map((m) => m.id));
-  /** Queries whose message this tab holds the newer copy of, or alone. */
-  const newerHere = new Set<string>();
+  /** Per query: whose copy of its message is newer (`mine`, `stored`), absent when they are the same. */
+  const newer = new Map<string, StoredConversation>();
   const messages = stored.messages.map((m) => {
     const own = ours.get(m.id);
-    if (!own || (own.rev ?? 0) <= (m.rev ?? 0)) return m;
-    newerHere.add(m.id);
-    return own;
+    const order = own ? (own.rev ?? 0) - (m.rev ?? 0) : -1;
+    if (order) newer.set(m.id, order > 0 ? mine : stored);
+    return order > 0 ? own! : m;
   });
   const added = mine.messages.slice(mine.messages.findLastIndex((m) => known.has(m.id)) + 1);
-  for (const m of added) newerHere.add(m.id);
+  for (const m of added) newer.set(m.id, mine);
   messages.push(...added);
   const open = new Set(messages.filter((m) => m.role === 'agent' && !SETTLED.has(m.status)).map((m) => m.queryId));
-  const minePending = new Set(mine.pending.map((r) => r.query_id));
-  const storedPending = new Set(stored.pending.map((r) => r.query_id));
+  const pendingIn = (side: StoredConversation, id: string) => side.pending.some((r) => r.query_id === id);
+  const kept = (id: string) => open.has(id) && (newer.has(id) ? pendingIn(newer.get(id)!, id) : pendingIn(stored, id) || pendingIn(mine, id));
   // The stored copies first and as they are, so tabs that agree write nothing more.
-  const pending = [...stored.pending, ...mine.pending.filter((r) => !storedPending.has(r.query_id))];
-  const kept = (id: string) => open.has(id) && (newerHere.has(id) ? minePending : storedPending).has(id);
+  const pending = [...stored.pending, ...mine.pending.filter((r) => !pendingIn(stored, r.query_id))];
   return { conversationId: stored.conversationId, messages, pending: pending.filter((r) => kept(r.query_id)) };
 }
 

@@ -35,6 +35,18 @@ describe('merging two tabs’ copies of a conversation', () => {
     expect(mergeConversations(stale, finished)).toEqual(finished);
   });
 
+  it('a query stays pending as the newer copy of its message says: just queued here, or stopped in either tab', () => {
+    const asked = conversation([user('q_one00000'), agent('q_one00000', 'sending', 1)]);
+    // The message was stored a moment before its query was queued: the same copy, now with the query.
+    const queued = conversation([user('q_one00000'), agent('q_one00000', 'sending', 1)], ['q_one00000']);
+    expect(mergeConversations(asked, queued).pending.map((r) => r.query_id)).toEqual(['q_one00000']);
+    // Stopped here: a newer copy of the message without its query; the stored copy still lists it.
+    const stopped = conversation([user('q_one00000'), agent('q_one00000', 'streaming', 2)]);
+    expect(mergeConversations(queued, stopped).pending).toEqual([]);
+    // Stopped in the other tab: this tab's older copy does not bring the query back.
+    expect(mergeConversations(stopped, queued).pending).toEqual([]);
+  });
+
   it('stored copies win ties, so tabs that agree store nothing more', () => {
     const stored = conversation([user('q_one00000'), agent('q_one00000', 'sending', 1)], ['q_one00000']);
     const mine = conversation([user('q_one00000'), { ...agent('q_one00000', 'sending', 1) }], ['q_one00000']);
