@@ -15,15 +15,15 @@ import { ObservableState } from './observable-state.js';
 import type { NormalizedOptions } from './options.js';
 import { QueryQueue, type QueryQueueHost, type QueryTransport } from './query-queue.js';
 import { createQueryRequest, mergeParams } from './request.js';
-import { SharedConversation } from './shared-conversation.js';
+import { SharedConversation, type TabLock } from './shared-conversation.js';
 import { openStorage } from './storage.js';
 import type { ChatMessage, StoredConversation } from './transcript.js';
 
 export type { QueryAnswer };
 export type { AgentEvents, AgentState };
 
-/** What the agent loads on first need (the lazy part): the queue's transport, and the work of `rate()`. */
-export interface AgentTransport extends QueryTransport {
+/** What the agent loads on first need (the lazy part): the queue's transport, the work of `rate()`, the tabs' query lock. */
+export interface AgentTransport extends QueryTransport, TabLock {
   rateAnswer(agent: Agent, queryId: string, rating: Rating): Promise<void>;
 }
 
@@ -303,7 +303,7 @@ export class Agent {
       this.events.emit('error', { error, queryId });
     },
     onChange: () => this.#persist(),
-    exclusive: (queryId, task, abandoned, resumed) => this.#conversation.exclusive(queryId, task, { scope: this.#scope, abandoned, contended: resumed }),
+    exclusive: (queryId, task, abandoned, resumed) => this.#conversation.exclusive(queryId, task, { scope: this.#scope, abandoned, contended: resumed }, this.loadTransport),
     settledElsewhere: (queryId, resumed) => this.#conversation.settledElsewhere(queryId, resumed),
     };
   }

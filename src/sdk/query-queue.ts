@@ -85,7 +85,7 @@ export class QueryQueue {
   /** Queues a new query and runs it. */
   add(request: QueryRequest): Promise<QueryAnswer> {
     this.#pending.push(request);
-    // Run (which asks for the query's lock) before the other tabs hear of it, so this tab gets the lock.
+    // Run first: it asks for the query's lock as soon as it can, the other tabs only TAKEOVER_DELAY_MS after hearing of it.
     const run = this.#run(request, false);
     this.host.onChange();
     return run;
@@ -161,7 +161,7 @@ export class QueryQueue {
     // A reset, identify or destroy abandons the query; it must never be sent after that.
     const abandoned = () => !this.#pending.includes(request);
     const runExclusively = () => this.host.exclusive(id, () => this.#attempts(request, resumed, abandoned), abandoned, resumed);
-    // Without a delay the lock is asked for at once, before the other tabs hear of the query.
+    // Without a delay the lock is asked for at once (once the lazy part, which has its code, is there).
     const run = (delayMs ? this.host.scope.sleep(delayMs).then(runExclusively) : runExclusively())
       .then((answer) => answer ?? Promise.reject(new AicadoError('aborted', 'The query was abandoned')))
       .finally(() => {

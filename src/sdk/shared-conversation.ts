@@ -3,8 +3,16 @@ import { checkParams, type Params } from '../contract/params.js';
 import type { QueryAnswer } from '../transport/query.js';
 import type { SafeStorage } from './storage.js';
 import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel.js';
-import { exclusive, type ExclusiveOptions } from './tab-lock.js';
+import type { ExclusiveOptions, exclusive } from './tab-lock.js';
 import { TranscriptStore, mergeConversations, type ChatMessage, type StoredConversation } from './transcript.js';
+
+/** The lock that runs a query in one tab at a time (tab-lock.ts), which loads with the lazy part. */
+export interface TabLock {
+  exclusive: typeof exclusive;
+}
+
+/** A claim made this long after the query was queued may meet another tab's, which has heard of it by then. */
+const LATE_CLAIM_MS = 300;
 
 /** What the agent does when another tab changed the conversation. */
 export interface SharedConversationHost {
@@ -72,10 +80,23 @@ export class SharedConversation {
     this.#tabs?.post({ type: 'identity', params, signedParams, conversationId });
   }
 
-  /** Runs a query's attempts in one tab at a time (in this tab only when the conversation is not shared). */
-  exclusive<T>(queryId: string, task: () => Promise<T>, options: Omit<ExclusiveOptions, 'storage'>): Promise<T | undefined> {
+  /**
+   * Runs a query's attempts in one tab at a time (in this tab only when the conversation is not shared).
+   * The lock's code comes with the lazy part, which a query needs anyway (pages that never send one do
+   * not load it); should that part not load, the task runs as in a lone tab, and its attempts retry the load.
+   */
+  exclusive<T>(queryId: string, task: () => Promise<T>, options: Omit<ExclusiveOptions, 'storage'>, load: () => Promise<TabLock>): Promise<T | undefined> {
     if (!this.#tabs) return task();
-    return exclusive(`aicado:v1:${this.agentId}:query:${queryId}`, task, { ...options, storage: this.storage });
+    const queued = Date.now();
+    return load().then(
+      (lock) =>
+        lock.exclusive(`aicado:v1:${this.agentId}:query:${queryId}`, task, {
+          ...options,
+          storage: this.storage,
+          contended: options.contended || Date.now() - queued > LATE_CLAIM_MS,
+        }),
+      () => (options.abandoned() ? undefined : task()),
+    );
   }
 
   /** See `QueryQueueHost.settledElsewhere`; judged on the freshest copy, from storage or from the last tab that spoke. */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent } from '../../src/sdk/agent.js';
 import { attemptQuery } from '../../src/sdk/attempt.js';
 import { rateAnswer } from '../../src/sdk/rating.js';
+import { exclusive } from '../../src/sdk/tab-lock.js';
 import { postQueryAction } from '../../src/transport/actions.js';
 import { normalizeOptions } from '../../src/sdk/options.js';
 import { mergeConversations, type ChatMessage, type StoredConversation } from '../../src/sdk/transcript.js';
@@ -69,7 +70,7 @@ describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
     vi.unstubAllGlobals();
   });
   const openTab = (storage: 'local' | 'memory' = 'local', params = { user_id: 'u_1' }) => {
-    const tab = new Agent(normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'), params, async () => ({ attemptQuery, postQueryAction, rateAnswer }));
+    const tab = new Agent(normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'), params, async () => ({ attemptQuery, postQueryAction, rateAnswer, exclusive }));
     tabs.push(tab);
     return tab;
   };
