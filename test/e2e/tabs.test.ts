@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
@@ -11,6 +11,10 @@ let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 beforeAll(async () => {
   loop = await startLoop(['--rate-limit', '0']);
   proxy = await startRecordingProxy(loop.backend.url);
+});
+// A test that failed while offline leaves no dead network to the next one.
+beforeEach(() => {
+  proxy.network.down = false;
 });
 afterAll(async () => {
   await proxy?.close();
@@ -90,6 +94,12 @@ async function type(tab: Page, text: string): Promise<number> {
   return sentAt;
 }
 
+/** Navigates away from the browser's error page, once that page has committed (it can still be on its way). */
+async function leaveErrorPage(tab: Page): Promise<void> {
+  await expect.poll(() => tab.evaluate(() => location.protocol).catch(() => 'navigating'), { timeout: 5_000 }).toBe('chrome-error:');
+  await tab.goto('about:blank');
+}
+
 const userBubble = (tab: Page, text: string) => tab.locator('aicado-embed .msg.user', { hasText: text });
 const answerBubble = (tab: Page, text: string) => tab.locator('aicado-embed .msg.agent', { hasText: `You said: "${text}"` });
 const userCount = (tab: Page) => tab.locator('aicado-embed .msg.user').count();
@@ -146,6 +156,9 @@ describe.each([
     for (const tab of [a, b]) expect(await tab.reload().then(() => 'loaded', (error: Error) => error.message)).toContain('ERR_INTERNET_DISCONNECTED');
     expect(posts()).toEqual([]);
 
+    // Chromium's error page reloads itself once online, which would race the loads below (a load that is
+    // replaced aborts its request, and the next one resends it): the tabs leave it first.
+    for (const tab of [a, b]) await leaveErrorPage(tab);
     await setOffline(context, false);
     await Promise.all([a.goto(url), b.goto(url)]); // both tabs load at once, each finding the query pending
     for (const tab of [a, b]) await answerBubble(tab, 'Pending in two tabs').waitFor({ timeout: 15_000 });
