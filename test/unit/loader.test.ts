@@ -1,22 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stubQueryApi } from './support.js';
+import { installStub, loadBundle, scriptTagWindow as win, stubQueryApi } from './support.js';
 
-type Aicado = ((method: string, ...args: unknown[]) => unknown) & { q?: unknown[][]; loaded?: boolean };
-const win = window as unknown as { Aicado?: Aicado };
-
-/** The snippet a host page pastes before the bundle. */
-function installStub(): Aicado {
-  const stub = ((...args: unknown[]) => void (stub.q ??= []).push(args)) as Aicado;
-  win.Aicado = stub;
-  return stub;
-}
-
-async function loadBundle(): Promise<void> {
-  vi.resetModules();
-  await import('../../src/loader/script-tag-single.js');
-}
 
 beforeEach(() => {
   localStorage.clear();

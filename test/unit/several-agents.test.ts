@@ -1,20 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stubQueryApi } from './support.js';
+import { installStub, loadBundle, scriptTagWindow as win, stubQueryApi } from './support.js';
 
-type Aicado = ((method: string, ...args: unknown[]) => unknown) & { q?: unknown[][]; loaded?: boolean };
-const win = window as unknown as { Aicado?: Aicado };
 type ErrorEvent = { error: { code: string; message: string } };
-
-function installStub(): Aicado {
-  const stub = ((...args: unknown[]) => void (stub.q ??= []).push(args)) as Aicado;
-  win.Aicado = stub;
-  return stub;
-}
-
-async function loadBundle(): Promise<void> {
-  vi.resetModules();
-  await import('../../src/loader/script-tag-single.js');
-}
 
 const sales = { agentId: 'sales', apiBase: 'http://api.test', storage: 'local', params: { user_id: 'u_1', team: 'sales' } };
 const support = { agentId: 'support', apiBase: 'http://api.test', storage: 'local', params: { user_id: 'u_1', ticket: 7 } };

@@ -123,3 +123,21 @@ export function liveQueryApi(action: (request: RecordedRequest) => ActionReply |
     },
   };
 }
+
+/** The script tag's queue function, as the page sees it. */
+export type AicadoQueue = ((method: string, ...args: unknown[]) => unknown) & { q?: unknown[][]; loaded?: boolean };
+/** The page's `window.Aicado`. */
+export const scriptTagWindow = window as unknown as { Aicado?: AicadoQueue };
+
+/** The snippet a host page pastes before the bundle. */
+export function installStub(): AicadoQueue {
+  const stub = ((...args: unknown[]) => void (stub.q ??= []).push(args)) as AicadoQueue;
+  scriptTagWindow.Aicado = stub;
+  return stub;
+}
+
+/** Runs the single-file script-tag bundle's entry again, as a fresh page load would. */
+export async function loadBundle(): Promise<void> {
+  vi.resetModules();
+  await import('../../src/loader/script-tag-single.js');
+}
