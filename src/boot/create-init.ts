@@ -1,7 +1,7 @@
 import type { ParamsShape } from '../contract/params-types.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
-import { Agent, type AgentTransport } from '../sdk/agent.js';
+import { AgentCore, type CreateAgent } from '../sdk/agent-core.js';
 import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
 import { loadDefinitionAfterPaint } from '../sdk/definition.js';
 import { normalizeOptions } from '../sdk/options.js';
@@ -14,8 +14,10 @@ export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(
 /** An `init` and the agents it started that are running, by agent id, in the order they were started. */
 export type InitWithAgents = InitFunction & { readonly agents: ReadonlyMap<string, AicadoAgent<never>> };
 
-/** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the code that sends queries, stops and ratings. */
-export interface LazyPart extends WidgetModule, AgentTransport {}
+/** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the conversation with the code that sends queries, stops and ratings. */
+export interface LazyPart extends WidgetModule {
+  createAgent: CreateAgent;
+}
 
 /**
  * The composition root, given where the lazy part comes from: the agent core, the shell and the
@@ -45,7 +47,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgent
       return existing as AicadoAgent<never> as AicadoAgent<P>;
     }
 
-    const agent = new Agent(normalized, params, lazyPart);
+    const agent = new AgentCore(normalized, params, () => lazyPart().then((part) => part.createAgent));
     let release: (() => void) | undefined;
     try {
       release = mount(agent, lazyPart);
@@ -75,13 +77,14 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgent
 }
 
 /**
- * The shell and launcher now, the panel on intent; resumes the last visit's pending queries; asks for
- * the agent's definition once the launcher has been painted.
+ * The shell and launcher now, the panel on intent; the last visit's pending queries are resumed once
+ * their code has loaded, which they ask for at once; asks for the agent's definition once the launcher
+ * has been painted.
  */
-function mount(agent: Agent, lazyPart: () => Promise<LazyPart>): () => void {
+function mount(agent: AgentCore, lazyPart: () => Promise<LazyPart>): () => void {
   const shell = createShell(agent);
   if (agent.options.mode === 'bubble') shell.launcher = createLauncher(agent, shell.root);
-  const unmount = lazyWidget(agent, shell, lazyPart, agent.resumePending());
+  const unmount = lazyWidget(agent, shell, () => agent.conversation().then((conversation) => lazyPart().then((part) => [part, conversation] as const)), agent.resumable);
   const stopDefinition = loadDefinitionAfterPaint(agent);
   return () => {
     stopDefinition();
@@ -90,7 +93,7 @@ function mount(agent: Agent, lazyPart: () => Promise<LazyPart>): () => void {
   };
 }
 
-function createHandle<P>(agent: Agent, release: () => void): AicadoAgent<P> {
+function createHandle<P>(agent: AgentCore, release: () => void): AicadoAgent<P> {
   return Object.freeze({
     agentId: agent.options.agentId,
     send: (input: string) => agent.send(input),

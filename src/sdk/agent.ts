@@ -1,20 +1,16 @@
-import type { DeclaredParamTypes } from '../contract/agent-definition.js';
-import { checkDeclaredParams, declaredParamsError } from '../contract/declared-params.js';
 import { AicadoError } from '../contract/errors.js';
 import { identityOf } from '../contract/identity.js';
-import { validateParams, type Params } from '../contract/params.js';
+import type { Params } from '../contract/params.js';
 import { QUERY_LIMITS, type Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
+import type { AgentCore } from './agent-core.js';
 import type { AgentEvents, AgentState } from './agent-state.js';
 import { CancellationScope } from './cancellation-scope.js';
-import { dispatchDomEvent } from './dom-events.js';
-import { Emitter } from './emitter.js';
 import { inProgress } from './in-progress.js';
 import { newConversationId } from './ids.js';
-import { ObservableState } from './observable-state.js';
 import type { NormalizedOptions } from './options.js';
 import { QueryQueue, type QueryQueueHost, type QueryTransport } from './query-queue.js';
-import { createQueryRequest, mergeParams } from './request.js';
+import { createQueryRequest } from './request.js';
 import { SharedConversation, type TabLock } from './shared-conversation.js';
 import { openStorage } from './storage.js';
 import type { ChatMessage, StoredConversation } from './transcript.js';
@@ -22,98 +18,75 @@ import type { ChatMessage, StoredConversation } from './transcript.js';
 export type { QueryAnswer };
 export type { AgentEvents, AgentState };
 
-/** What the agent loads on first need (the lazy part): the queue's transport, the work of `rate()`, the tabs' query lock. */
+/** What the agent's queries, ratings and the tabs' query lock use (the lazy part, which the agent comes with). */
 export interface AgentTransport extends QueryTransport, TabLock {
   rateAnswer(agent: Agent, queryId: string, rating: Rating): Promise<void>;
 }
 
 /**
- * One agent on the page, without its UI: params, conversation, state and events; its unanswered
- * queries live in a {@link QueryQueue}, its conversation is shared with the visitor's other tabs
- * ({@link SharedConversation}). The widget renders `state` and calls these methods.
+ * One agent's conversation, without its UI, over the {@link AgentCore} that runs at load (options,
+ * params, state and events): its unanswered queries live in a {@link QueryQueue}, the conversation is
+ * shared with the visitor's other tabs ({@link SharedConversation}). It comes with the lazy part; the
+ * widget renders `state` and calls these methods.
  */
 export class Agent {
-  /**
-   * Each event is also an `aicado:<event>` DOM event, bubbling to `document`: from `options.eventTarget`
-   * (`<aicado-agent>` gives itself), else from the widget's element.
-   */
-  readonly events = new Emitter<AgentEvents>((name, payload) =>
-    dispatchDomEvent(this.options.eventTarget ?? this.element ?? document, this.options.agentId, name, payload),
-  );
-  /** The widget's element on the page, set when it is mounted. */
-  element: EventTarget | undefined;
   /** Whether an answer is still on its way (the panel asks through the agent: it carries no copy of the core). */
   readonly inProgress = inProgress;
   /** The longest message the API takes; the composer counts down to it. */
   readonly maxInputLength = QUERY_LIMITS.maxInputLength;
   readonly #scope = new CancellationScope();
   readonly #conversation: SharedConversation;
-  readonly #view: ObservableState<AgentState>;
   #queue: QueryQueue;
-  #params: Params;
-  /** The params the agent declares, once its definition has arrived. */
-  #declared: DeclaredParamTypes | undefined;
-  #signedParams: string | undefined;
   #refusal: AicadoError | undefined;
   #destroyed = false;
 
   constructor(
-    readonly options: NormalizedOptions,
-    params: Params,
-    /** The query transport (the lazy part): loaded with the first query, stop or rating. */
+    readonly core: AgentCore,
+    /** The identity the page loaded with, whose stored conversation this continues. */
+    identity: string,
+    /** The query transport: the lazy part's, which this agent comes with. */
     private readonly loadTransport: () => Promise<AgentTransport>,
   ) {
-    this.#params = params;
-    this.#signedParams = options.signedParams;
-    this.#conversation = new SharedConversation(openStorage(options.storage), options.agentId, this.#identity(), options.storage === 'local', {
+    const { options } = core;
+    this.#conversation = new SharedConversation(openStorage(options.storage), options.agentId, identity, options.storage === 'local', {
       record: () => this.#record(),
-      switchUser: (...user) => this.#switchUser(...user),
+      switchUser: (params, signedParams, conversationId) => {
+        this.#switchTo(signedParams, conversationId, params);
+        core.adoptUser(params, signedParams);
+      },
       follow: (stored) => this.#follow(stored),
       update: (merged) => this.#update(merged),
     });
     const stored = this.#conversation.load();
     const failed = new Set(stored?.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
     this.#queue = new QueryQueue(this.#queueHost(), stored?.pending.filter((r) => !failed.has(r.query_id)));
-    this.#view = new ObservableState<AgentState>(
-      {
-        open: options.mode === 'bubble' && options.open,
-        online: navigator.onLine !== false,
-        conversationId: stored?.conversationId ?? newConversationId(),
-        messages: stored?.messages ?? [],
-        unread: 0,
-      },
-      this.#scope,
-    );
-    window.addEventListener('online', this.#onConnectivity);
-    window.addEventListener('offline', this.#onConnectivity);
+    core.view.set({ ...this.state, conversationId: stored?.conversationId ?? newConversationId(), messages: stored?.messages ?? [] });
+  }
+
+  get options(): NormalizedOptions {
+    return this.core.options;
+  }
+
+  get events(): AgentCore['events'] {
+    return this.core.events;
   }
 
   /**
-   * Switches to another user atomically: params are validated first (nothing changes if they are
-   * invalid), then the previous user's pending queries are dropped, their stored transcript is removed
-   * and a new conversation starts; the visitor's other tabs follow into it.
+   * The visitor switched to another user (`identify`, `logout`): the previous user's pending queries are
+   * dropped, their stored transcript is removed and a new conversation starts; the visitor's other tabs
+   * follow into it. The core has checked the params and puts them in force.
    */
-  identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
-    this.#assertAlive();
-    const params = this.#checkDeclared(validateParams(identity.params));
+  switchUser(params: Params, signedParams: string | undefined): void {
     const conversationId = newConversationId();
-    this.#switchUser(params, identity.signedParams || undefined, conversationId);
-    this.#conversation.announceUser(params, this.#signedParams, conversationId);
+    this.#switchTo(signedParams, conversationId, params);
+    this.#conversation.announceUser(params, signedParams, conversationId);
   }
 
-  #switchUser(params: Params, signedParams: string | undefined, conversationId: string): void {
+  #switchTo(signedParams: string | undefined, conversationId: string, params: Params): void {
     if (this.#destroyed) return;
     this.#abandonQueries();
-    this.#params = params;
-    this.#signedParams = signedParams;
-    this.#conversation.switchIdentity(this.#identity());
-    this.#view.set({ ...this.state, conversationId, messages: [] });
-    this.events.emit('params', { params: this.getParams() });
-  }
-
-  /** Returns to an anonymous conversation and removes the signed-out user's stored data. */
-  logout(): void {
-    this.identify({});
+    this.#conversation.switchIdentity(identityOf(params, signedParams));
+    this.core.view.set({ ...this.state, conversationId, messages: [] });
   }
 
   /** Resends queries that were still pending when the page was last closed, with their original ids; true if there were any. */
@@ -124,23 +97,26 @@ export class Agent {
 
   /** What the widget renders. */
   get state(): AgentState {
-    return this.#view.value;
+    return this.core.state;
   }
 
   /** Subscribes the UI to state changes. */
   subscribe(listener: () => void): () => void {
-    return this.#view.subscribe(listener);
+    return this.core.subscribe(listener);
   }
 
-  /** Sends a visitor message with the params in force now; resolves with the complete answer. */
-  send(input: string): Promise<QueryAnswer> {
+  /**
+   * Sends a visitor message with the params in force now (or those in force when the page sent it,
+   * before this agent had loaded); resolves with the complete answer.
+   */
+  send(input: string, params = this.core.getParams(), signedParams = this.core.signedParams): Promise<QueryAnswer> {
     let request;
     try {
       this.#assertAlive();
       // A tab that has not spoken yet joins the conversation another tab started meanwhile.
       const stored = this.state.messages.length ? undefined : this.#conversation.load();
       if (stored && stored.conversationId !== this.state.conversationId && stored.messages.length) this.#follow(stored);
-      request = createQueryRequest(input, this.state.conversationId, this.#checkDeclared(this.#params), this.#signedParams, this.options);
+      request = createQueryRequest(input, this.state.conversationId, this.core.checked(params), signedParams, this.options);
     } catch (error) {
       // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
       if (!this.#destroyed) this.events.emit('error', { error: error as AicadoError });
@@ -148,7 +124,7 @@ export class Agent {
     }
     const queryId = request.query_id;
     const at = Date.now();
-    this.#commit({
+    this.core.commit({
       ...this.state,
       messages: [
         ...this.state.messages,
@@ -192,59 +168,23 @@ export class Agent {
     return this.#queue.retry(queryId);
   }
 
-  /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
-  setParams(patch: Record<string, unknown>): void {
-    this.#assertAlive();
-    this.#params = this.#checkDeclared(mergeParams(this.#params, patch));
-    this.events.emit('params', { params: this.getParams() });
-  }
-
-  /**
-   * The agent's definition arrived: from now on params are checked against the params it declares too.
-   * Params set before are checked now; their problems are reported (`error` event and console), and
-   * each query is refused until they are fixed. Queries sent before it arrived met the API's own check.
-   */
-  define(declared: DeclaredParamTypes): void {
-    if (this.#destroyed) return;
-    this.#declared = declared;
-    try {
-      this.#checkDeclared(this.#params);
-    } catch (error) {
-      console.error(error);
-      this.events.emit('error', { error: error as AicadoError });
-    }
-  }
-
-  getParams(): Params {
-    return { ...this.#params };
-  }
-
-  /** Replaces the signed-params token; queries refused for an expired token are sent again with it. */
-  setSignedParams(token: string | undefined): void {
-    this.#assertAlive();
-    this.#signedParams = token || undefined;
+  /** The signed-params token was replaced (the core holds it): queries refused for an expired token are sent again with it. */
+  resendRefusedTokens(): void {
     for (const message of this.state.messages) {
       if (message.role === 'agent' && message.errorCode === 'invalid_signed_params') this.#queue.retry(message.queryId).catch(() => undefined);
     }
   }
 
   open(): void {
-    if (this.#destroyed || this.state.open || this.options.mode !== 'bubble') return;
-    const hadUnread = this.state.unread > 0;
-    this.#commit({ ...this.state, open: true, unread: 0 });
-    this.events.emit('open', {});
-    if (hadUnread) this.events.emit('unread', { count: 0 });
+    this.core.open();
   }
 
   close(): void {
-    if (this.#destroyed || !this.state.open) return;
-    this.#commit({ ...this.state, open: false });
-    this.events.emit('close', {});
+    this.core.close();
   }
 
   toggle(): void {
-    if (this.state.open) this.close();
-    else this.open();
+    this.core.toggle();
   }
 
   /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
@@ -252,25 +192,21 @@ export class Agent {
     this.#assertAlive();
     this.#abandonQueries();
     this.#conversation.clear();
-    this.#view.set({ ...this.state, conversationId: newConversationId(), messages: [] });
+    this.core.view.set({ ...this.state, conversationId: newConversationId(), messages: [] });
     // Stored at once, marked as new, so the visitor's other tabs follow into it.
     this.#conversation.save(this.#record(), true);
   }
 
-  /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
+  /** Stops timers and network work (the core's `destroy` calls it); the stored conversation stays for the next load. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#conversation.close();
     this.#abandonQueries();
-    window.removeEventListener('online', this.#onConnectivity);
-    window.removeEventListener('offline', this.#onConnectivity);
-    this.#view.clear();
-    this.events.clear();
   }
 
   get isDestroyed(): boolean {
-    return this.#destroyed;
+    return this.#destroyed || this.core.isDestroyed;
   }
 
   #queueHost(): QueryQueueHost {
@@ -280,7 +216,7 @@ export class Agent {
     scope: this.#scope,
     loadTransport: this.loadTransport,
     online: () => this.#scope.until(() => this.state.online, (listener) => this.subscribe(listener)),
-    token: () => this.#signedParams,
+    token: () => this.core.signedParams,
     refusal: () => this.#refusal,
     onAttempt: (queryId, attempt) =>
       this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined, progress: undefined }),
@@ -288,7 +224,7 @@ export class Agent {
       const message = this.state.messages.find((m) => m.id === queryId);
       // Text that arrives after a stop is not shown: the visitor asked for it to stop.
       if (!message || !inProgress(message)) return;
-      this.#view.stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }) });
+      this.core.view.stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }) });
       this.events.emit('delta', { queryId, text });
     },
     onStatus: (queryId, text) => {
@@ -302,7 +238,7 @@ export class Agent {
       this.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
       this.events.emit('error', { error, queryId });
     },
-    onChange: () => this.#persist(),
+    onChange: () => this.persist(),
     exclusive: (queryId, task, abandoned, resumed) => this.#conversation.exclusive(queryId, task, { scope: this.#scope, abandoned, contended: resumed }, this.loadTransport),
     settledElsewhere: (queryId, resumed) => this.#conversation.settledElsewhere(queryId, resumed),
     };
@@ -327,7 +263,7 @@ export class Agent {
     const unseen = !stopped && this.options.mode === 'bubble' && !this.state.open;
     const unread = this.state.unread + (unseen ? 1 : 0);
     const patch = { text: output, status: stopped ? 'stopped' : 'done', sources, progress: undefined, at: Date.now() } as const;
-    this.#commit({ ...this.state, unread, messages: patched(this.state.messages, queryId, patch) });
+    this.core.commit({ ...this.state, unread, messages: patched(this.state.messages, queryId, patch) });
     if (stopped) this.events.emit('stopped', { queryId, output });
     else this.events.emit('response', answer);
     if (unseen) this.events.emit('unread', { count: unread });
@@ -342,7 +278,7 @@ export class Agent {
       const own = mine.get(m.id);
       return own && own.rev === m.rev ? own : m;
     });
-    this.#view.set({ ...this.state, messages });
+    this.core.view.set({ ...this.state, messages });
   }
 
   /** Switches to another tab's conversation; this tab's queries belonged to the old one. */
@@ -350,50 +286,28 @@ export class Agent {
     if (this.#destroyed) return;
     this.#abandonQueries();
     this.#queue.adopt(stored.pending);
-    this.#view.set({ ...this.state, conversationId: stored.conversationId, messages: stored.messages });
+    this.core.view.set({ ...this.state, conversationId: stored.conversationId, messages: stored.messages });
   }
 
   /** Stops every run of the queue: its queries are abandoned, their timers and requests cancelled. */
   #abandonQueries(): void {
     this.#queue.clear();
     this.#scope.cancelAll();
-    this.#view.framesCancelled();
+    this.core.view.cancelFrame();
   }
-
-  #identity(): string {
-    return identityOf(this.#params, this.#signedParams);
-  }
-
-  readonly #onConnectivity = (): void => {
-    // Not stored: every tab sees the connection change itself.
-    this.#view.set({ ...this.state, online: navigator.onLine !== false });
-  };
 
   /** Changes one message and stores the conversation (the lazy part's rating uses it too). */
   updateMessage(id: string, patch: Partial<ChatMessage>): void {
-    this.#commit({ ...this.state, messages: patched(this.state.messages, id, patch) });
-  }
-
-  /** Replaces the state, stores it and tells the UI at once. */
-  #commit(state: AgentState): void {
-    this.#view.value = state;
-    this.#persist();
-    this.#view.set(state);
+    this.core.commit({ ...this.state, messages: patched(this.state.messages, id, patch) });
   }
 
   #record(): StoredConversation {
     return { conversationId: this.state.conversationId, messages: [...this.state.messages], pending: this.#queue.stored };
   }
 
-  #persist(): void {
+  /** Stores the conversation (the core's state changes go through here too). */
+  persist(): void {
     if (!this.#destroyed) this.#conversation.persist(this.#record());
-  }
-
-  /** Returns `params` when they fit the declared params (or none are known yet), else throws. */
-  #checkDeclared(params: Params): Params {
-    const issues = this.#declared ? checkDeclaredParams(params, this.#declared) : [];
-    if (issues.length) throw declaredParamsError(issues);
-    return params;
   }
 
   #assertAlive(): void {

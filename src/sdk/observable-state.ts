@@ -1,5 +1,3 @@
-import type { CancellationScope } from './cancellation-scope.js';
-
 /** Streaming deltas reach the UI at most this often. */
 const FRAME_MS = 16;
 
@@ -8,10 +6,7 @@ export class ObservableState<S> {
   readonly #listeners = new Set<() => void>();
   #frame: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    public value: S,
-    private readonly scope: CancellationScope,
-  ) {}
+  constructor(public value: S) {}
 
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
@@ -21,8 +16,7 @@ export class ObservableState<S> {
   /** Replaces the value and tells the listeners at once. */
   set(value: S): void {
     this.value = value;
-    this.scope.clearTimer(this.#frame);
-    this.#frame = undefined;
+    this.cancelFrame();
     this.#notify();
   }
 
@@ -32,18 +26,20 @@ export class ObservableState<S> {
    */
   stream(value: S): void {
     this.value = value;
-    this.#frame ??= this.scope.setTimer(() => {
+    this.#frame ??= setTimeout(() => {
       this.#frame = undefined;
       this.#notify();
     }, FRAME_MS);
   }
 
-  /** The scope's timers were cancelled: no frame is due any more. */
-  framesCancelled(): void {
+  /** Drops the frame that is due (the queries were abandoned, or the agent destroyed). */
+  cancelFrame(): void {
+    clearTimeout(this.#frame);
     this.#frame = undefined;
   }
 
   clear(): void {
+    this.cancelFrame();
     this.#listeners.clear();
   }
 

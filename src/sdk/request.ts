@@ -1,4 +1,4 @@
-import { invalidParamsError, validateParams, type Params } from '../contract/params.js';
+import type { Params } from '../contract/params.js';
 import { QUERY_LIMITS } from '../contract/protocol.js';
 import type { QueryRequest } from '../contract/schemas.js';
 import { AicadoError } from '../contract/errors.js';
@@ -47,15 +47,4 @@ function pageUrl(mode: 'path' | 'full', href: string = location.href): string {
   } catch {
     return '';
   }
-}
-
-/** `setParams` semantics: merge `patch` into `current`, a key set to undefined is removed; all validated. */
-export function mergeParams(current: Params, patch: unknown): Params {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw invalidParamsError([{ key: '', code: 'invalid_value', message: 'setParams() needs a plain object of params' }]);
-  }
-  const present = validateParams(patch);
-  const next: Record<string, unknown> = { ...current, ...present };
-  for (const key of Object.keys(patch)) if (!Object.hasOwn(present, key)) delete next[key];
-  return validateParams(next);
 }

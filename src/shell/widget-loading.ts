@@ -1,4 +1,5 @@
 import type { Agent } from '../sdk/agent.js';
+import type { AgentCore } from '../sdk/agent-core.js';
 import type { WidgetModule, WidgetShell } from './shell.js';
 
 /** With no sign of intent, the lazy part still loads once the page has been idle this long after init. */
@@ -10,7 +11,7 @@ export const IDLE_LOAD_DELAY_MS = 3000;
  * visit), the inline mode, or the page idle for a few seconds. A failed load leaves the launcher in
  * place; opening again retries it, and a polite status beside the launcher says so. Returns the unmount.
  */
-export function lazyWidget(agent: Agent, shell: WidgetShell, load: () => Promise<WidgetModule>, resumed: boolean): () => void {
+export function lazyWidget(agent: AgentCore, shell: WidgetShell, load: () => Promise<readonly [WidgetModule, Agent]>, resumed: boolean): () => void {
   const { strings, mode } = agent.options;
   const notice = shell.root.appendChild(document.createElement('div'));
   notice.className = 'load-notice';
@@ -28,9 +29,9 @@ export function lazyWidget(agent: Agent, shell: WidgetShell, load: () => Promise
     if (loading) return;
     loading = true;
     load().then(
-      (part) => {
+      ([part, conversation]) => {
         if (unmount || agent.isDestroyed) return;
-        unmount = part.mountWidget(agent, shell, { focusComposer: agent.state.open && requested });
+        unmount = part.mountWidget(conversation, shell, { focusComposer: agent.state.open && requested });
         shell.launcher?.setAttribute('aria-controls', shell.panelId);
         notice.textContent = '';
       },
@@ -55,7 +56,6 @@ export function lazyWidget(agent: Agent, shell: WidgetShell, load: () => Promise
     wasOpen = open;
     wasOnline = online;
   });
-  agent.events.on('query', warm);
   if (shell.launcher) shell.launcher.onpointerenter = shell.launcher.onfocus = warm;
   let idle: number | undefined;
   const timer = setTimeout(() => {

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Agent } from '../../src/sdk/agent.js';
-import { attemptQuery } from '../../src/sdk/attempt.js';
-import { rateAnswer } from '../../src/sdk/rating.js';
-import { exclusive } from '../../src/sdk/tab-lock.js';
-import { postQueryAction } from '../../src/transport/actions.js';
+import { createAgent } from '../../src/lazy-part.js';
+import { AgentCore } from '../../src/sdk/agent-core.js';
 import { normalizeOptions } from '../../src/sdk/options.js';
 import { mergeConversations, type ChatMessage, type StoredConversation } from '../../src/sdk/transcript.js';
 import { stubQueryApi } from './support.js';
@@ -62,22 +59,24 @@ describe('merging two tabs’ copies of a conversation', () => {
 });
 
 describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
-  let tabs: Agent[] = [];
+  let tabs: AgentCore[] = [];
   afterEach(() => {
     for (const tab of tabs) tab.destroy();
     tabs = [];
     localStorage.clear();
     vi.unstubAllGlobals();
   });
-  const openTab = (storage: 'local' | 'memory' = 'local', params = { user_id: 'u_1' }) => {
-    const tab = new Agent(normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'), params, async () => ({ attemptQuery, postQueryAction, rateAnswer, exclusive }));
+  // A tab's agent with its conversation loaded, as once the lazy part is there.
+  const openTab = async (storage: 'local' | 'memory' = 'local', params = { user_id: 'u_1' }) => {
+    const tab = new AgentCore(normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'), params, async () => createAgent);
     tabs.push(tab);
+    await tab.conversation();
     return tab;
   };
 
   it('a message sent and answered in one tab shows in the other, which sends nothing itself', async () => {
     const { requests } = stubQueryApi({ deltas: ['Hel', 'lo'] });
-    const [a, b] = [openTab(), openTab()];
+    const [a, b] = [await openTab(), await openTab()];
     await a.send('from tab A');
     await vi.waitFor(() => expect(b.state.messages.map((m) => [m.role, m.text, m.status])).toEqual([['user', 'from tab A', 'done'], ['agent', 'Hello', 'done']]));
     expect(b.state.conversationId).toBe(a.state.conversationId);
@@ -86,7 +85,7 @@ describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
 
   it('identify in one tab switches the other to the same user and the same new conversation; reset is followed too', async () => {
     stubQueryApi({ deltas: ['ok'] });
-    const [a, b] = [openTab(), openTab()];
+    const [a, b] = [await openTab(), await openTab()];
     await a.send('as u_1');
     await vi.waitFor(() => expect(b.state.messages).toHaveLength(2));
     a.identify({ params: { user_id: 'u_2' } });
@@ -98,7 +97,7 @@ describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
 
   it("storage: 'memory' keeps each tab to itself", async () => {
     stubQueryApi({ deltas: ['ok'] });
-    const [a, b] = [openTab('memory'), openTab('memory')];
+    const [a, b] = [await openTab('memory'), await openTab('memory')];
     await a.send('only here');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(b.state.messages).toEqual([]);

@@ -1,0 +1,289 @@
+import type { DeclaredParamTypes } from '../contract/agent-definition.js';
+import { checkDeclaredParams, declaredParamsError } from '../contract/declared-params.js';
+import { AicadoError } from '../contract/errors.js';
+import { identityOf } from '../contract/identity.js';
+import { mergeParams } from '../contract/merge-params.js';
+import { validateParams, type Params } from '../contract/params.js';
+import type { Rating } from '../contract/protocol.js';
+import type { QueryAnswer } from '../transport/query.js';
+import type { Agent } from './agent.js';
+import type { AgentEvents, AgentState } from './agent-state.js';
+import { conversationKey, hasPendingQueries } from './conversation-key.js';
+import { dispatchDomEvent } from './dom-events.js';
+import { Emitter } from './emitter.js';
+import { ObservableState } from './observable-state.js';
+import type { NormalizedOptions } from './options.js';
+import { openStorage } from './storage.js';
+
+/** What makes the conversation's agent (src/lazy-part.ts): given the core, and the identity the page loaded with. */
+export type CreateAgent = (core: AgentCore, identity: string) => Agent;
+
+/** A call that needs the conversation, made before its code had loaded: it runs once it has, or fails with the agent. */
+type Deferred = [run: (agent: Agent) => void, fail?: (error: AicadoError) => void];
+
+/** The longest pause between two tries to load the conversation's code for calls that wait on it. */
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * The part of an agent that runs at load, in the script tag's first part: options, params and their
+ * checks, open or closed, online, events. The conversation (transcript, queries, the visitor's other
+ * tabs) is an {@link Agent}, made from the lazy part on the first need: a query (sent, or resumed from
+ * the last visit), a stop, a rating, a reset or a switch of user, the panel, or the page idle for a few
+ * seconds. Calls made before it has loaded wait for it, in order; what they change of the params is
+ * checked and in force at once.
+ */
+export class AgentCore {
+  /**
+   * Each event is also an `aicado:<event>` DOM event, bubbling to `document`: from `options.eventTarget`
+   * (`<aicado-agent>` gives itself), else from the widget's element.
+   */
+  readonly events = new Emitter<AgentEvents>((name, payload) =>
+    dispatchDomEvent(this.options.eventTarget ?? this.element ?? document, this.options.agentId, name, payload),
+  );
+  /** The widget's element on the page, set when it is mounted. */
+  element: EventTarget | undefined;
+  /** What the launcher and the panel render; the conversation's agent fills in the messages. */
+  readonly view: ObservableState<AgentState>;
+  /** The identity the page loaded with: the conversation's agent opens its stored conversation. */
+  readonly identity: string;
+  #params: Params;
+  #signedParams: string | undefined;
+  /** The params the agent declares, once its definition has arrived. */
+  #declared: DeclaredParamTypes | undefined;
+  #destroyed = false;
+  #agent: Agent | undefined;
+  #loading: Promise<Agent> | undefined;
+  #deferred: Deferred[] = [];
+  #retries = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  /** A state change made before the conversation's agent was there, for it to store. */
+  #unsaved = false;
+
+  constructor(
+    readonly options: NormalizedOptions,
+    params: Params,
+    /** Loads the lazy part and makes the conversation's agent from it. */
+    private readonly load: () => Promise<CreateAgent>,
+  ) {
+    this.#params = params;
+    this.#signedParams = options.signedParams;
+    this.identity = identityOf(params, this.#signedParams);
+    this.view = new ObservableState<AgentState>({
+      open: options.mode === 'bubble' && options.open,
+      online: navigator.onLine !== false,
+      conversationId: '',
+      messages: [],
+      unread: 0,
+    });
+    window.addEventListener('online', this.#onConnectivity);
+    window.addEventListener('offline', this.#onConnectivity);
+  }
+
+  /** Whether the last visit left queries unanswered: their code is loaded at once, and they are sent again. */
+  get resumable(): boolean {
+    return hasPendingQueries(openStorage(this.options.storage), conversationKey(this.options.agentId, this.identity));
+  }
+
+  /** The conversation's agent, once loaded. */
+  get agent(): Agent | undefined {
+    return this.#agent;
+  }
+
+  /** Loads the conversation's agent (once; a failed load is tried again on the next call). */
+  conversation(): Promise<Agent> {
+    this.#loading ??= this.load().then(
+      (create) => {
+        if (this.#destroyed) throw destroyedError();
+        const agent = (this.#agent ??= create(this, this.identity));
+        // The calls made meanwhile first, in order (a switch of user drops the last visit's queries), then the last visit's queries.
+        if (this.#unsaved) agent.persist();
+        for (const [run] of this.#deferred.splice(0)) run(agent);
+        agent.resumePending();
+        return agent;
+      },
+      (error: unknown) => {
+        this.#loading = undefined;
+        // Calls are waiting: try again, less and less often, and at once when the connection is back.
+        if (this.#deferred.length && !this.#destroyed) {
+          this.#retry = setTimeout(() => void this.conversation().catch(() => undefined), Math.min(MAX_RETRY_MS, 1000 * 2 ** this.#retries++));
+        }
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
+  /** Runs `run` on the conversation's agent: now if it is there, else once it has loaded (loading it if `load`). */
+  #withAgent(run: Deferred[0], load = true, fail?: Deferred[1]): void {
+    if (this.#agent) return run(this.#agent);
+    this.#deferred.push([run, fail]);
+    if (load) this.conversation().catch(() => undefined);
+  }
+
+  /** The answer of `call` on the conversation's agent, loaded for it; a destroy meanwhile rejects it. */
+  #ask<T>(call: (agent: Agent) => Promise<T>): Promise<T> {
+    if (this.#destroyed) return Promise.reject(destroyedError());
+    return new Promise((resolve, reject) => this.#withAgent((agent) => void call(agent).then(resolve, reject), true, reject));
+  }
+
+  get state(): AgentState {
+    return this.view.value;
+  }
+
+  /** Subscribes the UI to state changes. */
+  subscribe(listener: () => void): () => void {
+    return this.view.subscribe(listener);
+  }
+
+  /** Sends a visitor message with the params in force now; resolves with the complete answer. */
+  send(input: string): Promise<QueryAnswer> {
+    const params = this.#params;
+    const signedParams = this.#signedParams;
+    return this.#ask((agent) => agent.send(input, params, signedParams));
+  }
+
+  /** Stops every answer on its way; never resent. */
+  stop(): void {
+    if (!this.#destroyed) this.#withAgent((agent) => agent.stop(), false);
+  }
+
+  /** Rates an answer (`null` takes the rating back). */
+  rate(queryId: string, rating: Rating): Promise<void> {
+    return this.#ask((agent) => agent.rate(queryId, rating));
+  }
+
+  /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
+  setParams(patch: Record<string, unknown>): void {
+    this.#assertAlive();
+    this.#params = this.checked(mergeParams(this.#params, patch));
+    this.events.emit('params', { params: this.getParams() });
+  }
+
+  getParams(): Params {
+    return { ...this.#params };
+  }
+
+  get signedParams(): string | undefined {
+    return this.#signedParams;
+  }
+
+  /** Replaces the signed-params token; queries refused for an expired token are sent again with it. */
+  setSignedParams(token: string | undefined): void {
+    this.#assertAlive();
+    this.#signedParams = token || undefined;
+    this.#withAgent((agent) => agent.resendRefusedTokens(), false);
+  }
+
+  /**
+   * Switches to another user atomically: params are validated first (nothing changes if they are
+   * invalid), then the previous user's pending queries are dropped, their stored transcript is removed
+   * and a new conversation starts; the visitor's other tabs follow into it.
+   */
+  identify(identity: { params?: unknown; signedParams?: string | undefined }): void {
+    this.#assertAlive();
+    const params = this.checked(validateParams(identity.params));
+    const signedParams = identity.signedParams || undefined;
+    this.#withAgent((agent) => agent.switchUser(params, signedParams));
+    this.adoptUser(params, signedParams);
+  }
+
+  /** The params of a user switched to (here, or in another tab): in force at once. */
+  adoptUser(params: Params, signedParams: string | undefined): void {
+    this.#params = params;
+    this.#signedParams = signedParams;
+    this.events.emit('params', { params: this.getParams() });
+  }
+
+  /** Returns to an anonymous conversation and removes the signed-out user's stored data. */
+  logout(): void {
+    this.identify({});
+  }
+
+  /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
+  reset(): void {
+    this.#assertAlive();
+    this.#withAgent((agent) => agent.reset());
+  }
+
+  /**
+   * The agent's definition arrived: from now on params are checked against the params it declares too.
+   * Params set before are checked now; their problems are reported (`error` event and console), and
+   * each query is refused until they are fixed. Queries sent before it arrived met the API's own check.
+   */
+  define(declared: DeclaredParamTypes): void {
+    if (this.#destroyed) return;
+    this.#declared = declared;
+    try {
+      this.checked(this.#params);
+    } catch (error) {
+      console.error(error);
+      this.events.emit('error', { error: error as AicadoError });
+    }
+  }
+
+  /** Returns `params` when they fit the declared params (or none are known yet), else throws. */
+  checked(params: Params = this.#params): Params {
+    const issues = this.#declared ? checkDeclaredParams(params, this.#declared) : [];
+    if (issues.length) throw declaredParamsError(issues);
+    return params;
+  }
+
+  open(): void {
+    if (this.#destroyed || this.state.open || this.options.mode !== 'bubble') return;
+    const hadUnread = this.state.unread > 0;
+    this.commit({ ...this.state, open: true, unread: 0 });
+    this.events.emit('open', {});
+    if (hadUnread) this.events.emit('unread', { count: 0 });
+  }
+
+  close(): void {
+    if (this.#destroyed || !this.state.open) return;
+    this.commit({ ...this.state, open: false });
+    this.events.emit('close', {});
+  }
+
+  toggle(): void {
+    if (this.state.open) this.close();
+    else this.open();
+  }
+
+  /** Replaces the state, stores it (once the conversation's agent is there) and tells the UI at once. */
+  commit(state: AgentState): void {
+    this.view.value = state;
+    if (this.#agent) this.#agent.persist();
+    else this.#unsaved = true;
+    this.view.set(state);
+  }
+
+  /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#agent?.destroy();
+    for (const [, fail] of this.#deferred.splice(0)) fail?.(new AicadoError('aborted', 'The query was abandoned (the widget was destroyed)'));
+    clearTimeout(this.#retry);
+    window.removeEventListener('online', this.#onConnectivity);
+    window.removeEventListener('offline', this.#onConnectivity);
+    this.view.clear();
+    this.events.clear();
+  }
+
+  get isDestroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  readonly #onConnectivity = (): void => {
+    // Not stored: every tab sees the connection change itself.
+    this.view.set({ ...this.state, online: navigator.onLine !== false });
+    if (this.state.online && this.#deferred.length && !this.#loading) {
+      clearTimeout(this.#retry);
+      this.conversation().catch(() => undefined);
+    }
+  };
+
+  #assertAlive(): void {
+    if (this.#destroyed) throw destroyedError();
+  }
+}
+
+const destroyedError = () => new AicadoError('destroyed', 'This agent was destroyed; call init() again');

@@ -1,0 +1,22 @@
+import type { SafeStorage } from './storage.js';
+
+/** The start of every key one agent stores under. */
+export const agentKeyPrefix = (agentId: string): string => `aicado:v1:${agentId}:`;
+
+/** Where the conversation of one identity (see `identityOf`) with one agent is stored. */
+export const conversationKey = (agentId: string, identity: string): string =>
+  `${agentKeyPrefix(agentId)}${identity === 'anonymous' ? '' : `${identity}:`}conversation`;
+
+/**
+ * Whether the stored conversation holds queries that were not answered: the first part asks at load, so
+ * that a resumed query loads the code that sends it at once. A glance, not a read: the transcript's own
+ * reader (transcript.ts, in the lazy part) still checks every entry.
+ */
+export function hasPendingQueries(storage: SafeStorage, key: string): boolean {
+  try {
+    const pending: unknown = JSON.parse(storage.get(key) ?? 'null')?.pending;
+    return Array.isArray(pending) && pending.length > 0;
+  } catch {
+    return false;
+  }
+}
