@@ -13,4 +13,4 @@ export { mountWidget } from './ui/mount.js';
 const transport = { attemptQuery, postQueryAction, rateAnswer, exclusive };
 
 /** The conversation of the agent whose core the first part runs. */
-export const createAgent: CreateAgent = (core, identity) => new Agent(core, identity, async () => transport);
+export const createAgent: CreateAgent<Agent> = (core) => new Agent(core, async () => transport);

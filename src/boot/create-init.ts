@@ -1,6 +1,7 @@
 import type { ParamsShape } from '../contract/params-types.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
+import type { Agent } from '../sdk/agent.js';
 import { AgentCore, type CreateAgent } from '../sdk/agent-core.js';
 import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
 import { loadDefinitionAfterPaint } from '../sdk/definition.js';
@@ -16,7 +17,7 @@ export type InitWithAgents = InitFunction & { readonly agents: ReadonlyMap<strin
 
 /** The part of the SDK that loads on intent (src/lazy-part.ts): the panel, and the conversation with the code that sends queries, stops and ratings. */
 export interface LazyPart extends WidgetModule {
-  createAgent: CreateAgent;
+  createAgent: CreateAgent<Agent>;
 }
 
 /**
@@ -81,7 +82,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgent
  * their code has loaded, which they ask for at once; asks for the agent's definition once the launcher
  * has been painted.
  */
-function mount(agent: AgentCore, lazyPart: () => Promise<LazyPart>): () => void {
+function mount(agent: AgentCore<Agent>, lazyPart: () => Promise<LazyPart>): () => void {
   const shell = createShell(agent);
   if (agent.options.mode === 'bubble') shell.launcher = createLauncher(agent, shell.root);
   const unmount = lazyWidget(agent, shell, () => agent.conversation().then((conversation) => lazyPart().then((part) => [part, conversation] as const)), agent.resumable);
@@ -93,7 +94,7 @@ function mount(agent: AgentCore, lazyPart: () => Promise<LazyPart>): () => void 
   };
 }
 
-function createHandle<P>(agent: AgentCore, release: () => void): AicadoAgent<P> {
+function createHandle<P>(agent: AgentCore<Agent>, release: () => void): AicadoAgent<P> {
   return Object.freeze({
     agentId: agent.options.agentId,
     send: (input: string) => agent.send(input),

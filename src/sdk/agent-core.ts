@@ -1,25 +1,39 @@
 import type { DeclaredParamTypes } from '../contract/agent-definition.js';
 import { checkDeclaredParams, declaredParamsError } from '../contract/declared-params.js';
 import { AicadoError } from '../contract/errors.js';
-import { identityOf } from '../contract/identity.js';
 import { mergeParams } from '../contract/merge-params.js';
 import { validateParams, type Params } from '../contract/params.js';
 import type { Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
-import type { Agent } from './agent.js';
 import type { AgentEvents, AgentState } from './agent-state.js';
-import { conversationKey, hasPendingQueries } from './conversation-key.js';
+import { hasPendingQueries } from './conversation-key.js';
 import { dispatchDomEvent } from './dom-events.js';
 import { Emitter } from './emitter.js';
 import { ObservableState } from './observable-state.js';
 import type { NormalizedOptions } from './options.js';
 import { openStorage } from './storage.js';
 
-/** What makes the conversation's agent (src/lazy-part.ts): given the core, and the identity the page loaded with. */
-export type CreateAgent = (core: AgentCore, identity: string) => Agent;
+/** What the core asks of the conversation's agent (sdk/agent.ts, in the lazy part). */
+export interface Conversation {
+  send(input: string, params: Params, signedParams: string | undefined): Promise<QueryAnswer>;
+  stop(): void;
+  rate(queryId: string, rating: Rating): Promise<void>;
+  resendRefusedTokens(): void;
+  switchUser(params: Params, signedParams: string | undefined): void;
+  reset(): void;
+  resumePending(): void;
+  persist(): void;
+  destroy(): void;
+}
+
+/** What the launcher, the shell and the definition's request use of the core (whatever its conversation). */
+export type CoreView = Pick<AgentCore, 'options' | 'state' | 'subscribe' | 'toggle' | 'close' | 'events' | 'element' | 'isDestroyed' | 'define'>;
+
+/** What makes the conversation's agent (src/lazy-part.ts), given the core. */
+export type CreateAgent<C extends Conversation = Conversation> = (core: AgentCore<C>) => C;
 
 /** A call that needs the conversation, made before its code had loaded: it runs once it has, or fails with the agent. */
-type Deferred = [run: (agent: Agent) => void, fail?: (error: AicadoError) => void];
+type Deferred<C> = [run: (agent: C) => void, fail?: (error: AicadoError) => void];
 
 /** The longest pause between two tries to load the conversation's code for calls that wait on it. */
 const MAX_RETRY_MS = 30_000;
@@ -27,12 +41,12 @@ const MAX_RETRY_MS = 30_000;
 /**
  * The part of an agent that runs at load, in the script tag's first part: options, params and their
  * checks, open or closed, online, events. The conversation (transcript, queries, the visitor's other
- * tabs) is an {@link Agent}, made from the lazy part on the first need: a query (sent, or resumed from
+ * tabs) is a {@link Conversation} (sdk/agent.ts), made from the lazy part on the first need: a query (sent, or resumed from
  * the last visit), a stop, a rating, a reset or a switch of user, the panel, or the page idle for a few
  * seconds. Calls made before it has loaded wait for it, in order; what they change of the params is
  * checked and in force at once.
  */
-export class AgentCore {
+export class AgentCore<C extends Conversation = Conversation> {
   /**
    * Each event is also an `aicado:<event>` DOM event, bubbling to `document`: from `options.eventTarget`
    * (`<aicado-agent>` gives itself), else from the widget's element.
@@ -44,16 +58,16 @@ export class AgentCore {
   element: EventTarget | undefined;
   /** What the launcher and the panel render; the conversation's agent fills in the messages. */
   readonly view: ObservableState<AgentState>;
-  /** The identity the page loaded with: the conversation's agent opens its stored conversation. */
-  readonly identity: string;
+  /** The params and token the page loaded with: the conversation's agent opens the stored conversation of their user. */
+  readonly loadedWith: readonly [params: Params, signedParams: string | undefined];
   #params: Params;
   #signedParams: string | undefined;
   /** The params the agent declares, once its definition has arrived. */
   #declared: DeclaredParamTypes | undefined;
   #destroyed = false;
-  #agent: Agent | undefined;
-  #loading: Promise<Agent> | undefined;
-  #deferred: Deferred[] = [];
+  #agent: C | undefined;
+  #loading: Promise<C> | undefined;
+  #deferred: Deferred<C>[] = [];
   #retries = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** A state change made before the conversation's agent was there, for it to store. */
@@ -63,11 +77,11 @@ export class AgentCore {
     readonly options: NormalizedOptions,
     params: Params,
     /** Loads the lazy part and makes the conversation's agent from it. */
-    private readonly load: () => Promise<CreateAgent>,
+    private readonly load: () => Promise<CreateAgent<C>>,
   ) {
     this.#params = params;
     this.#signedParams = options.signedParams;
-    this.identity = identityOf(params, this.#signedParams);
+    this.loadedWith = [params, this.#signedParams];
     this.view = new ObservableState<AgentState>({
       open: options.mode === 'bubble' && options.open,
       online: navigator.onLine !== false,
@@ -81,20 +95,20 @@ export class AgentCore {
 
   /** Whether the last visit left queries unanswered: their code is loaded at once, and they are sent again. */
   get resumable(): boolean {
-    return hasPendingQueries(openStorage(this.options.storage), conversationKey(this.options.agentId, this.identity));
+    return hasPendingQueries(openStorage(this.options.storage), this.options.agentId);
   }
 
   /** The conversation's agent, once loaded. */
-  get agent(): Agent | undefined {
+  get agent(): C | undefined {
     return this.#agent;
   }
 
   /** Loads the conversation's agent (once; a failed load is tried again on the next call). */
-  conversation(): Promise<Agent> {
+  conversation(): Promise<C> {
     this.#loading ??= this.load().then(
       (create) => {
         if (this.#destroyed) throw destroyedError();
-        const agent = (this.#agent ??= create(this, this.identity));
+        const agent = (this.#agent ??= create(this));
         // The calls made meanwhile first, in order (a switch of user drops the last visit's queries), then the last visit's queries.
         if (this.#unsaved) agent.persist();
         for (const [run] of this.#deferred.splice(0)) run(agent);
@@ -114,14 +128,14 @@ export class AgentCore {
   }
 
   /** Runs `run` on the conversation's agent: now if it is there, else once it has loaded (loading it if `load`). */
-  #withAgent(run: Deferred[0], load = true, fail?: Deferred[1]): void {
+  #withAgent(run: Deferred<C>[0], load = true, fail?: Deferred<C>[1]): void {
     if (this.#agent) return run(this.#agent);
     this.#deferred.push([run, fail]);
     if (load) this.conversation().catch(() => undefined);
   }
 
   /** The answer of `call` on the conversation's agent, loaded for it; a destroy meanwhile rejects it. */
-  #ask<T>(call: (agent: Agent) => Promise<T>): Promise<T> {
+  #ask<T>(call: (agent: C) => Promise<T>): Promise<T> {
     if (this.#destroyed) return Promise.reject(destroyedError());
     return new Promise((resolve, reject) => this.#withAgent((agent) => void call(agent).then(resolve, reject), true, reject));
   }

@@ -3,7 +3,7 @@ import { identityOf } from '../contract/identity.js';
 import type { Params } from '../contract/params.js';
 import { QUERY_LIMITS, type Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
-import type { AgentCore } from './agent-core.js';
+import type { AgentCore, Conversation } from './agent-core.js';
 import type { AgentEvents, AgentState } from './agent-state.js';
 import { CancellationScope } from './cancellation-scope.js';
 import { inProgress } from './in-progress.js';
@@ -29,7 +29,7 @@ export interface AgentTransport extends QueryTransport, TabLock {
  * shared with the visitor's other tabs ({@link SharedConversation}). It comes with the lazy part; the
  * widget renders `state` and calls these methods.
  */
-export class Agent {
+export class Agent implements Conversation {
   /** Whether an answer is still on its way (the panel asks through the agent: it carries no copy of the core). */
   readonly inProgress = inProgress;
   /** The longest message the API takes; the composer counts down to it. */
@@ -41,13 +41,12 @@ export class Agent {
   #destroyed = false;
 
   constructor(
-    readonly core: AgentCore,
-    /** The identity the page loaded with, whose stored conversation this continues. */
-    identity: string,
+    readonly core: AgentCore<Agent>,
     /** The query transport: the lazy part's, which this agent comes with. */
     private readonly loadTransport: () => Promise<AgentTransport>,
   ) {
     const { options } = core;
+    const identity = identityOf(...core.loadedWith);
     this.#conversation = new SharedConversation(openStorage(options.storage), options.agentId, identity, options.storage === 'local', {
       record: () => this.#record(),
       switchUser: (params, signedParams, conversationId) => {
@@ -67,7 +66,7 @@ export class Agent {
     return this.core.options;
   }
 
-  get events(): AgentCore['events'] {
+  get events(): AgentCore<Agent>["events"] {
     return this.core.events;
   }
 

@@ -8,15 +8,19 @@ export const conversationKey = (agentId: string, identity: string): string =>
   `${agentKeyPrefix(agentId)}${identity === 'anonymous' ? '' : `${identity}:`}conversation`;
 
 /**
- * Whether the stored conversation holds queries that were not answered: the first part asks at load, so
- * that a resumed query loads the code that sends it at once. A glance, not a read: the transcript's own
- * reader (transcript.ts, in the lazy part) still checks every entry.
+ * Whether a conversation the agent stored holds queries that were not answered: the first part asks at
+ * load, so that a resumed query loads the code that sends it at once. A glance, not a read: the
+ * transcript's own reader (transcript.ts, in the lazy part) checks every entry, and keeps only the
+ * conversation of the user the page speaks for.
  */
-export function hasPendingQueries(storage: SafeStorage, key: string): boolean {
-  try {
-    const pending: unknown = JSON.parse(storage.get(key) ?? 'null')?.pending;
-    return Array.isArray(pending) && pending.length > 0;
-  } catch {
-    return false;
-  }
+export function hasPendingQueries(storage: SafeStorage, agentId: string): boolean {
+  return storage.keys().some((key) => {
+    if (!key.startsWith(agentKeyPrefix(agentId)) || !key.endsWith(':conversation')) return false;
+    try {
+      const pending: unknown = JSON.parse(storage.get(key) ?? 'null')?.pending;
+      return Array.isArray(pending) && pending.length > 0;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -1,6 +1,6 @@
 import { AicadoError } from '../contract/errors.js';
 import type { Agent } from '../sdk/agent.js';
-import type { AgentCore } from '../sdk/agent-core.js';
+import type { CoreView } from '../sdk/agent-core.js';
 import { leavePlace, takePlace } from './corners.js';
 import { SHELL_CSS } from './styles.js';
 
@@ -34,7 +34,7 @@ const sheets: Record<string, CSSStyleSheet> = {};
 let instances = 0;
 
 /** Builds the host element and its shadow root, in the inline container or at the end of `<body>`. */
-export function createShell(agent: AgentCore): WidgetShell {
+export function createShell(agent: CoreView): WidgetShell {
   const { agentId, mode, theme, nonce, container, dir, lang } = agent.options;
   const parent = mode === 'inline' ? resolveContainer(container) : (document.body ?? document.documentElement);
   const host = document.createElement(HOST_TAG);

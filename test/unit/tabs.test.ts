@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAgent } from '../../src/lazy-part.js';
+import type { Agent } from '../../src/sdk/agent.js';
 import { AgentCore } from '../../src/sdk/agent-core.js';
 import { normalizeOptions } from '../../src/sdk/options.js';
 import { mergeConversations, type ChatMessage, type StoredConversation } from '../../src/sdk/transcript.js';
@@ -59,7 +60,7 @@ describe('merging two tabs’ copies of a conversation', () => {
 });
 
 describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
-  let tabs: AgentCore[] = [];
+  let tabs: AgentCore<Agent>[] = [];
   afterEach(() => {
     for (const tab of tabs) tab.destroy();
     tabs = [];
