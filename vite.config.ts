@@ -1,4 +1,5 @@
-import { defineConfig, type LibraryOptions } from 'vite';
+import { defineConfig, type LibraryOptions, type Plugin } from 'vite';
+import { LENT_MODULES, LENT_MODULES_KEY } from './src/loader/lent-modules.js';
 
 // One library build per entry, so no entry shares a chunk with another; each npm entry is built as ESM
 // (`.js`, what `import` resolves to) and as CommonJS (`.cjs`, what `require` resolves to):
@@ -31,10 +32,31 @@ const entries: Record<string, LibraryOptions> = {
 // Chunks named after the package, so `dist/` says what each file belongs to.
 const npmOutput = (format: 'es' | 'cjs') => ({ format, minify: true, chunkFileNames: `aicado-embed.chunk-[name].${format === 'es' ? 'js' : 'cjs'}` });
 
+/**
+ * The script tag's lazy part reads the modules its first part has too from the first part, which lends
+ * them (src/loader/lent-modules.ts) before importing it: each module becomes the exports of the lent copy.
+ */
+const borrowFromFirstPart = (): Plugin => ({
+  name: 'aicado-borrow-from-first-part',
+  enforce: 'pre',
+  async resolveId(source, importer, options) {
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    const name = resolved && Object.keys(LENT_MODULES).find((path) => resolved.id.endsWith(`/src/${path}.ts`));
+    return name ? `\0lent:${name}` : null;
+  },
+  load(id) {
+    if (!id.startsWith('\0lent:')) return null;
+    const name = id.slice('\0lent:'.length) as keyof typeof LENT_MODULES;
+    const lent = `globalThis[Symbol.for(${JSON.stringify(LENT_MODULES_KEY)})][${JSON.stringify(name)}]`;
+    return `export const { ${Object.keys(LENT_MODULES[name]).join(', ')} } = ${lent};`;
+  },
+});
+
 /** Node's built-ins stay imports in the CLI (it runs in Node, not in a browser). */
 const nodeBuiltin = /^node:/;
 
 export default defineConfig(({ mode }) => ({
+  plugins: mode === 'iife-lazy' ? [borrowFromFirstPart()] : [],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,5 +1,6 @@
 import { createInit, type LazyPart } from '../boot/create-init.js';
 import { defineAgentElement } from '../element/define.js';
+import { lendModules } from './lent-modules.js';
 import { installLoader } from './queue.js';
 
 /** The lazy part (panel and query transport), the ES module the build puts next to this script. */
@@ -18,9 +19,8 @@ let attempts = 0;
 const init = createInit(async () => {
   const url = new URL(LAZY_FILE, base);
   if (attempts++) url.searchParams.set('retry', String(attempts));
-  // The lazy part brings its own copy of the error class for the transport's errors. Nothing here
-  // can tell them apart: the core recognises errors by name (isAicadoError), and the script tag
-  // hands no class to the page to test `instanceof` with.
+  // The modules both parts use come with this one, the error class among them.
+  lendModules();
   return (await import(/* @vite-ignore */ url.href)) as LazyPart;
 });
 installLoader(init, script);

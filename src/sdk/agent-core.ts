@@ -153,6 +153,13 @@ export class AgentCore<C extends Conversation = Conversation> {
   send(input: string): Promise<QueryAnswer> {
     const params = this.#params;
     const signedParams = this.#signedParams;
+    try {
+      // Params that break the declared ones are refused now, as setParams would refuse them (the rest is checked with the message).
+      this.checked(params);
+    } catch (error) {
+      this.events.emit('error', { error: error as AicadoError });
+      return Promise.reject(error);
+    }
     return this.#ask((agent) => agent.send(input, params, signedParams));
   }
 

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAst } from 'vite';
 import { describe, expect, it } from 'vitest';
+import { LENT_MODULES, LENT_MODULES_KEY } from '../../src/loader/lent-modules.js';
 import { BROWSER_FORBIDDEN_SOURCES, BROWSER_GLOBALS, SERVER_FORBIDDEN_SOURCES } from './budgets.js';
 import { PACKAGE, browserEntries, distFile, entryFiles, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
 
@@ -116,10 +117,17 @@ describe('the script tag is split at the mount boundary', () => {
     expect(lazyPartSources('aicado-embed.lazy.js').length).toBeGreaterThan(5);
   });
 
-  it('the lazy part carries no second copy of the core: of the first part, only error classes and protocol constants', () => {
+  it('the lazy part carries no second copy of the core: of the first part, only protocol constants and the version; the rest it borrows', () => {
     const first = new Set(sourcesOf(distFile('aicado-embed.iife.js')));
     const shared = sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => first.has(source));
-    expect(shared.sort()).toEqual(['src/contract/errors.ts', 'src/contract/protocol.ts']);
+    expect(shared.sort()).toEqual(['src/contract/protocol.ts', 'src/version.ts']);
+    // What the lazy part uses of the params rules, storage, identity and errors, it reads from the first part.
+    const lazy = readFileSync(distFile('aicado-embed.lazy.js'), 'utf8');
+    for (const path of Object.keys(LENT_MODULES)) {
+      expect(first.has(`src/${path}.ts`), `the first part has src/${path}.ts`).toBe(true);
+      expect(lazy).toContain(`[\`${path}\`]`);
+    }
+    expect(lazy).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
   });
 
   it('the single-file build has everything and imports nothing', () => {
