@@ -2,7 +2,7 @@ import { AGENT_ID_PATTERN } from '../contract/protocol.js';
 import { AicadoError } from '../contract/errors.js';
 import { ownDefined } from '../contract/own-defined.js';
 import { directionOf } from '../i18n/direction.js';
-import { builtInLocale, languageOf, stringsFor, type WidgetStrings } from '../i18n/strings.js';
+import { builtInLocale, languageOf, launcherStringsFor, type WidgetStrings } from '../i18n/strings.js';
 import type { StorageKind } from './storage.js';
 
 export interface ThemeOptions {
@@ -118,7 +118,10 @@ export interface NormalizedOptions {
   /** The language the widget's text is in (its `lang`), and that language's direction. */
   lang: string;
   dir: 'ltr' | 'rtl';
-  /** At load, English with the launcher's texts in the locale; the panel completes the locale's table. */
+  /**
+   * At load, the launcher's texts in the locale and the page's own; the panel completes the locale's
+   * table when it arrives (completeStrings), before anything reads the rest.
+   */
   strings: WidgetStrings;
   /** The page's own texts, kept to stay on top when the panel completes `strings`. */
   stringOverrides: Partial<WidgetStrings>;
@@ -167,7 +170,8 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (options.placeholder !== undefined) stringOverrides.placeholder = options.placeholder;
   if (options.agentName !== undefined) stringOverrides.agent = options.agentName;
   Object.assign(stringOverrides, options.strings);
-  const strings = { ...stringsFor(locale), ...stringOverrides };
+  // Typed whole for the panel, which reads it only once it has completed it.
+  const strings = { ...launcherStringsFor(locale), ...stringOverrides } as WidgetStrings;
   // The widget speaks the locale when it has strings for it, built in or given; English otherwise.
   const builtIn = builtInLocale(locale);
   const lang = builtIn === languageOf(locale) || options.strings ? locale : 'en';
