@@ -32,6 +32,5 @@ button{font:inherit;color:inherit;margin:0;cursor:pointer}\
 .left .load-notice{right:auto;left:20px}\
 .load-notice:empty{padding:0;border:0;box-shadow:none}\
 .inline .load-notice{position:static;max-width:none}\
-@media (max-width:479.98px){.bubble.is-open .launcher{display:none}}\
 @media (prefers-reduced-motion:reduce){.launcher{transition:none!important}}\
 `;

@@ -2,7 +2,9 @@ import { FULL_SCREEN_QUERY } from './full-screen.js';
 
 /**
  * The panel's stylesheet: adopted into the widget's shadow root when the panel arrives, after the
- * shell's rules (src/shell/styles.ts), whose theme variables (`--accent`, `--bg`, …) it uses.
+ * shell's rules (src/shell/styles.ts), whose theme variables (`--accent`, `--bg`, …) it uses; the
+ * panel's own variables are here. On a phone the open panel fills the screen and hides the launcher,
+ * which stays in reach until the panel is there.
  */
 export const WIDGET_CSS = `\
 .root{--muted:var(--aicado-muted,light-dark(#4b5563,#d1d5db));--bubble:var(--aicado-bubble,light-dark(#f3f4f6,#1f2937));--danger:light-dark(#b91c1c,#fca5a5)}\
@@ -60,6 +62,6 @@ opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opa
 .action[aria-pressed=true]{color:var(--accent);background:rgba(127,127,127,.18)}\
 .count{font-size:12px;color:var(--muted);padding:0 12px 6px;text-align:end;background:var(--bg)}\
 @media ${FULL_SCREEN_QUERY}{.root.bubble .panel{top:var(--aicado-vt,0px);bottom:auto;left:0;right:0;width:auto;height:var(--aicado-vh,100dvh);border-radius:0;border:0;padding:0 env(safe-area-inset-right,0px) 0 env(safe-area-inset-left,0px)}\
-.bubble .header{padding-top:calc(12px + env(safe-area-inset-top,0px))}.bubble .composer{padding-bottom:calc(10px + env(safe-area-inset-bottom,0px))}}\
+.bubble .header{padding-top:calc(12px + env(safe-area-inset-top,0px))}.bubble .composer{padding-bottom:calc(10px + env(safe-area-inset-bottom,0px))}.bubble.is-open .launcher{display:none}}\
 @media (prefers-reduced-motion:reduce){.panel,.typing i{transition:none!important;animation:none!important}}\
 `;
