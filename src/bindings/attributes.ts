@@ -32,13 +32,8 @@ function json(text: string | undefined, attribute: string, example: string): unk
  * `paramsAttribute` names the params attribute in the error thrown when it is not JSON.
  */
 export function optionsFromAttributes(read: (name: string) => string | undefined, paramsAttribute: string): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
   // An empty attribute (what a site builder writes for a field left blank) counts as absent.
-  for (const name of ATTRIBUTE_OPTIONS) options[name] = read(name) || undefined;
-  const { accent, position, colorScheme } = options;
-  delete options.accent;
-  delete options.position;
-  delete options.colorScheme;
+  const { accent, position, colorScheme, ...options }: Record<string, unknown> = Object.fromEntries(ATTRIBUTE_OPTIONS.map((name) => [name, read(name) || undefined]));
   if (accent || position || colorScheme) options.theme = { accent, position, colorScheme };
   options.params = json(options.params as string | undefined, paramsAttribute, '{"user_id":"u_42"}');
   options.suggestions = json(options.suggestions as string | undefined, paramsAttribute.replace('params', 'suggestions'), '["Where is my order?"]');

@@ -19,8 +19,9 @@ export function identityOf(params: Readonly<Record<string, unknown>>, signedPara
 function signedUserId(token: string): unknown {
   try {
     const base64 = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
-    // atob yields bytes as Latin-1 characters; the JSON inside is UTF-8.
-    const json = new TextDecoder().decode(Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')), (c) => c.charCodeAt(0)));
+    // atob takes base64 without its padding (the spec's forgiving decode) and yields bytes as Latin-1
+    // characters; the JSON inside is UTF-8.
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
     // Own keys only: a missing key must not be read from a polluted Object.prototype.
     const payload: unknown = JSON.parse(json);
     const params = ownValue(payload, 'params');

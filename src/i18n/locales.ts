@@ -1,15 +1,39 @@
-import type { WidgetStrings } from './strings.js';
+import type { LauncherStrings, WidgetStrings } from './strings.js';
 
-// The built-in tables other than English, which come with the panel: a page pays for a locale's
-// texts only once its visitor shows intent. Their launcher texts are in strings.ts, for the page load.
+// The built-in tables, English's too, which come with the panel: a page pays for a locale's texts
+// only once its visitor shows intent. Their launcher texts are in strings.ts, for the page load.
+type PanelStrings = Omit<WidgetStrings, keyof LauncherStrings>;
 
-const tr: WidgetStrings = {
+const en: PanelStrings = {
+  title: 'Ask our assistant',
+  greeting: 'Hi! How can I help you today?',
+  placeholder: 'Type your message…',
+  send: 'Send',
+  retry: 'Retry',
+  typing: 'The assistant is typing',
+  offline: 'You are offline. Messages will be sent when the connection returns.',
+  failed: 'The message could not be sent.',
+  retrying: 'Connection problem, retrying…',
+  sessionExpired: 'Your session has expired. Please reload the page or sign in again.',
+  unavailable: "This chat isn't available on this site.",
+  you: 'You',
+  agent: 'Assistant',
+  charactersLeft: '{n} characters left',
+  stop: 'Stop',
+  stopped: 'Stopped',
+  copy: 'Copy',
+  copied: 'Copied',
+  rateUp: 'Helpful',
+  rateDown: 'Not helpful',
+  sources: 'Sources',
+  suggestions: 'Suggested questions',
+};
+
+const tr: PanelStrings = {
   title: 'Asistanımıza sorun',
   greeting: 'Merhaba! Size bugün nasıl yardımcı olabilirim?',
   placeholder: 'Mesajınızı yazın…',
   send: 'Gönder',
-  open: 'Sohbeti aç',
-  close: 'Sohbeti kapat',
   retry: 'Tekrar dene',
   typing: 'Asistan yazıyor',
   offline: 'Çevrimdışısınız. Bağlantı gelince mesajlar gönderilecek.',
@@ -20,8 +44,6 @@ const tr: WidgetStrings = {
   you: 'Siz',
   agent: 'Asistan',
   charactersLeft: '{n} karakter kaldı',
-  loading: 'Sohbet yükleniyor…',
-  loadFailed: 'Sohbet yüklenemedi. Bağlantınızı kontrol edip yeniden açın.',
   stop: 'Durdur',
   stopped: 'Durduruldu',
   copy: 'Kopyala',
@@ -30,16 +52,13 @@ const tr: WidgetStrings = {
   rateDown: 'Faydalı değil',
   sources: 'Kaynaklar',
   suggestions: 'Önerilen sorular',
-  unread: '{n} yeni mesaj',
 };
 
-const ar: WidgetStrings = {
+const ar: PanelStrings = {
   title: 'اسأل مساعدنا',
   greeting: 'مرحبًا! كيف يمكنني مساعدتك اليوم؟',
   placeholder: 'اكتب رسالتك…',
   send: 'إرسال',
-  open: 'فتح المحادثة',
-  close: 'إغلاق المحادثة',
   retry: 'إعادة المحاولة',
   typing: 'المساعد يكتب',
   offline: 'أنت غير متصل بالإنترنت. ستُرسل الرسائل عند عودة الاتصال.',
@@ -50,8 +69,6 @@ const ar: WidgetStrings = {
   you: 'أنت',
   agent: 'المساعد',
   charactersLeft: 'الأحرف المتبقية: {n}',
-  loading: 'جارٍ تحميل المحادثة…',
-  loadFailed: 'تعذّر تحميل المحادثة. تحقّق من اتصالك ثم افتحها مجددًا.',
   stop: 'إيقاف',
   stopped: 'تم الإيقاف',
   copy: 'نسخ',
@@ -60,10 +77,9 @@ const ar: WidgetStrings = {
   rateDown: 'غير مفيد',
   sources: 'المصادر',
   suggestions: 'أسئلة مقترحة',
-  unread: 'رسائل جديدة: {n}',
 };
 
-const LOCALES: Record<string, WidgetStrings> = { tr, ar };
+const LOCALES: Record<string, PanelStrings> = { en, tr, ar };
 
 /**
  * Fills the widget's strings with its locale's full table, under the page's own overrides (`title`,

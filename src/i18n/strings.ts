@@ -31,41 +31,19 @@ export interface WidgetStrings {
   unread: string;
 }
 
-const en: WidgetStrings = {
-  title: 'Ask our assistant',
-  greeting: 'Hi! How can I help you today?',
-  placeholder: 'Type your message…',
-  send: 'Send',
-  open: 'Open chat',
-  close: 'Close chat',
-  retry: 'Retry',
-  typing: 'The assistant is typing',
-  offline: 'You are offline. Messages will be sent when the connection returns.',
-  failed: 'The message could not be sent.',
-  retrying: 'Connection problem, retrying…',
-  sessionExpired: 'Your session has expired. Please reload the page or sign in again.',
-  unavailable: "This chat isn't available on this site.",
-  you: 'You',
-  agent: 'Assistant',
-  charactersLeft: '{n} characters left',
-  loading: 'Loading the chat…',
-  loadFailed: 'The chat could not be loaded. Check your connection and open it again.',
-  stop: 'Stop',
-  stopped: 'Stopped',
-  copy: 'Copy',
-  copied: 'Copied',
-  rateUp: 'Helpful',
-  rateDown: 'Not helpful',
-  sources: 'Sources',
-  suggestions: 'Suggested questions',
-  unread: '{n} new messages',
-};
 
 /** The texts the launcher shows before the panel's code arrives, in every built-in locale. */
 export type LauncherStrings = Pick<WidgetStrings, 'open' | 'close' | 'loading' | 'loadFailed' | 'unread'>;
 
-// The other locales' launcher texts; the rest of their tables comes with the panel (locales.ts).
+// Every built-in locale's launcher texts; the rest of their tables, English's too, comes with the panel (locales.ts).
 const LAUNCHER_STRINGS: Record<string, LauncherStrings> = {
+  en: {
+    open: 'Open chat',
+    close: 'Close chat',
+    loading: 'Loading the chat…',
+    loadFailed: 'The chat could not be loaded. Check your connection and open it again.',
+    unread: '{n} new messages',
+  },
   tr: {
     open: 'Sohbeti aç',
     close: 'Sohbeti kapat',
@@ -92,9 +70,7 @@ export function builtInLocale(locale: string): string {
 }
 
 /**
- * The strings a page has at load: English, with the launcher's texts in the locale. The panel
- * completes the locale's table when it arrives (`completeStrings` in locales.ts).
+ * The strings a page has at load: the launcher's texts in the locale. The panel completes the
+ * locale's table when it arrives (`completeStrings` in locales.ts).
  */
-export function stringsFor(locale: string): WidgetStrings {
-  return { ...en, ...LAUNCHER_STRINGS[builtInLocale(locale)] };
-}
+export const launcherStringsFor = (locale: string): LauncherStrings => LAUNCHER_STRINGS[builtInLocale(locale)]!;

@@ -2,7 +2,7 @@ import { AGENT_ID_PATTERN } from '../contract/protocol.js';
 import { AicadoError } from '../contract/errors.js';
 import { ownDefined } from '../contract/own-defined.js';
 import { directionOf } from '../i18n/direction.js';
-import { builtInLocale, languageOf, stringsFor, type WidgetStrings } from '../i18n/strings.js';
+import { builtInLocale, languageOf, launcherStringsFor, type WidgetStrings } from '../i18n/strings.js';
 import type { StorageKind } from './storage.js';
 
 export interface ThemeOptions {
@@ -67,43 +67,54 @@ const DEFAULTS = Object.freeze({
 } as const);
 
 type Check = (value: unknown) => boolean;
+/** An option's check and, for the error message, what is allowed. */
+type Rule = [check: Check, allowed: string];
 const isString: Check = (value) => typeof value === 'string';
 const isText: Check = (value) => isString(value) && /\S/.test(value as string);
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const oneOf = (...allowed: string[]): Check => (value) => allowed.includes(value as string);
+const isObject: Check = (value) => typeof value === 'object' && value !== null;
+const isRecord: Check = (value) => isObject(value) && !Array.isArray(value);
+const matches = (pattern: RegExp): Check => (value) => isString(value) && pattern.test(value as string);
+/** One of `allowed`, said as `'a', 'b' or 'c'`. */
+const oneOf = (...allowed: string[]): Rule => [
+  (value) => allowed.includes(value as string),
+  allowed.map((value) => `'${value}'`).join(', ').replace(/, (?=[^,]*$)/, ' or '),
+];
+const STRING: Rule = [isString, 'a string'];
+const BOOLEAN: Rule = [(value) => typeof value === 'boolean', 'true or false'];
+const RECORD: Rule = [isRecord, 'an object'];
 
 /**
- * Each option's check and, for the error message, what is allowed. Written by hand rather than with
- * zod: these checks are all the options need, and every byte here is paid by every host page.
+ * Each option's rule; `theme.accent` is `accent` inside `theme`. Written by hand rather than with zod:
+ * these checks are all the options need, and every byte here is paid by every host page.
  */
-const RULES: Record<string, [check: Check, allowed: string]> = {
-  agentId: [(v) => isString(v) && AGENT_ID_PATTERN.test(v as string), '1-64 letters, digits, _ or -'],
-  apiBase: [(v) => isString(v) && /^https?:\/\/\S+$/.test(v as string), 'an http(s) URL'],
+const RULES: Record<string, Rule> = {
+  agentId: [matches(AGENT_ID_PATTERN), '1-64 letters, digits, _ or -'],
+  apiBase: [matches(/^https?:\/\/\S+$/), 'an http(s) URL'],
   signedParams: [isString, 'a token string from signParams()'],
-  mode: [oneOf('bubble', 'inline'), "'bubble' or 'inline'"],
-  container: [(v) => isString(v) || (typeof v === 'object' && v !== null && 'appendChild' in v), 'a CSS selector or an element'],
-  title: [isString, 'a string'],
-  greeting: [isString, 'a string'],
-  placeholder: [isString, 'a string'],
+  mode: oneOf('bubble', 'inline'),
+  container: [(v) => isString(v) || (isObject(v) && 'appendChild' in (v as object)), 'a CSS selector or an element'],
+  title: STRING,
+  greeting: STRING,
+  placeholder: STRING,
   locale: [isString, "a BCP 47 locale such as 'en', 'tr' or 'ar'"],
-  storage: [oneOf('local', 'session', 'memory'), "'local', 'session' or 'memory'"],
-  nonce: [isString, 'a string'],
-  open: [isBoolean, 'true or false'],
-  context: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
-  'context.pageUrl': [oneOf('path', 'full'), "'path' or 'full'"],
-  theme: [(v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object'],
+  storage: oneOf('local', 'session', 'memory'),
+  nonce: STRING,
+  open: BOOLEAN,
+  context: RECORD,
+  'context.pageUrl': oneOf('path', 'full'),
+  theme: RECORD,
   'theme.accent': [isString, 'a CSS colour'],
-  'theme.position': [oneOf('bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'), "'bottom-end', 'bottom-start', 'bottom-right' or 'bottom-left'"],
-  'theme.colorScheme': [oneOf('light', 'dark', 'auto'), "'light', 'dark' or 'auto'"],
-  strings: [(v) => typeof v === 'object' && v !== null && Object.values(v).every(isString), 'an object of strings'],
+  'theme.position': oneOf('bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'),
+  'theme.colorScheme': oneOf('light', 'dark', 'auto'),
+  strings: [(v) => isObject(v) && Object.values(v as object).every(isString), 'an object of strings'],
   suggestions: [
     (v) => Array.isArray(v) && v.length <= MAX_SUGGESTIONS && v.every((s) => isText(s) && s.length <= MAX_SUGGESTION_LENGTH),
     `at most ${MAX_SUGGESTIONS} non-empty strings of at most ${MAX_SUGGESTION_LENGTH} characters`,
   ],
-  launcher: [isBoolean, 'true or false'],
+  launcher: BOOLEAN,
   agentName: [isText, 'a non-empty string'],
-  avatarUrl: [(v) => isString(v) && /^https:\/\/\S+$/i.test(v as string), 'an https URL'],
-  eventTarget: [(v) => typeof v === 'object' && v !== null && 'dispatchEvent' in v, 'an EventTarget, such as an element'],
+  avatarUrl: [matches(/^https:\/\/\S+$/i), 'an https URL'],
+  eventTarget: [(v) => isObject(v) && 'dispatchEvent' in (v as object), 'an EventTarget, such as an element'],
 };
 
 export interface NormalizedOptions {
@@ -118,7 +129,10 @@ export interface NormalizedOptions {
   /** The language the widget's text is in (its `lang`), and that language's direction. */
   lang: string;
   dir: 'ltr' | 'rtl';
-  /** At load, English with the launcher's texts in the locale; the panel completes the locale's table. */
+  /**
+   * At load, the launcher's texts in the locale and the page's own; the panel completes the locale's
+   * table when it arrives (completeStrings), before anything reads the rest.
+   */
   strings: WidgetStrings;
   /** The page's own texts, kept to stay on top when the panel completes `strings`. */
   stringOverrides: Partial<WidgetStrings>;
@@ -140,34 +154,31 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
   if (typeof input !== 'object' || input === null) {
     throw new AicadoError('invalid_options', 'init() needs an options object, e.g. init({ agentId: "demo" })');
   }
-  // Own properties only, in a prototype-free object: a key a hostile page set on Object.prototype
+  // Own properties only, in prototype-free objects: a key a hostile page set on Object.prototype
   // (`signedParams`, `locale`, …) is never read as an option.
-  const options = Object.assign(Object.create(null), DEFAULTS, ownDefined(input)) as BaseInitOptions & typeof DEFAULTS;
-  if (options.theme && typeof options.theme === 'object') options.theme = ownDefined(options.theme);
-  if (options.strings && typeof options.strings === 'object') options.strings = ownDefined(options.strings);
-  if (options.context && typeof options.context === 'object') options.context = ownDefined(options.context);
+  const options = Object.assign(Object.create(null), DEFAULTS, ownDefined(input)) as Record<string, unknown>;
+  for (const key of ['theme', 'strings', 'context']) if (isObject(options[key])) options[key] = ownDefined(options[key] as object);
   const problems: string[] = [];
-  const check = (path: string, value: unknown) => {
-    const rule = RULES[path];
-    if (rule && value !== undefined && !rule[0](value)) problems.push(`${path} is invalid (got ${describe(value)}); allowed: ${rule[1]}`);
-  };
-  for (const key of Object.keys(RULES)) if (!key.includes('.')) check(key, options[key as keyof BaseInitOptions]);
   if (options.agentId === undefined) problems.push('agentId is required, e.g. init({ agentId: "demo" })');
-  if (options.theme && typeof options.theme === 'object') {
-    for (const key of ['accent', 'position', 'colorScheme'] as const) check(`theme.${key}`, options.theme[key]);
+  for (const [path, [check, allowed]] of Object.entries(RULES)) {
+    const [key, inner] = path.split('.') as [string, string?];
+    const outer = options[key];
+    const value = inner ? (isObject(outer) ? (outer as Record<string, unknown>)[inner] : undefined) : outer;
+    if (value !== undefined && !check(value)) problems.push(`${path} is invalid (got ${describe(value)}); allowed: ${allowed}`);
   }
-  if (options.context && typeof options.context === 'object') check('context.pageUrl', options.context.pageUrl);
-  if ((options.mode as string) === 'inline' && !options.container) problems.push("mode 'inline' needs a container (a CSS selector or an element)");
+  if (options.mode === 'inline' && !options.container) problems.push("mode 'inline' needs a container (a CSS selector or an element)");
   if (problems.length) throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
+  return normalized(options as unknown as BaseInitOptions & typeof DEFAULTS, browserLocale);
+}
 
+/** The normalised shape of options that passed every check. */
+function normalized(options: BaseInitOptions & typeof DEFAULTS, browserLocale: string): NormalizedOptions {
   const locale = options.locale ?? browserLocale;
-  const stringOverrides: Partial<WidgetStrings> = {};
-  if (options.title !== undefined) stringOverrides.title = options.title;
-  if (options.greeting !== undefined) stringOverrides.greeting = options.greeting;
-  if (options.placeholder !== undefined) stringOverrides.placeholder = options.placeholder;
-  if (options.agentName !== undefined) stringOverrides.agent = options.agentName;
-  Object.assign(stringOverrides, options.strings);
-  const strings = { ...stringsFor(locale), ...stringOverrides };
+  // The page's own texts; `strings` wins over the options that name one text.
+  const { title, greeting, placeholder, agentName: agent } = options;
+  const stringOverrides: Partial<WidgetStrings> = ownDefined({ title, greeting, placeholder, agent, ...options.strings });
+  // Typed whole for the panel, which reads it only once it has completed it.
+  const strings = { ...launcherStringsFor(locale), ...stringOverrides } as WidgetStrings;
   // The widget speaks the locale when it has strings for it, built in or given; English otherwise.
   const builtIn = builtInLocale(locale);
   const lang = builtIn === languageOf(locale) || options.strings ? locale : 'en';

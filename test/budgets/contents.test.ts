@@ -130,6 +130,16 @@ describe('the script tag is split at the mount boundary', () => {
     expect(lazy).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
   });
 
+  it("the first part carries the launcher's texts only; the panel's, English's too, come with the lazy part", () => {
+    const first = readFileSync(distFile('aicado-embed.iife.js'), 'utf8');
+    const lazy = readFileSync(distFile('aicado-embed.lazy.js'), 'utf8');
+    expect(first).toContain('Open chat');
+    for (const text of ['Ask our assistant', 'Suggested questions', 'Asistanımıza sorun']) {
+      expect(first).not.toContain(text);
+      expect(lazy).toContain(text);
+    }
+  });
+
   it('the single-file build has everything and imports nothing', () => {
     expect(lazyPartSources('aicado-embed.single.iife.js').length).toBe(lazyPartSources('aicado-embed.lazy.js').length);
     expect(importedSpecifiers(readFileSync(distFile('aicado-embed.single.iife.js'), 'utf8'))).toEqual([]);

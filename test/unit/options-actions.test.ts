@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { optionsFromAttributes, optionsFromScript } from '../../src/bindings/attributes.js';
+import { completeStrings } from '../../src/i18n/locales.js';
 import { normalizeOptions } from '../../src/sdk/options.js';
 
 const base = { agentId: 'demo' };
@@ -18,13 +19,17 @@ describe('options of the second round', () => {
   it('normalises suggestions, launcher, agentName and avatarUrl, with defaults', () => {
     const normalized = normalizeOptions({ ...base }, 'en');
     expect(normalized).toMatchObject({ suggestions: [], launcher: true, agentName: undefined, avatarUrl: undefined });
+    // The default name is the panel's text: the strings are complete once the panel has arrived.
+    completeStrings(normalized);
     expect(normalized.strings.agent).toBe('Assistant');
     const given = normalizeOptions(
       { ...base, suggestions: ['Where is my order?', 'Talk to sales'], launcher: false, agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png' },
       'en',
     );
     expect(given).toMatchObject({ suggestions: ['Where is my order?', 'Talk to sales'], launcher: false, agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png' });
-    // The name the widget says for the agent, to screen readers too.
+    // The name the widget says for the agent, to screen readers too; the panel's table leaves it on top.
+    expect(given.strings.agent).toBe('Ada');
+    completeStrings(given);
     expect(given.strings.agent).toBe('Ada');
   });
 

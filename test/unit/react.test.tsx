@@ -221,6 +221,8 @@ describe('userIdOf (who the widget speaks for)', () => {
     expect(identityOf({ user_id: 'u_p' }, undefined)).toBe('u_p');
     expect(identityOf({ plan: 'pro' }, undefined)).toBeUndefined();
     expect(identityOf(undefined, token({ user_id: 'Şükrü ✓' }))).toBe('Şükrü ✓');
+    // Tokens carry base64url without padding: payloads of every length modulo 4 are read.
+    for (const id of ['u', 'u1', 'u12', 'u123']) expect(identityOf(undefined, token({ user_id: id }))).toBe(id);
   });
 
   it('ignores a token it cannot decode', () => {
