@@ -113,6 +113,10 @@ describe('the script tag is split at the mount boundary', () => {
 
   it('the first part carries no Preact, no panel and no transport; it names its lazy part, which exists beside it', () => {
     expect(lazyPartSources('aicado-embed.iife.js')).toEqual([]);
+    // Nor the conversation: transcript, queries and their retries, the tabs' shared conversation.
+    const conversation = /src\/sdk\/(agent|transcript|query-queue|query-retry|request|shared-conversation|tab-channel|cancellation-scope)\.ts$/;
+    expect(sourcesOf(distFile('aicado-embed.iife.js')).filter((source) => conversation.test(source))).toEqual([]);
+    expect(sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => conversation.test(source))).toHaveLength(8);
     expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.lazy.js');
     expect(lazyPartSources('aicado-embed.lazy.js').length).toBeGreaterThan(5);
   });
