@@ -10,8 +10,9 @@ import { LENT_MODULES, LENT_MODULES_KEY } from './src/loader/lent-modules.js';
 //   vite build --mode react         dist/react.{js,cjs}                 aicado-embed/react; react and the SDK stay external
 //   vite build --mode element       dist/element.{js,cjs}               aicado-embed/element (<aicado-agent>); the SDK stays external
 //   vite build --mode iife          dist/aicado-embed.iife.js           the script tag: loader, core, launcher; defines window.Aicado;
-//                                                                       it imports dist/aicado-embed.lazy.js from beside itself
-//   vite build --mode iife-single   dist/aicado-embed.single.iife.js    the same with the panel inlined: one file
+//                                                                       it imports dist/aicado-embed.lazy.js (and .element.js) from beside itself
+//   vite build --mode iife-element  dist/aicado-embed.element.js        the script tag's <aicado-agent>, which a page with one loads
+//   vite build --mode iife-single   dist/aicado-embed.single.iife.js    the same with the panel and the element inlined: one file
 //   vite build --mode cli           dist/cli.js                         `npx aicado-embed` (the package's bin), for Node
 // `npm run build` then bundles the declarations (scripts/bundle-declarations.ts) and prints the script's integrity hash.
 const npmEntry = (entry: string, name: string): LibraryOptions => ({
@@ -26,6 +27,7 @@ const entries: Record<string, LibraryOptions> = {
   element: npmEntry('src/element/index.ts', 'element'),
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
   'iife-lazy': { entry: 'src/lazy-part.ts', formats: ['es'], fileName: () => 'aicado-embed.lazy.js' },
+  'iife-element': { entry: 'src/element/define.ts', formats: ['es'], fileName: () => 'aicado-embed.element.js' },
   'iife-single': { entry: 'src/loader/script-tag-single.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.single.iife.js' },
   cli: { entry: 'src/cli/index.ts', formats: ['es'], fileName: () => 'cli.js' },
 };
@@ -33,8 +35,9 @@ const entries: Record<string, LibraryOptions> = {
 const npmOutput = (format: 'es' | 'cjs') => ({ format, minify: true, chunkFileNames: `aicado-embed.chunk-[name].${format === 'es' ? 'js' : 'cjs'}` });
 
 /**
- * The script tag's lazy part reads the modules its first part has too from the first part, which lends
- * them (src/loader/lent-modules.ts) before importing it: each module becomes the exports of the lent copy.
+ * The script tag's lazy and element parts read the modules its first part has too from the first part,
+ * which lends them (src/loader/lent-modules.ts) before importing either: each module becomes the
+ * exports of the lent copy.
  */
 const borrowFromFirstPart = (): Plugin => ({
   name: 'aicado-borrow-from-first-part',
@@ -56,7 +59,7 @@ const borrowFromFirstPart = (): Plugin => ({
 const nodeBuiltin = /^node:/;
 
 export default defineConfig(({ mode }) => ({
-  plugins: mode === 'iife-lazy' ? [borrowFromFirstPart()] : [],
+  plugins: mode === 'iife-lazy' || mode === 'iife-element' ? [borrowFromFirstPart()] : [],
   build: {
     target: 'es2022',
     outDir: 'dist',

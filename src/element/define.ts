@@ -3,8 +3,10 @@ import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live
 import { AicadoError, isAicadoError } from '../contract/errors.js';
 import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
 import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
+import { ELEMENT_TAG } from './tag.js';
 
-export const ELEMENT_TAG = 'aicado-agent';
+export { ELEMENT_TAG };
+
 
 /** `apiBase` → `api-base`: the element's attributes are the script tag's data attributes without `data-`. */
 const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);

@@ -1,28 +1,32 @@
+import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
 import { AicadoError, isAicadoError } from '../contract/errors.js';
-import { identityOf } from '../contract/identity.js';
+import { identityOf, userIdOf } from '../contract/identity.js';
 import { checkParams } from '../contract/params.js';
 import { agentKeyPrefix, conversationKey } from '../sdk/conversation-key.js';
+import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
 import { openStorage } from '../sdk/storage.js';
 import { SDK_VERSION } from '../version.js';
 
 /**
- * What the script tag's first part lends its lazy part of the modules both use, by their path under
- * src/: the lazy part's build reads these exports from here instead of carrying a second copy
- * (vite.config.ts), so it shares the first part's error class too. Only what the lazy part imports: an
- * import of another export of these modules fails its build, until it is lent here.
+ * What the script tag's first part lends its other parts (the lazy part, the element part) of the
+ * modules they share, by their path under src/: their builds read these exports from here instead of
+ * carrying a second copy (vite.config.ts), so they share the first part's error class too. Only what
+ * they import: an import of another export of these modules fails their build, until it is lent here.
  */
 export const LENT_MODULES = {
+  'bindings/attributes': { ATTRIBUTE_OPTIONS, optionsFromAttributes },
   'contract/errors': { AicadoError, isAicadoError },
-  'contract/identity': { identityOf },
+  'contract/identity': { identityOf, userIdOf },
   'contract/params': { checkParams },
   'sdk/conversation-key': { agentKeyPrefix, conversationKey },
+  'sdk/dom-events': { DOM_EVENT_PREFIX, dispatchDomEvent },
   'sdk/storage': { openStorage },
 } as const;
 
-/** Where the first part puts them; a lazy part of another version finds nothing there, and fails to load as a whole. */
+/** Where the first part puts them; a part of another version finds nothing there, and fails to load as a whole. */
 export const LENT_MODULES_KEY = `aicado-embed.modules@${SDK_VERSION}`;
 
-/** Lends the modules, before the lazy part is imported. */
+/** Lends the modules, before another part is imported. */
 export function lendModules(): void {
   (globalThis as Record<symbol, unknown>)[Symbol.for(LENT_MODULES_KEY)] = LENT_MODULES;
 }

@@ -1,29 +1,34 @@
 import { createInit, type LazyPart } from '../boot/create-init.js';
-import { defineAgentElement } from '../element/define.js';
+import { defineElementOnUse, type ElementPart } from './element-on-use.js';
 import { lendModules } from './lent-modules.js';
 import { installLoader } from './queue.js';
 
-/** The lazy part (panel and query transport), the ES module the build puts next to this script. */
+/** The lazy part (the conversation and the panel), the ES module the build puts next to this script. */
 export const LAZY_FILE = 'aicado-embed.lazy.js';
+/** The `<aicado-agent>` definition, the ES module beside it that a page with the element loads. */
+export const ELEMENT_FILE = 'aicado-embed.element.js';
 
-// The script's own URL, read while it runs (later `currentScript` is gone): the lazy part comes from beside it.
+// The script's own URL, read while it runs (later `currentScript` is gone): the other parts come from beside it.
 const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
 const base = script?.src || document.baseURI;
-let attempts = 0;
+const attempts: Record<string, number> = {};
 
 /**
- * The script-tag bundle: the loader, the agent core and the launcher. The lazy part is a dynamic
- * `import()` of its sibling file, which `script-src 'self'` (or the CDN's origin) allows. A failed import
- * stays failed for its URL in the browser's module map, so a retry asks for a new URL.
+ * A sibling file, as a dynamic `import()`, which `script-src 'self'` (or the CDN's origin) allows. A
+ * failed import stays failed for its URL in the browser's module map, so a retry asks for a new URL.
  */
-const init = createInit(async () => {
-  const url = new URL(LAZY_FILE, base);
-  if (attempts++) url.searchParams.set('retry', String(attempts));
-  // The modules both parts use come with this one, the error class among them.
+async function importSibling<T>(file: string): Promise<T> {
+  const url = new URL(file, base);
+  const attempt = (attempts[file] = (attempts[file] ?? 0) + 1);
+  if (attempt > 1) url.searchParams.set('retry', String(attempt - 1));
+  // The modules the parts share come with this one, the error class among them.
   lendModules();
-  return (await import(/* @vite-ignore */ url.href)) as LazyPart;
-});
+  return (await import(/* @vite-ignore */ url.href)) as T;
+}
+
+/** The script-tag bundle: the loader, the agent's core and the launcher; the rest on intent, from beside it. */
+const init = createInit(() => importSibling<LazyPart>(LAZY_FILE));
 installLoader(init, script);
 // <aicado-agent> works with the script tag alone, as with aicado-embed/element: the same glue over this init.
-defineAgentElement(init);
+defineElementOnUse(init, () => importSibling<ElementPart>(ELEMENT_FILE));
 

@@ -121,15 +121,28 @@ describe('the script tag is split at the mount boundary', () => {
     expect(lazyPartSources('aicado-embed.lazy.js').length).toBeGreaterThan(5);
   });
 
+  it('the first part defines <aicado-agent> from its element part, which a page with the element loads and which carries no second copy of the core', () => {
+    const first = new Set(sourcesOf(distFile('aicado-embed.iife.js')));
+    expect(first.has('src/element/define.ts')).toBe(false);
+    expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.element.js');
+    const element = sourcesOf(distFile('aicado-embed.element.js'));
+    expect(element).toContain('src/element/define.ts');
+    expect(element.filter((source) => first.has(source)).sort()).toEqual(['src/element/tag.ts']);
+    expect(readFileSync(distFile('aicado-embed.element.js'), 'utf8')).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
+    // The single file defines it at load, with everything else.
+    expect(sourcesOf(distFile('aicado-embed.single.iife.js'))).toContain('src/element/define.ts');
+  });
+
   it('the lazy part carries no second copy of the core: of the first part, only protocol constants and the version; the rest it borrows', () => {
     const first = new Set(sourcesOf(distFile('aicado-embed.iife.js')));
     const shared = sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => first.has(source));
     expect(shared.sort()).toEqual(['src/contract/protocol.ts', 'src/version.ts']);
     // What the lazy part uses of the params rules, storage, identity and errors, it reads from the first part.
     const lazy = readFileSync(distFile('aicado-embed.lazy.js'), 'utf8');
+    const element = readFileSync(distFile('aicado-embed.element.js'), 'utf8');
     for (const path of Object.keys(LENT_MODULES)) {
       expect(first.has(`src/${path}.ts`), `the first part has src/${path}.ts`).toBe(true);
-      expect(lazy).toContain(`[\`${path}\`]`);
+      expect(lazy.includes(`[\`${path}\`]`) || element.includes(`[\`${path}\`]`), `a part borrows src/${path}.ts`).toBe(true);
     }
     expect(lazy).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
   });

@@ -30,8 +30,8 @@ export function entryFiles(subpath: string): string[] {
   return [...new Set(files)].map((target) => target.replace(/^\.\/dist\//, ''));
 }
 
-/** The script-tag builds beside `unpkg`: the split one's lazy part, and the single-file build. */
-export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.single.iife.js'];
+/** The script-tag builds beside `unpkg`: the split one's lazy and element parts, and the single-file build. */
+export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.element.js', 'aicado-embed.single.iife.js'];
 
 /** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundles. */
 export function browserEntries(): string[] {

@@ -14,6 +14,11 @@ describe('size budgets (gzip bytes)', () => {
     expect(size, `dist/aicado-embed.iife.js is ${size} B gzip`).toBeLessThanOrEqual(SIZE_BUDGETS.scriptTagFirstPartGzip);
   });
 
+  it(`the script tag's element part, which a page with <aicado-agent> loads, is at most ${SIZE_BUDGETS.scriptTagElementPartGzip} B`, () => {
+    const size = fileGzip('aicado-embed.element.js');
+    expect(size, `dist/aicado-embed.element.js is ${size} B gzip`).toBeLessThanOrEqual(SIZE_BUDGETS.scriptTagElementPartGzip);
+  });
+
   it(`aicado-embed/element adds at most ${SIZE_BUDGETS.elementGzip} B to the SDK it shares`, () => {
     const size = gzipBytes(readFileSync(distFile('element.js')));
     expect(size, `dist/element.js is ${size} B gzip`).toBeLessThanOrEqual(SIZE_BUDGETS.elementGzip);

@@ -155,4 +155,33 @@ describe('<aicado-agent> in a plain HTML page (built bundle)', () => {
     expect(console.errors).toEqual([]);
     await page.close();
   });
+
+  it('with the script tag, a page without the element never loads its part; one the page adds later is defined and works', async () => {
+    loop.receiver.received.length = 0;
+    loop.site.pages.set('/script-tag-later.html', {
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Script tag</title></head><body><main><h1>An app's page</h1></main>
+<script async src="/aicado-embed.iife.js"></script></body></html>`,
+    });
+    const page = await loop.browser.newPage();
+    const console = recordConsole(page);
+    const elementPart: string[] = [];
+    page.on('request', (request) => void (request.url().includes('/aicado-embed.element.js') && elementPart.push(request.url())));
+    await page.goto(`${loop.site.url}/script-tag-later.html`);
+    await page.waitForFunction(() => (window as unknown as { Aicado?: { loaded?: boolean } }).Aicado?.loaded === true);
+    await page.waitForTimeout(500);
+    expect(elementPart).toEqual([]);
+    expect(await page.evaluate(() => customElements.get('aicado-agent'))).toBeUndefined();
+    // As a framework renders it: inside a subtree added after load.
+    await page.evaluate((apiBase) => {
+      const section = document.createElement('section');
+      section.innerHTML = `<aicado-agent agent-id="demo" api-base="${apiBase}" storage="memory" params='{"user_id":"u_later"}'></aicado-agent>`;
+      document.querySelector('main')!.append(section);
+    }, loop.backend.url);
+    await page.evaluate(() => customElements.whenDefined('aicado-agent'));
+    await page.evaluate(() => document.querySelector('aicado-agent')!.send('added later'));
+    expect((await verifiedWebhook(0)).data.params).toStrictEqual({ user_id: 'u_later' });
+    expect(elementPart).toHaveLength(1);
+    expect(console.errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,0 +1,2 @@
+/** The element's tag name. */
+export const ELEMENT_TAG = 'aicado-agent';
