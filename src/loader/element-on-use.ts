@@ -25,6 +25,7 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
       () => {
         loading = false;
         watch();
+        window.addEventListener('online', () => document.querySelector(ELEMENT_TAG) && start(), { once: true });
       },
     );
   };
@@ -34,10 +35,7 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
       for (const node of addedNodes) if (node instanceof Element && (node.localName === ELEMENT_TAG || node.querySelector(ELEMENT_TAG))) return start();
     }
   });
-  const watch = (): void => {
-    observer.observe(document, { childList: true, subtree: true });
-    window.addEventListener('online', () => document.querySelector(ELEMENT_TAG) && start(), { once: true });
-  };
+  const watch = (): void => observer.observe(document, { childList: true, subtree: true });
   if (document.querySelector(ELEMENT_TAG)) start();
   else watch();
 }
