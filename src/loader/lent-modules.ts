@@ -1,6 +1,5 @@
 import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
 import { AicadoError, isAicadoError } from '../contract/errors.js';
-import { identityOf, userIdOf } from '../contract/identity.js';
 import { checkParams } from '../contract/params.js';
 import { agentKeyPrefix, conversationKey } from '../sdk/conversation-key.js';
 import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
@@ -12,11 +11,11 @@ import { SDK_VERSION } from '../version.js';
  * modules they share, by their path under src/: their builds read these exports from here instead of
  * carrying a second copy (vite.config.ts), so they share the first part's error class too. Only what
  * they import: an import of another export of these modules fails their build, until it is lent here.
+ * (The identity hash is not lent: only the other parts use it, and the first part is what every page pays.)
  */
 export const LENT_MODULES = {
   'bindings/attributes': { ATTRIBUTE_OPTIONS, optionsFromAttributes },
   'contract/errors': { AicadoError, isAicadoError },
-  'contract/identity': { identityOf, userIdOf },
   'contract/params': { checkParams },
   'sdk/conversation-key': { agentKeyPrefix, conversationKey },
   'sdk/dom-events': { DOM_EVENT_PREFIX, dispatchDomEvent },
