@@ -44,7 +44,7 @@ afterAll(async () => {
  * A page with the queue install whose instrumentation runs first: it counts the frames that rendered
  * the launcher, and notes how many there had been when the definition was asked for.
  */
-async function openPage(calls: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+async function openPage(calls: string, prepare?: (page: Page) => Promise<unknown>): Promise<{ page: Page; requests: string[]; errors: string[] }> {
   const path = `/p${Math.random().toString(36).slice(2)}.html`;
   site.pages.set(path, {
     body: queuePage(`
@@ -73,6 +73,7 @@ async function openPage(calls: string): Promise<{ page: Page; requests: string[]
     if (request.url().startsWith(backend.url)) requests.push(`${request.method()} ${new URL(request.url()).pathname}`);
   });
   const log = recordConsole(page);
+  await prepare?.(page);
   await page.goto(`${site.url}${path}`);
   return { page, requests, errors: log.errors };
 }
@@ -125,9 +126,22 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
 
   it('a query sent before the definition arrives is refused by the backend, naming the key; nothing is delivered', async () => {
     const delivered = receivers.demo!.received.length;
-    const { page, requests } = await openPage(`
+    const { page, requests } = await openPage(
+      `
       Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: { user_Id: 'u_42' } });
-      Aicado('send', 'sent at once');`);
+      Aicado('send', 'sent at once');`,
+      async (page) => {
+        // The query waits for the conversation's code; the definition could come first, and the page would
+        // then refuse the query itself. Here the definition arrives only once the query has left.
+        let posted: () => void = () => undefined;
+        const queryPosted = new Promise<void>((resolve) => (posted = resolve));
+        page.on('request', (request) => void (request.method() === 'POST' && request.url().endsWith('/v1/agents/demo/queries') && posted()));
+        await page.route(`${backend.url}/v1/agents/demo`, async (route) => {
+          await queryPosted;
+          await route.continue();
+        });
+      },
+    );
     // Two reports, in either order: the backend's refusal of the query, and the check when the definition arrived.
     await page.waitForFunction(() => (window as unknown as { __errors: unknown[] }).__errors.length >= 2);
     expect(await errorsOf(page)).toEqual([
