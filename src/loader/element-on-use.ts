@@ -1,30 +1,40 @@
 import type { InitWithAgents } from '../boot/create-init.js';
 import type { defineAgentElement } from '../element/define.js';
 import { ELEMENT_TAG } from '../element/tag.js';
+import { IDLE_LOAD_DELAY_MS } from '../shell/widget-loading.js';
 
 /** The script tag's element part (src/element/define.ts): what it exports. */
 export interface ElementPart {
   defineAgentElement: typeof defineAgentElement;
 }
 
+/** How often the element part is asked for before the page is left without it (2, 4, 8, 16 s apart). */
+const LOAD_ATTEMPTS = 5;
+
 /**
  * Defines `<aicado-agent>` once the page has one, from the element part beside the script: found at
- * load, or added later (an observer watches what the page adds until then). A page without one never
- * loads it. Until it is defined, the element is an unknown one: `customElements.whenDefined` waits.
- * A failed load is tried again when the page adds another element or the connection comes back.
+ * load, or added later (an observer watches what the page adds until then), or, as for an element
+ * inside another component's shadow root, which neither sees, once the page has been idle a few
+ * seconds. Until it is defined, the element is an unknown one: `customElements.whenDefined` waits. A
+ * failed load is tried again a few times, and when the page adds another element or the connection
+ * comes back.
  */
 export function defineElementOnUse(init: InitWithAgents, load: () => Promise<ElementPart>): void {
   if (typeof customElements === 'undefined' || customElements.get(ELEMENT_TAG)) return;
   let loading = false;
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const start = (): void => {
     if (loading) return;
     loading = true;
     observer.disconnect();
+    clearTimeout(timer);
     load().then(
       (part) => part.defineAgentElement(init),
       () => {
         loading = false;
         watch();
+        if (++failures < LOAD_ATTEMPTS) timer = setTimeout(start, 1000 * 2 ** failures);
         window.addEventListener('online', () => document.querySelector(ELEMENT_TAG) && start(), { once: true });
       },
     );
@@ -36,6 +46,7 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
     }
   });
   const watch = (): void => observer.observe(document, { childList: true, subtree: true });
-  if (document.querySelector(ELEMENT_TAG)) start();
-  else watch();
+  if (document.querySelector(ELEMENT_TAG)) return start();
+  watch();
+  timer = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(start, { timeout: IDLE_LOAD_DELAY_MS }) : start()), 2 * IDLE_LOAD_DELAY_MS);
 }

@@ -6,12 +6,12 @@ import { validateParams, type Params } from '../contract/params.js';
 import type { Rating } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
 import type { AgentEvents, AgentState } from './agent-state.js';
-import { hasPendingQueries } from './conversation-key.js';
+import { hasPendingQueries, storedConversations } from './conversation-key.js';
 import { dispatchDomEvent } from './dom-events.js';
 import { Emitter } from './emitter.js';
 import { ObservableState } from './observable-state.js';
 import type { NormalizedOptions } from './options.js';
-import { openStorage } from './storage.js';
+import { openStorage, type SafeStorage } from './storage.js';
 
 /** What the core asks of the conversation's agent (sdk/agent.ts, in the lazy part). */
 export interface Conversation {
@@ -20,6 +20,8 @@ export interface Conversation {
   rate(queryId: string, rating: Rating): Promise<void>;
   resendRefusedTokens(): void;
   switchUser(params: Params, signedParams: string | undefined): void;
+  /** Tells the visitor's other tabs of a switch of user made before the conversation had loaded. */
+  announceUser(params: Params, signedParams: string | undefined): void;
   reset(): void;
   resumePending(): void;
   persist(): void;
@@ -35,8 +37,8 @@ export type CreateAgent<C extends Conversation = Conversation> = (core: AgentCor
 /** A call that needs the conversation, made before its code had loaded: it runs once it has, or fails with the agent. */
 type Deferred<C> = [run: (agent: C) => void, fail?: (error: AicadoError) => void];
 
-/** The longest pause between two tries to load the conversation's code for calls that wait on it. */
-const MAX_RETRY_MS = 30_000;
+/** How often the conversation's code is asked for, while online, before the calls that wait for it fail (1, 2, 4, 8 s apart). */
+const LOAD_ATTEMPTS = 5;
 
 /**
  * The part of an agent that runs at load, in the script tag's first part: options, params and their
@@ -58,8 +60,12 @@ export class AgentCore<C extends Conversation = Conversation> {
   element: EventTarget | undefined;
   /** What the launcher and the panel render; the conversation's agent fills in the messages. */
   readonly view: ObservableState<AgentState>;
-  /** The params and token the page loaded with: the conversation's agent opens the stored conversation of their user. */
-  readonly loadedWith: readonly [params: Params, signedParams: string | undefined];
+  /**
+   * The params and token of the user the conversation is of: the page's at load, or those of a switch of
+   * user made before it loaded. The conversation's agent opens their stored conversation.
+   */
+  user: readonly [params: Params, signedParams: string | undefined];
+  readonly #storage: SafeStorage;
   #params: Params;
   #signedParams: string | undefined;
   /** The params the agent declares, once its definition has arrived. */
@@ -68,7 +74,7 @@ export class AgentCore<C extends Conversation = Conversation> {
   #agent: C | undefined;
   #loading: Promise<C> | undefined;
   #deferred: Deferred<C>[] = [];
-  #retries = 0;
+  #failures = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** A state change made before the conversation's agent was there, for it to store. */
   #unsaved = false;
@@ -81,7 +87,8 @@ export class AgentCore<C extends Conversation = Conversation> {
   ) {
     this.#params = params;
     this.#signedParams = options.signedParams;
-    this.loadedWith = [params, this.#signedParams];
+    this.user = [params, this.#signedParams];
+    this.#storage = openStorage(options.storage);
     this.view = new ObservableState<AgentState>({
       open: options.mode === 'bubble' && options.open,
       online: navigator.onLine !== false,
@@ -95,7 +102,7 @@ export class AgentCore<C extends Conversation = Conversation> {
 
   /** Whether the last visit left queries unanswered: their code is loaded at once, and they are sent again. */
   get resumable(): boolean {
-    return hasPendingQueries(openStorage(this.options.storage), this.options.agentId);
+    return hasPendingQueries(this.#storage, this.options.agentId);
   }
 
   /** The conversation's agent, once loaded. */
@@ -108,23 +115,52 @@ export class AgentCore<C extends Conversation = Conversation> {
     this.#loading ??= this.load().then(
       (create) => {
         if (this.#destroyed) throw destroyedError();
+        this.#failures = 0;
         const agent = (this.#agent ??= create(this));
-        // The calls made meanwhile first, in order (a switch of user drops the last visit's queries), then the last visit's queries.
         if (this.#unsaved) agent.persist();
-        for (const [run] of this.#deferred.splice(0)) run(agent);
+        // The last visit's queries first, as when they were resumed at load; then the calls made meanwhile, in order.
         agent.resumePending();
+        for (const [run] of this.#deferred.splice(0)) {
+          try {
+            run(agent);
+          } catch (error) {
+            console.error('[aicado]', error);
+          }
+        }
         return agent;
       },
       (error: unknown) => {
         this.#loading = undefined;
-        // Calls are waiting: try again, less and less often, and at once when the connection is back.
-        if (this.#deferred.length && !this.#destroyed) {
-          this.#retry = setTimeout(() => void this.conversation().catch(() => undefined), Math.min(MAX_RETRY_MS, 1000 * 2 ** this.#retries++));
+        clearTimeout(this.#retry);
+        // Calls are waiting: try again, less and less often (offline, once the connection is back), then fail them.
+        if (this.#destroyed || !this.#deferred.length || navigator.onLine === false) throw error;
+        if (++this.#failures < LOAD_ATTEMPTS) {
+          this.#retry = setTimeout(() => void this.conversation().catch(() => undefined), 500 * 2 ** this.#failures);
+        } else {
+          this.#failures = 0;
+          this.#abandonDeferred(new AicadoError('network', `The chat could not load its code (${String(error)}); try again later`, { cause: error }), true);
         }
         throw error;
       },
     );
     return this.#loading;
+  }
+
+  /**
+   * Fails the calls waiting for the conversation that answer (`send`, `rate`), with `error` (an `error`
+   * event each, when `report`), and drops the others.
+   */
+  #abandonDeferred(error: AicadoError, report = false): void {
+    for (const [, fail] of this.#deferred.splice(0)) {
+      if (!fail) continue;
+      fail(error);
+      if (report) this.events.emit('error', { error });
+    }
+  }
+
+  /** Removes the conversations stored for the agent, pending queries included (a switch of user or a reset, before the conversation has loaded). */
+  #forgetConversations(): void {
+    for (const key of storedConversations(this.#storage, this.options.agentId)) this.#storage.remove(key);
   }
 
   /** Runs `run` on the conversation's agent: now if it is there, else once it has loaded (loading it if `load`). */
@@ -151,6 +187,7 @@ export class AgentCore<C extends Conversation = Conversation> {
 
   /** Sends a visitor message with the params in force now; resolves with the complete answer. */
   send(input: string): Promise<QueryAnswer> {
+    if (this.#destroyed) return Promise.reject(destroyedError());
     const params = this.#params;
     const signedParams = this.#signedParams;
     try {
@@ -204,7 +241,16 @@ export class AgentCore<C extends Conversation = Conversation> {
     this.#assertAlive();
     const params = this.checked(validateParams(identity.params));
     const signedParams = identity.signedParams || undefined;
-    this.#withAgent((agent) => agent.switchUser(params, signedParams));
+    if (this.#agent) this.#agent.switchUser(params, signedParams);
+    else {
+      // Before the conversation has loaded, the switch is made now, as it would be then: the previous user's
+      // stored conversation and pending queries go, and so do the calls still waiting for it. The conversation
+      // starts with this user once it loads, and tells the visitor's other tabs.
+      this.#abandonDeferred(abandoned());
+      this.#forgetConversations();
+      this.user = [params, signedParams];
+      this.#withAgent((agent) => agent.announceUser(params, signedParams));
+    }
     this.adoptUser(params, signedParams);
   }
 
@@ -223,6 +269,11 @@ export class AgentCore<C extends Conversation = Conversation> {
   /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
   reset(): void {
     this.#assertAlive();
+    if (!this.#agent) {
+      // Now, as it would be done then; the conversation, once loaded, starts the new one and tells the other tabs.
+      this.#abandonDeferred(abandoned());
+      this.#forgetConversations();
+    }
     this.#withAgent((agent) => agent.reset());
   }
 
@@ -281,7 +332,7 @@ export class AgentCore<C extends Conversation = Conversation> {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#agent?.destroy();
-    for (const [, fail] of this.#deferred.splice(0)) fail?.(new AicadoError('aborted', 'The query was abandoned (the widget was destroyed)'));
+    this.#abandonDeferred(abandoned());
     clearTimeout(this.#retry);
     window.removeEventListener('online', this.#onConnectivity);
     window.removeEventListener('offline', this.#onConnectivity);
@@ -308,3 +359,4 @@ export class AgentCore<C extends Conversation = Conversation> {
 }
 
 const destroyedError = () => new AicadoError('destroyed', 'This agent was destroyed; call init() again');
+const abandoned = () => new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)');

@@ -46,7 +46,7 @@ export class Agent implements Conversation {
     private readonly loadTransport: () => Promise<AgentTransport>,
   ) {
     const { options } = core;
-    const identity = identityOf(...core.loadedWith);
+    const identity = identityOf(...core.user);
     this.#conversation = new SharedConversation(openStorage(options.storage), options.agentId, identity, options.storage === 'local', {
       record: () => this.#record(),
       switchUser: (params, signedParams, conversationId) => {
@@ -79,6 +79,10 @@ export class Agent implements Conversation {
     const conversationId = newConversationId();
     this.#switchTo(signedParams, conversationId, params);
     this.#conversation.announceUser(params, signedParams, conversationId);
+  }
+
+  announceUser(params: Params, signedParams: string | undefined): void {
+    this.#conversation.announceUser(params, signedParams, this.state.conversationId);
   }
 
   #switchTo(signedParams: string | undefined, conversationId: string, params: Params): void {

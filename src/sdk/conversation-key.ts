@@ -7,6 +7,10 @@ export const agentKeyPrefix = (agentId: string): string => `aicado:v1:${agentId}
 export const conversationKey = (agentId: string, identity: string): string =>
   `${agentKeyPrefix(agentId)}${identity === 'anonymous' ? '' : `${identity}:`}conversation`;
 
+/** The keys of the conversations stored for the agent, one per identity. */
+export const storedConversations = (storage: SafeStorage, agentId: string): string[] =>
+  storage.keys().filter((key) => key.startsWith(agentKeyPrefix(agentId)) && key.endsWith(':conversation'));
+
 /**
  * Whether a conversation the agent stored holds queries that were not answered: the first part asks at
  * load, so that a resumed query loads the code that sends it at once. A glance, not a read: the
@@ -14,8 +18,7 @@ export const conversationKey = (agentId: string, identity: string): string =>
  * conversation of the user the page speaks for.
  */
 export function hasPendingQueries(storage: SafeStorage, agentId: string): boolean {
-  return storage.keys().some((key) => {
-    if (!key.startsWith(agentKeyPrefix(agentId)) || !key.endsWith(':conversation')) return false;
+  return storedConversations(storage, agentId).some((key) => {
     try {
       const pending: unknown = JSON.parse(storage.get(key) ?? 'null')?.pending;
       return Array.isArray(pending) && pending.length > 0;

@@ -1,7 +1,7 @@
 import { checkParams } from '../contract/params.js';
 import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS } from '../contract/protocol.js';
 import type { QueryRequest, Source } from '../contract/schemas.js';
-import { agentKeyPrefix, conversationKey } from './conversation-key.js';
+import { conversationKey, storedConversations } from './conversation-key.js';
 import type { SafeStorage } from './storage.js';
 
 export type MessageStatus = 'sending' | 'streaming' | 'retrying' | 'done' | 'stopped' | 'failed';
@@ -46,11 +46,8 @@ export class TranscriptStore {
    * browser left for the agent are removed, so one person's conversation is never shown to the next.
    */
   static forIdentity(storage: SafeStorage, agentId: string, identity: string): TranscriptStore {
-    const prefix = agentKeyPrefix(agentId);
     const key = conversationKey(agentId, identity);
-    for (const other of storage.keys()) {
-      if (other.startsWith(prefix) && other.endsWith(':conversation') && other !== key) storage.remove(other);
-    }
+    for (const other of storedConversations(storage, agentId)) if (other !== key) storage.remove(other);
     return new TranscriptStore(storage, key);
   }
 

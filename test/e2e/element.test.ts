@@ -156,7 +156,7 @@ describe('<aicado-agent> in a plain HTML page (built bundle)', () => {
     await page.close();
   });
 
-  it('with the script tag, a page without the element never loads its part; one the page adds later is defined and works', async () => {
+  it('with the script tag, a page without the element does not load its part at load; one the page adds later is defined and works', async () => {
     loop.receiver.received.length = 0;
     loop.site.pages.set('/script-tag-later.html', {
       body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Script tag</title></head><body><main><h1>An app's page</h1></main>

@@ -103,4 +103,82 @@ describe('calls made before the conversation has loaded', () => {
     vi.useRealTimers();
     expect((await answer).output).toBe('ok');
   });
+
+  it('fails the calls that answer with a network error, an error event each, once the code could not load five times online', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const lazy = controlledInit();
+    lazy.fail(true);
+    const agent = lazy.init({ agentId: 'core-first-gives-up', apiBase: 'http://api.test', storage: 'memory' });
+    agents.push(agent as AicadoAgent);
+    const errors: string[] = [];
+    agent.on('error', ({ error }) => errors.push(error.code));
+    const outcome = agent.send('kept').then(
+      () => 'answered',
+      (error: { code: string }) => error.code,
+    );
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000 + 8000);
+    expect(lazy.loads()).toBe(5);
+    expect(await outcome).toBe('network');
+    expect(errors).toEqual(['network']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(lazy.loads()).toBe(5); // nothing waits any more: no further tries
+    // A later call asks again, and is sent once the code loads.
+    lazy.fail(false);
+    vi.useRealTimers();
+    expect((await agent.send('again')).output).toBe('ok');
+    expect(requests.map((request) => request.body.input)).toEqual(['again']);
+  });
 });
+
+describe('a switch of user or a reset before the conversation has loaded', () => {
+  const AGENT = 'core-first-switch';
+  const stored = (userKey: string) => ({
+    key: `aicado:v1:${AGENT}:${userKey}conversation`,
+    value: JSON.stringify({
+      conversationId: 'c_previous00',
+      messages: [{ id: 'q_previous00:user', role: 'user', text: 'private', queryId: 'q_previous00', status: 'done' }],
+      pending: [{ query_id: 'q_pending000', conversation_id: 'c_previous00', input: 'never answered', params: {} }],
+    }),
+  });
+  afterEach(() => localStorage.clear());
+
+  it("identify removes the previous user's stored conversation and pending queries at once, abandons queued sends, and never resends them", async () => {
+    const previous = stored('');
+    localStorage.setItem(previous.key, previous.value);
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const lazy = controlledInit();
+    lazy.hold();
+    const agent = lazy.init({ agentId: AGENT, apiBase: 'http://api.test', storage: 'local' });
+    agents.push(agent as AicadoAgent);
+    const queued = agent.send('as the previous user').then(
+      () => 'answered',
+      (error: { code: string }) => error.code,
+    );
+    agent.identify({ params: { user_id: 'u_next' } });
+    // Gone now, even should the conversation never load (the visitor leaves, the code is blocked).
+    expect(Object.keys(localStorage).filter((key) => key.startsWith(`aicado:v1:${AGENT}:`))).toEqual([]);
+    expect(await queued).toBe('aborted');
+    expect(agent.getParams()).toEqual({ user_id: 'u_next' });
+    lazy.release();
+    expect((await agent.send('as the next user')).output).toBe('ok');
+    expect(requests.map((request) => [request.body.input, request.body.params])).toEqual([['as the next user', { user_id: 'u_next' }]]);
+  });
+
+  it('reset removes the stored conversation and its pending queries at once; the conversation starts anew once loaded', async () => {
+    const previous = stored('');
+    localStorage.setItem(previous.key, previous.value);
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const lazy = controlledInit();
+    lazy.hold();
+    const agent = lazy.init({ agentId: AGENT, apiBase: 'http://api.test', storage: 'local' });
+    agents.push(agent as AicadoAgent);
+    agent.reset();
+    expect(localStorage.getItem(previous.key)).toBeNull();
+    lazy.release();
+    expect((await agent.send('a new start')).output).toBe('ok');
+    expect(requests.map((request) => request.body.input)).toEqual(['a new start']);
+    expect(requests[0]!.body.conversation_id).not.toBe('c_previous00');
+  });
+});
+
