@@ -1,12 +1,14 @@
 import type { InitWithAgents } from '../boot/create-init.js';
 import type { defineAgentElement } from '../element/define.js';
 import { ELEMENT_TAG } from '../element/tag.js';
-import { IDLE_LOAD_DELAY_MS } from '../shell/widget-loading.js';
 
 /** The script tag's element part (src/element/define.ts): what it exports. */
 export interface ElementPart {
   defineAgentElement: typeof defineAgentElement;
 }
+
+/** With no element in sight, the element part still loads once the page has been idle this long (after the lazy part's idle load). */
+const IDLE_DEFINE_DELAY_MS = 6000;
 
 /** How often the element part is asked for before the page is left without it (2, 4, 8, 16 s apart). */
 const LOAD_ATTEMPTS = 5;
@@ -48,5 +50,5 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
   const watch = (): void => observer.observe(document, { childList: true, subtree: true });
   if (document.querySelector(ELEMENT_TAG)) return start();
   watch();
-  timer = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(start, { timeout: IDLE_LOAD_DELAY_MS }) : start()), 2 * IDLE_LOAD_DELAY_MS);
+  timer = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(start, { timeout: IDLE_DEFINE_DELAY_MS }) : start()), IDLE_DEFINE_DELAY_MS);
 }

@@ -19,8 +19,10 @@ export const SIZE_BUDGETS = {
    * part; the first part keeps the agent's core: -3,837 B (15,380 -> 11,543 B).
    * The <aicado-agent> definition in its own part, which only a page with the element loads: -591 B
    * (11,543 -> 10,952 B). The identity hash no longer lent (only the other parts use it): -265 B (10,687 B).
+   * A switch of user or a reset before the conversation has loaded done at once in storage, calls that
+   * wait for it failed after five tries, the element part retried: +234 B (10,921 B).
    */
-  scriptTagFirstPartGzip: 10.5 * 1024,
+  scriptTagFirstPartGzip: 10.75 * 1024,
   /** `dist/aicado-embed.element.js`, what a page with the script tag and an `<aicado-agent>` loads beside the first part. */
   scriptTagElementPartGzip: 1.75 * 1024, // 1,732 B
   /**
@@ -31,25 +33,26 @@ export const SIZE_BUDGETS = {
    * storage, identity, errors): +1,115 B (31,349 -> 32,464 B; the lazy part 15,969 -> 20,921 B), the
    * core's calls that wait for the conversation and the conversation's calls back to the core.
    * The element in its own part: -615 B (31,849 B, the lazy part 21,162 B with its own identity hash).
+   * What waits for the conversation made robust: +215 B (32,064 B).
    */
-  scriptTagTotalGzip: 31.25 * 1024,
+  scriptTagTotalGzip: 31.5 * 1024,
   /**
    * `dist/aicado-embed.single.iife.js`, the one-file build, everything included.
    * Several agents, phones, right to left and tabs: +3,722 B (26,704 -> 30,426 B). Trimmed: -148 B (30,278 B).
-   * The core and the conversation apart: +1,095 B (31,373 B).
+   * The core and the conversation apart: +1,095 B (31,373 B); what waits for the conversation made robust: +147 B (31,520 B).
    */
-  singleFileGzip: 30.75 * 1024,
+  singleFileGzip: 31 * 1024,
   /**
    * What an app that bundles `import { init } from 'aicado-embed'` loads with the page (its lazy chunk excluded).
    * Several agents, phones, right to left and tabs: +2,138 B (12,618 -> 14,756 B). Trimmed: -544 B (14,212 B).
-   * The conversation in the lazy chunk: -3,900 B (10,312 B).
+   * The conversation in the lazy chunk: -3,900 B (10,312 B); what waits for it made robust: +182 B (10,494 B).
    */
-  esmInitialGzip: 10.25 * 1024,
+  esmInitialGzip: 10.5 * 1024,
   /**
    * The same app's chunks of us, all of them. Raised from 22 KB when the non-default locales' tables
    * moved to the lazy chunk: 190 B less for every page, 200 B more for a visitor who opens the chat.
    * Several agents, phones, right to left and tabs: +3,665 B (26,482 -> 30,147 B). Trimmed: -341 B (29,806 B).
-   * The core and the conversation apart: +1,243 B (31,049 B).
+   * The core and the conversation apart: +1,243 B (31,049 B); what waits for it made robust: +164 B (31,213 B).
    */
   esmTotalGzip: 30.5 * 1024,
   /** `dist/element.js`, what `aicado-embed/element` adds to an app on top of the SDK it shares. */
