@@ -142,8 +142,8 @@ describe('a switch of user or a reset before the conversation has loaded', () =>
     }),
   });
   afterEach(() => localStorage.clear());
-
-  it("identify removes the previous user's stored conversation and pending queries at once, abandons queued sends, and never resends them", async () => {
+  /** An agent whose last visit left a transcript with a pending query, and whose conversation's code has not arrived. */
+  const startWithStored = () => {
     const previous = stored('');
     localStorage.setItem(previous.key, previous.value);
     const { requests } = stubQueryApi({ deltas: ['ok'] });
@@ -151,6 +151,11 @@ describe('a switch of user or a reset before the conversation has loaded', () =>
     lazy.hold();
     const agent = lazy.init({ agentId: AGENT, apiBase: 'http://api.test', storage: 'local' });
     agents.push(agent as AicadoAgent);
+    return { previous, requests, lazy, agent };
+  };
+
+  it("identify removes the previous user's stored conversation and pending queries at once, abandons queued sends, and never resends them", async () => {
+    const { requests, lazy, agent } = startWithStored();
     const queued = agent.send('as the previous user').then(
       () => 'answered',
       (error: { code: string }) => error.code,
@@ -166,13 +171,7 @@ describe('a switch of user or a reset before the conversation has loaded', () =>
   });
 
   it('reset removes the stored conversation and its pending queries at once; the conversation starts anew once loaded', async () => {
-    const previous = stored('');
-    localStorage.setItem(previous.key, previous.value);
-    const { requests } = stubQueryApi({ deltas: ['ok'] });
-    const lazy = controlledInit();
-    lazy.hold();
-    const agent = lazy.init({ agentId: AGENT, apiBase: 'http://api.test', storage: 'local' });
-    agents.push(agent as AicadoAgent);
+    const { previous, requests, lazy, agent } = startWithStored();
     agent.reset();
     expect(localStorage.getItem(previous.key)).toBeNull();
     lazy.release();
