@@ -87,15 +87,20 @@ describe('the split script tag', () => {
 
     // Back online: opening again retries the load (a new URL, as the browser remembers the failed one).
     await page.unroute(`**${LAZY_PATH}*`);
-    let sawLoading = false;
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname === LAZY_PATH) void notice(page).textContent().then((text) => (sawLoading ||= text === 'Loading the chat…'));
+    // Every text the notice shows, recorded in the page as it changes (a read from here can come too late:
+    // the lazy part may load and clear it first).
+    await page.evaluate(() => {
+      const element = document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.load-notice')!;
+      const shown: string[] = ((window as unknown as { __noticeTexts: string[] }).__noticeTexts = []);
+      new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) shown.push(node.textContent ?? '');
+      }).observe(element, { childList: true });
     });
     await launcher.press('Enter');
     await page.waitForFunction(() => document.querySelector('aicado-embed')?.shadowRoot?.activeElement?.tagName === 'TEXTAREA');
     expect(lazy.length).toBe(failedLoads + 1);
     expect(lazy.at(-1)).toMatch(/\?retry=\d+$/);
-    expect(sawLoading).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __noticeTexts: string[] }).__noticeTexts)).toContain('Loading the chat…');
     expect(await notice(page).textContent()).toBe('');
     expect([await launcher.getAttribute('aria-label'), await launcher.getAttribute('aria-expanded')]).toEqual(['Close chat', 'true']);
 
