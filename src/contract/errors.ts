@@ -60,5 +60,12 @@ export class AicadoError extends CodedError<AicadoErrorCode> {
   }
 }
 
+/** The agent was destroyed: what its methods throw, or reject with, from then on. */
+export const destroyedError = (): AicadoError => new AicadoError('destroyed', 'This agent was destroyed; call init() again');
+
+/** A query given up by a destroy, a reset or a switch of user, before its answer came. */
+export const abandonedError = (cause?: unknown): AicadoError =>
+  new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)', { cause });
+
 /** True for an AicadoError, also one made in another realm (iframe), where `instanceof` fails. */
 export const isAicadoError = (value: unknown): value is AicadoError => value instanceof AicadoError || isNamedError(value, 'AicadoError');

@@ -1,6 +1,7 @@
 import type { InitWithAgents } from '../boot/create-init.js';
 import type { defineAgentElement } from '../element/define.js';
 import { ELEMENT_TAG } from '../element/tag.js';
+import { PART_LOAD_RETRY } from '../sdk/agent-core.js';
 
 /** The script tag's element part (src/element/define.ts): what it exports. */
 export interface ElementPart {
@@ -10,16 +11,13 @@ export interface ElementPart {
 /** With no element in sight, the element part still loads once the page has been idle this long (after the lazy part's idle load). */
 const IDLE_DEFINE_DELAY_MS = 6000;
 
-/** How often the element part is asked for before the page is left without it (2, 4, 8, 16 s apart). */
-const LOAD_ATTEMPTS = 5;
-
 /**
  * Defines `<aicado-agent>` once the page has one, from the element part beside the script: found at
  * load, or added later (an observer watches what the page adds until then), or, as for an element
  * inside another component's shadow root, which neither sees, once the page has been idle a few
  * seconds. Until it is defined, the element is an unknown one: `customElements.whenDefined` waits. A
- * failed load is tried again a few times, and when the page adds another element or the connection
- * comes back.
+ * failed load is tried again as the lazy part's is (`PART_LOAD_RETRY`), and when the page adds another
+ * element or the connection comes back.
  */
 export function defineElementOnUse(init: InitWithAgents, load: () => Promise<ElementPart>): void {
   if (typeof customElements === 'undefined' || customElements.get(ELEMENT_TAG)) return;
@@ -36,7 +34,7 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
       () => {
         loading = false;
         watch();
-        if (++failures < LOAD_ATTEMPTS) timer = setTimeout(start, 1000 * 2 ** failures);
+        if (++failures < PART_LOAD_RETRY.attempts) timer = setTimeout(start, PART_LOAD_RETRY.delayMs(failures));
         window.addEventListener('online', () => document.querySelector(ELEMENT_TAG) && start(), { once: true });
       },
     );

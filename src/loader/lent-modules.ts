@@ -1,5 +1,5 @@
 import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
-import { AicadoError, isAicadoError } from '../contract/errors.js';
+import { AicadoError, abandonedError, destroyedError, isAicadoError } from '../contract/errors.js';
 import { checkParams } from '../contract/params.js';
 import { conversationKey, storedConversations } from '../sdk/conversation-key.js';
 import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
@@ -15,7 +15,7 @@ import { SDK_VERSION } from '../version.js';
  */
 export const LENT_MODULES = {
   'bindings/attributes': { ATTRIBUTE_OPTIONS, optionsFromAttributes },
-  'contract/errors': { AicadoError, isAicadoError },
+  'contract/errors': { AicadoError, abandonedError, destroyedError, isAicadoError },
   'contract/params': { checkParams },
   'sdk/conversation-key': { conversationKey, storedConversations },
   'sdk/dom-events': { DOM_EVENT_PREFIX, dispatchDomEvent },

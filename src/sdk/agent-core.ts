@@ -1,6 +1,6 @@
 import type { DeclaredParamTypes } from '../contract/agent-definition.js';
 import { checkDeclaredParams, declaredParamsError } from '../contract/declared-params.js';
-import { AicadoError } from '../contract/errors.js';
+import { AicadoError, abandonedError, destroyedError } from '../contract/errors.js';
 import { mergeParams } from '../contract/merge-params.js';
 import { validateParams, type Params } from '../contract/params.js';
 import type { Rating } from '../contract/protocol.js';
@@ -37,8 +37,11 @@ export type CreateAgent<C extends Conversation = Conversation> = (core: AgentCor
 /** A call that needs the conversation, made before its code had loaded: it runs once it has, or fails with the agent. */
 type Deferred<C> = [run: (agent: C) => void, fail?: (error: AicadoError) => void];
 
-/** How often the conversation's code is asked for, while online, before the calls that wait for it fail (1, 2, 4, 8 s apart). */
-const LOAD_ATTEMPTS = 5;
+/**
+ * How the script tag's parts (and the npm entry's lazy chunk) are asked for again after a failed load:
+ * 5 tries in all, 1, 2, 4 and 8 s apart. A static file has no `retry-after` to honour, so no jitter.
+ */
+export const PART_LOAD_RETRY = Object.freeze({ attempts: 5, delayMs: (failures: number): number => 500 * 2 ** failures });
 
 /**
  * The part of an agent that runs at load, in the script tag's first part: options, params and their
@@ -105,11 +108,6 @@ export class AgentCore<C extends Conversation = Conversation> {
     return hasPendingQueries(this.#storage, this.options.agentId);
   }
 
-  /** The conversation's agent, once loaded. */
-  get agent(): C | undefined {
-    return this.#agent;
-  }
-
   /** Loads the conversation's agent (once; a failed load is tried again on the next call). */
   conversation(): Promise<C> {
     this.#loading ??= this.load().then(
@@ -134,8 +132,8 @@ export class AgentCore<C extends Conversation = Conversation> {
         clearTimeout(this.#retry);
         // Calls are waiting: try again, less and less often (offline, once the connection is back), then fail them.
         if (this.#destroyed || !this.#deferred.length || navigator.onLine === false) throw error;
-        if (++this.#failures < LOAD_ATTEMPTS) {
-          this.#retry = setTimeout(() => void this.conversation().catch(() => undefined), 500 * 2 ** this.#failures);
+        if (++this.#failures < PART_LOAD_RETRY.attempts) {
+          this.#retry = setTimeout(() => void this.conversation().catch(() => undefined), PART_LOAD_RETRY.delayMs(this.#failures));
         } else {
           this.#failures = 0;
           this.#abandonDeferred(new AicadoError('network', `The chat could not load its code (${String(error)}); try again later`, { cause: error }), true);
@@ -158,8 +156,13 @@ export class AgentCore<C extends Conversation = Conversation> {
     }
   }
 
-  /** Removes the conversations stored for the agent, pending queries included (a switch of user or a reset, before the conversation has loaded). */
-  #forgetConversations(): void {
+  /**
+   * A switch of user or a reset before the conversation has loaded: the calls still waiting for it are
+   * abandoned, and the conversations stored for the agent go, pending queries included, so nothing of
+   * them outlives it should the conversation never load.
+   */
+  #startOver(): void {
+    this.#abandonDeferred(abandonedError());
     for (const key of storedConversations(this.#storage, this.options.agentId)) this.#storage.remove(key);
   }
 
@@ -243,11 +246,9 @@ export class AgentCore<C extends Conversation = Conversation> {
     const signedParams = identity.signedParams || undefined;
     if (this.#agent) this.#agent.switchUser(params, signedParams);
     else {
-      // Before the conversation has loaded, the switch is made now, as it would be then: the previous user's
-      // stored conversation and pending queries go, and so do the calls still waiting for it. The conversation
+      // Before the conversation has loaded, the switch is made now, as it would be then. The conversation
       // starts with this user once it loads, and tells the visitor's other tabs.
-      this.#abandonDeferred(abandoned());
-      this.#forgetConversations();
+      this.#startOver();
       this.user = [params, signedParams];
       this.#withAgent((agent) => agent.announceUser(params, signedParams));
     }
@@ -269,11 +270,8 @@ export class AgentCore<C extends Conversation = Conversation> {
   /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
   reset(): void {
     this.#assertAlive();
-    if (!this.#agent) {
-      // Now, as it would be done then; the conversation, once loaded, starts the new one and tells the other tabs.
-      this.#abandonDeferred(abandoned());
-      this.#forgetConversations();
-    }
+    // Before the conversation has loaded, now, as it would be done then; the conversation, once loaded, starts the new one and tells the other tabs.
+    if (!this.#agent) this.#startOver();
     this.#withAgent((agent) => agent.reset());
   }
 
@@ -332,7 +330,7 @@ export class AgentCore<C extends Conversation = Conversation> {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#agent?.destroy();
-    this.#abandonDeferred(abandoned());
+    this.#abandonDeferred(abandonedError());
     clearTimeout(this.#retry);
     window.removeEventListener('online', this.#onConnectivity);
     window.removeEventListener('offline', this.#onConnectivity);
@@ -358,5 +356,3 @@ export class AgentCore<C extends Conversation = Conversation> {
   }
 }
 
-const destroyedError = () => new AicadoError('destroyed', 'This agent was destroyed; call init() again');
-const abandoned = () => new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)');

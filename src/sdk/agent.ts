@@ -1,4 +1,4 @@
-import { AicadoError } from '../contract/errors.js';
+import { destroyedError, type AicadoError } from '../contract/errors.js';
 import { identityOf } from '../contract/identity.js';
 import type { Params } from '../contract/params.js';
 import { QUERY_LIMITS, type Rating } from '../contract/protocol.js';
@@ -50,7 +50,7 @@ export class Agent implements Conversation {
     this.#conversation = new SharedConversation(openStorage(options.storage), options.agentId, identity, options.storage === 'local', {
       record: () => this.#record(),
       switchUser: (params, signedParams, conversationId) => {
-        this.#switchTo(signedParams, conversationId, params);
+        this.#switchTo(params, signedParams, conversationId);
         core.adoptUser(params, signedParams);
       },
       follow: (stored) => this.#follow(stored),
@@ -66,7 +66,7 @@ export class Agent implements Conversation {
     return this.core.options;
   }
 
-  get events(): AgentCore<Agent>["events"] {
+  get events(): AgentCore<Agent>['events'] {
     return this.core.events;
   }
 
@@ -77,25 +77,25 @@ export class Agent implements Conversation {
    */
   switchUser(params: Params, signedParams: string | undefined): void {
     const conversationId = newConversationId();
-    this.#switchTo(signedParams, conversationId, params);
+    this.#switchTo(params, signedParams, conversationId);
     this.#conversation.announceUser(params, signedParams, conversationId);
   }
 
+  /** Tells the visitor's other tabs of a switch of user the core made before this agent had loaded. */
   announceUser(params: Params, signedParams: string | undefined): void {
     this.#conversation.announceUser(params, signedParams, this.state.conversationId);
   }
 
-  #switchTo(signedParams: string | undefined, conversationId: string, params: Params): void {
+  #switchTo(params: Params, signedParams: string | undefined, conversationId: string): void {
     if (this.#destroyed) return;
     this.#abandonQueries();
     this.#conversation.switchIdentity(identityOf(params, signedParams));
     this.core.view.set({ ...this.state, conversationId, messages: [] });
   }
 
-  /** Resends queries that were still pending when the page was last closed, with their original ids; true if there were any. */
-  resumePending(): boolean {
+  /** Resends queries that were still pending when the page was last closed, with their original ids. */
+  resumePending(): void {
     this.#queue.resume();
-    return this.#queue.stored.length > 0;
   }
 
   /** What the widget renders. */
@@ -314,7 +314,7 @@ export class Agent implements Conversation {
   }
 
   #assertAlive(): void {
-    if (this.#destroyed) throw new AicadoError('destroyed', 'This agent was destroyed; call init() again');
+    if (this.#destroyed) throw destroyedError();
   }
 }
 

@@ -1,4 +1,4 @@
-import { AicadoError, isAicadoError } from '../contract/errors.js';
+import { AicadoError, abandonedError, isAicadoError } from '../contract/errors.js';
 import type { QueryRequest } from '../contract/schemas.js';
 import { QUERY_ACTIONS, type QueryAction } from '../contract/protocol.js';
 import type { QueryAnswer } from '../transport/query.js';
@@ -222,7 +222,7 @@ export class QueryQueue {
           // A stopped query ends with the stop's answer instead of being retried.
           const stopping = this.#stopping.get(queryId);
           if (stopping) return stopping;
-          throw new AicadoError('aborted', 'The query was abandoned (the widget was destroyed, reset or switched user)', { cause });
+          throw abandonedError(cause);
         }
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
         if (isRetryable(error) && attempt + 1 < QUERY_RETRY.maxAttempts) {

@@ -95,11 +95,14 @@ describe('calls made before the conversation has loaded', () => {
     expect(lazy.loads()).toBe(1);
     await vi.advanceTimersByTimeAsync(1000);
     expect(lazy.loads()).toBe(2);
-    await vi.advanceTimersByTimeAsync(1999);
-    expect(lazy.loads()).toBe(2);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(lazy.loads()).toBe(3);
+    // Past the page's own idle load (3 s after init): this one is the retry's alone, 4 s after the last.
+    await vi.advanceTimersByTimeAsync(3999);
+    expect(lazy.loads()).toBe(3);
     lazy.fail(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(lazy.loads()).toBe(3);
+    expect(lazy.loads()).toBe(4);
     vi.useRealTimers();
     expect((await answer).output).toBe('ok');
   });
