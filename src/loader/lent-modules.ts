@@ -1,7 +1,7 @@
 import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
 import { AicadoError, abandonedError, destroyedError, isAicadoError } from '../contract/errors.js';
 import { checkParams } from '../contract/params.js';
-import { conversationKey, storedConversations } from '../sdk/conversation-key.js';
+import { agentKeyPrefix, conversationKey, storedConversations } from '../sdk/conversation-key.js';
 import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
 import { openStorage } from '../sdk/storage.js';
 import { SDK_VERSION } from '../version.js';
@@ -17,7 +17,7 @@ export const LENT_MODULES = {
   'bindings/attributes': { ATTRIBUTE_OPTIONS, optionsFromAttributes },
   'contract/errors': { AicadoError, abandonedError, destroyedError, isAicadoError },
   'contract/params': { checkParams },
-  'sdk/conversation-key': { conversationKey, storedConversations },
+  'sdk/conversation-key': { agentKeyPrefix, conversationKey, storedConversations },
   'sdk/dom-events': { DOM_EVENT_PREFIX, dispatchDomEvent },
   'sdk/storage': { openStorage },
 } as const;

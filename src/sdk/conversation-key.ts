@@ -1,6 +1,6 @@
 import type { SafeStorage } from './storage.js';
 
-/** The start of every key one agent stores under. */
+/** The start of every name one agent uses in storage, and for its tabs' channel and query locks. */
 export const agentKeyPrefix = (agentId: string): string => `aicado:v1:${agentId}:`;
 
 /** Where the conversation of one identity (see `identityOf`) with one agent is stored. */

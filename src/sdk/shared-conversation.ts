@@ -1,6 +1,7 @@
 import { AicadoError } from '../contract/errors.js';
 import { checkParams, type Params } from '../contract/params.js';
 import type { QueryAnswer } from '../transport/query.js';
+import { agentKeyPrefix } from './conversation-key.js';
 import type { SafeStorage } from './storage.js';
 import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel.js';
 import type { ExclusiveOptions, exclusive } from './tab-lock.js';
@@ -90,7 +91,7 @@ export class SharedConversation {
     const queued = Date.now();
     return load().then(
       (lock) =>
-        lock.exclusive(`aicado:v1:${this.agentId}:query:${queryId}`, task, {
+        lock.exclusive(`${agentKeyPrefix(this.agentId)}query:${queryId}`, task, {
           ...options,
           storage: this.storage,
           contended: options.contended || Date.now() - queued > LATE_CLAIM_MS,

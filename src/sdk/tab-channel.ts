@@ -1,4 +1,5 @@
 import type { Params } from '../contract/params.js';
+import { agentKeyPrefix } from './conversation-key.js';
 import type { StoredConversation } from './transcript.js';
 
 /** What one tab tells the others of the same agent. */
@@ -21,7 +22,7 @@ export interface TabChannel {
  * `storage` events on a signal key. No message reaches the tab that posted it.
  */
 export function openTabChannel(agentId: string, onMessage: (message: TabMessage) => void): TabChannel {
-  const name = `aicado:v1:${agentId}:tabs`;
+  const name = `${agentKeyPrefix(agentId)}tabs`;
   if (typeof BroadcastChannel === 'function') {
     const channel = new BroadcastChannel(name);
     channel.onmessage = (event: MessageEvent<TabMessage>) => onMessage(event.data);
