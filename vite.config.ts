@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig, type LibraryOptions, type Plugin } from 'vite';
 import { LENT_MODULES, LENT_MODULES_KEY } from './src/loader/lent-modules.js';
 
@@ -6,6 +7,7 @@ import { LENT_MODULES, LENT_MODULES_KEY } from './src/loader/lent-modules.js';
 //   vite build                      dist/aicado-embed.{js,cjs}          the npm SDK: core and launcher, and as
 //                                   dist/aicado-embed.chunk-*.{js,cjs}  chunks its lazy part (a dynamic import)
 //   vite build --mode iife-lazy     dist/aicado-embed.lazy.js           the script tag's lazy part: panel, transport
+//                                   dist/aicado-embed.locale-*.js       and each built-in locale's panel texts but English's
 //   vite build --mode server        dist/server.{js,cjs}                aicado-embed/server, Web APIs only (Node ≥ 20, edge)
 //   vite build --mode react         dist/react.{js,cjs}                 aicado-embed/react; react and the SDK stay external
 //   vite build --mode element       dist/element.{js,cjs}               aicado-embed/element (<aicado-agent>); the SDK stays external
@@ -20,19 +22,30 @@ const npmEntry = (entry: string, name: string): LibraryOptions => ({
   formats: ['es', 'cjs'],
   fileName: (format) => `${name}.${format === 'es' ? 'js' : 'cjs'}`,
 });
+/** The built-in locales whose panel texts are a part of their own: one module each in src/i18n/panel-strings/. */
+const panelLocales = readdirSync(new URL('./src/i18n/panel-strings/', import.meta.url)).map((file) => file.replace(/\.ts$/, ''));
 const entries: Record<string, LibraryOptions> = {
   production: npmEntry('src/index.ts', 'aicado-embed'),
   server: npmEntry('src/server/index.ts', 'server'),
   react: npmEntry('src/react/index.ts', 'react'),
   element: npmEntry('src/element/index.ts', 'element'),
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
-  'iife-lazy': { entry: 'src/lazy-part.ts', formats: ['es'], fileName: () => 'aicado-embed.lazy.js' },
+  'iife-lazy': {
+    entry: { lazy: 'src/lazy-part.ts', ...Object.fromEntries(panelLocales.map((locale) => [`locale-${locale}`, `src/i18n/panel-strings/${locale}.ts`])) },
+    formats: ['es'],
+    fileName: (_format, name) => `aicado-embed.${name}.js`,
+  },
   'iife-element': { entry: 'src/element/define.ts', formats: ['es'], fileName: () => 'aicado-embed.element.js' },
   'iife-single': { entry: 'src/loader/script-tag-single.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.single.iife.js' },
   cli: { entry: 'src/cli/index.ts', formats: ['es'], fileName: () => 'cli.js' },
 };
-// Chunks named after the package, so `dist/` says what each file belongs to.
-const npmOutput = (format: 'es' | 'cjs') => ({ format, minify: true, chunkFileNames: `aicado-embed.chunk-[name].${format === 'es' ? 'js' : 'cjs'}` });
+// Chunks named after the package, so `dist/` says what each file belongs to; a locale's panel texts as `chunk-locale-<locale>`.
+const npmOutput = (format: 'es' | 'cjs') => ({
+  format,
+  minify: true,
+  chunkFileNames: (chunk: { facadeModuleId: string | null }) =>
+    `aicado-embed.chunk-${chunk.facadeModuleId?.includes('/src/i18n/panel-strings/') ? 'locale-' : ''}[name].${format === 'es' ? 'js' : 'cjs'}`,
+});
 
 /**
  * The script tag's lazy and element parts read the modules its first part has too from the first part,

@@ -7,8 +7,11 @@ import { build, type Rolldown } from 'vite';
 export interface ConsumerBundle {
   /** The minified code of every chunk, concatenated: everything a visitor who opens the chat loads. */
   code: string;
-  /** Each chunk the app's bundler made of us; `initial` for the entry and what it imports statically. */
-  chunks: { fileName: string; initial: boolean; code: string }[];
+  /**
+   * Each chunk the app's bundler made of us; `initial` for the entry and what it imports statically;
+   * `locale` for a built-in locale's panel texts, of which a visitor loads one at most.
+   */
+  chunks: { fileName: string; initial: boolean; locale: boolean; code: string }[];
   /** The module ids the bundler kept. */
   modules: string[];
 }
@@ -51,7 +54,12 @@ export async function bundleInitConsumer(root: string): Promise<ConsumerBundle> 
     for (const chunk of chunks) if (chunk.isEntry) visit(chunk);
     return {
       code: chunks.map((chunk) => chunk.code).join('\n'),
-      chunks: chunks.map((chunk) => ({ fileName: chunk.fileName, initial: initial.has(chunk), code: chunk.code })),
+      chunks: chunks.map((chunk) => ({
+        fileName: chunk.fileName,
+        initial: initial.has(chunk),
+        locale: Object.keys(chunk.modules).some((id) => /aicado-embed\.chunk-locale-[^/]*$/.test(id)),
+        code: chunk.code,
+      })),
       modules: chunks.flatMap((chunk) => Object.keys(chunk.modules)),
     };
   } finally {

@@ -1,4 +1,5 @@
 import { createInit, type InitFunction } from './boot/create-init.js';
+import { importPanelStrings } from './i18n/panel-locales.js';
 
 /**
  * `P` is the params type of the handle: the wide default (any valid key and value) unless given as
@@ -7,6 +8,7 @@ import { createInit, type InitFunction } from './boot/create-init.js';
  *
  * Puts an agent on the page and returns its handle. Throws `AicadoError` (and changes nothing) when the
  * options or params are invalid; a second `init` for the same agent returns the running one. The panel's
- * code is a dynamic import, which an app's bundler splits off and the page loads on intent.
+ * code, and each locale's texts, are dynamic imports, which an app's bundler splits off and the page
+ * loads on intent.
  */
-export const init: InitFunction = createInit(() => import('./lazy-part.js'));
+export const init: InitFunction = createInit(() => import('./lazy-part.js'), importPanelStrings);

@@ -1,6 +1,7 @@
 import type { ParamsShape } from '../contract/params-types.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
+import type { LoadPanelStrings } from '../i18n/panel-locales.js';
 import type { Agent } from '../sdk/agent.js';
 import { AgentCore, type CreateAgent } from '../sdk/agent-core.js';
 import type { AicadoAgent, InitOptions } from '../sdk/handle.js';
@@ -21,11 +22,12 @@ export interface LazyPart extends WidgetModule {
 }
 
 /**
- * The composition root, given where the lazy part comes from: the agent core, the shell and the
- * launcher now; the panel and the query transport on intent, or with the first query. The npm entry
- * passes a dynamic `import()` (an app's bundler splits it off); the script tag imports its sibling file.
+ * The composition root, given where the lazy part and the locales' panel texts come from: the agent
+ * core, the shell and the launcher now; the panel and the query transport on intent, or with the first
+ * query. The npm entry passes dynamic `import()`s (an app's bundler splits them off); the script tag
+ * imports its sibling files.
  */
-export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgents {
+export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrings: LoadPanelStrings): InitWithAgents {
   const running = new Map<string, AicadoAgent<never>>();
   // The agents whose panel is a bubble: one of them is open at a time.
   const bubbles = new Set<string>();
@@ -51,7 +53,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgent
     const agent = new AgentCore(normalized, params, () => lazyPart().then((part) => part.createAgent));
     let release: (() => void) | undefined;
     try {
-      release = mount(agent, lazyPart);
+      release = mount(agent, lazyPart, loadPanelStrings);
     } catch (error) {
       release?.();
       agent.destroy();
@@ -78,14 +80,20 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>): InitWithAgent
 }
 
 /**
- * The shell and launcher now, the panel on intent; the last visit's pending queries are resumed once
- * their code has loaded, which they ask for at once; asks for the agent's definition once the launcher
- * has been painted.
+ * The shell and launcher now, the panel on intent (with its locale's texts, loaded beside it when the
+ * locale is not English); the last visit's pending queries are resumed once their code has loaded, which
+ * they ask for at once; asks for the agent's definition once the launcher has been painted.
  */
-function mount(agent: AgentCore<Agent>, lazyPart: () => Promise<LazyPart>): () => void {
+function mount(agent: AgentCore<Agent>, lazyPart: () => Promise<LazyPart>, loadPanelStrings: LoadPanelStrings): () => void {
   const shell = createShell(agent);
   if (agent.options.mode === 'bubble') shell.launcher = createLauncher(agent, shell.root);
-  const unmount = lazyWidget(agent, shell, () => agent.conversation().then((conversation) => lazyPart().then((part) => [part, conversation] as const)), agent.resumable);
+  const { builtInLocale } = agent.options;
+  const load = () =>
+    Promise.all([
+      agent.conversation().then((conversation) => lazyPart().then((part) => [part, conversation] as const)),
+      builtInLocale === 'en' ? undefined : loadPanelStrings(builtInLocale).then((table) => table.strings),
+    ]).then(([[part, conversation], panelStrings]) => [part, conversation, panelStrings] as const);
+  const unmount = lazyWidget(agent, shell, load, agent.resumable);
   const stopDefinition = loadDefinitionAfterPaint(agent);
   return () => {
     stopDefinition();

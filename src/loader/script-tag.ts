@@ -4,9 +4,11 @@ import { lendModules } from './lent-modules.js';
 import { installLoader } from './queue.js';
 
 /** The lazy part (the conversation and the panel), the ES module the build puts next to this script. */
-export const LAZY_FILE = 'aicado-embed.lazy.js';
+const LAZY_FILE = 'aicado-embed.lazy.js';
 /** The `<aicado-agent>` definition, the ES module beside it that a page with the element loads. */
-export const ELEMENT_FILE = 'aicado-embed.element.js';
+const ELEMENT_FILE = 'aicado-embed.element.js';
+/** A built-in locale's panel texts (src/i18n/panel-strings/), the ES module beside it that a visitor in that locale loads with the panel. */
+const localeFile = (locale: string): string => `aicado-embed.locale-${locale}.js`;
 
 // The script's own URL, read while it runs (later `currentScript` is gone): the other parts come from beside it.
 const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
@@ -27,7 +29,10 @@ async function importSibling<T>(file: string): Promise<T> {
 }
 
 /** The script-tag bundle: the loader, the agent's core and the launcher; the rest on intent, from beside it. */
-const init = createInit(() => importSibling<LazyPart>(LAZY_FILE));
+const init = createInit(
+  () => importSibling<LazyPart>(LAZY_FILE),
+  (locale) => importSibling(localeFile(locale)),
+);
 installLoader(init, script);
 // <aicado-agent> works with the script tag alone, as with aicado-embed/element: the same glue over this init.
 defineElementOnUse(init, () => importSibling<ElementPart>(ELEMENT_FILE));

@@ -1,4 +1,5 @@
 import { AicadoError } from '../contract/errors.js';
+import type { PanelStrings } from '../i18n/locales.js';
 import type { Agent } from '../sdk/agent.js';
 import type { CoreView } from '../sdk/agent-core.js';
 import { leavePlace, takePlace } from './corners.js';
@@ -27,7 +28,8 @@ export interface WidgetShell {
 
 /** What the lazy part exports for the shell: renders the panel into it, returns the unmount. */
 export interface WidgetModule {
-  mountWidget(agent: Agent, shell: WidgetShell, options: { focusComposer: boolean }): () => void;
+  /** `panelStrings`: the locale's table when it is not English (its own part, loaded beside this one). */
+  mountWidget(agent: Agent, shell: WidgetShell, options: { focusComposer: boolean; panelStrings: PanelStrings | undefined }): () => void;
 }
 
 const sheets: Record<string, CSSStyleSheet> = {};

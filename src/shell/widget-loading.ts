@@ -1,3 +1,4 @@
+import type { PanelStrings } from '../i18n/locales.js';
 import type { Agent } from '../sdk/agent.js';
 import type { AgentCore } from '../sdk/agent-core.js';
 import type { WidgetModule, WidgetShell } from './shell.js';
@@ -11,7 +12,7 @@ export const IDLE_LOAD_DELAY_MS = 3000;
  * visit), the inline mode, or the page idle for a few seconds. A failed load leaves the launcher in
  * place; opening again retries it, and a polite status beside the launcher says so. Returns the unmount.
  */
-export function lazyWidget(agent: AgentCore<Agent>, shell: WidgetShell, load: () => Promise<readonly [WidgetModule, Agent]>, resumed: boolean): () => void {
+export function lazyWidget(agent: AgentCore<Agent>, shell: WidgetShell, load: () => Promise<readonly [WidgetModule, Agent, PanelStrings | undefined]>, resumed: boolean): () => void {
   const { strings, mode } = agent.options;
   const notice = shell.root.appendChild(document.createElement('div'));
   notice.className = 'load-notice';
@@ -29,9 +30,9 @@ export function lazyWidget(agent: AgentCore<Agent>, shell: WidgetShell, load: ()
     if (loading) return;
     loading = true;
     load().then(
-      ([part, conversation]) => {
+      ([part, conversation, panelStrings]) => {
         if (unmount || agent.isDestroyed) return;
-        unmount = part.mountWidget(conversation, shell, { focusComposer: agent.state.open && requested });
+        unmount = part.mountWidget(conversation, shell, { focusComposer: agent.state.open && requested, panelStrings });
         shell.launcher?.setAttribute('aria-controls', shell.panelId);
         notice.textContent = '';
       },

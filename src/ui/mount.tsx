@@ -10,8 +10,8 @@ import { Widget } from './widget.js';
  * function that removes it. Everything it needs of the SDK comes through `agent`, so this part carries
  * no second copy of the core.
  */
-export const mountWidget: WidgetModule['mountWidget'] = (agent: Agent, shell: WidgetShell, { focusComposer }) => {
-  completeStrings(agent.options);
+export const mountWidget: WidgetModule['mountWidget'] = (agent: Agent, shell: WidgetShell, { focusComposer, panelStrings }) => {
+  completeStrings(agent.options, panelStrings);
   shell.addStyles(WIDGET_CSS);
   const slot = document.createElement('div');
   slot.className = 'panel-slot';

@@ -65,10 +65,10 @@ describe('src/ import graph', () => {
       sdk: ['contract', 'transport', 'sdk', 'i18n', 'version'],
       shell: ['contract', 'sdk', 'i18n', 'shell'],
       ui: ['contract', 'sdk', 'i18n', 'ui', 'shell'],
-      boot: ['contract', 'sdk', 'shell', 'boot'],
+      boot: ['contract', 'sdk', 'shell', 'i18n', 'boot'],
       'lazy-part': ['ui', 'sdk', 'transport'],
-      init: ['boot', 'lazy-part'],
-      loader: ['contract', 'sdk', 'boot', 'init', 'lazy-part', 'bindings', 'element', 'version', 'loader'],
+      init: ['boot', 'i18n', 'lazy-part'],
+      loader: ['contract', 'sdk', 'boot', 'init', 'i18n', 'lazy-part', 'bindings', 'element', 'version', 'loader'],
       // How markup and framework props become init() options and live changes (script tag, element, React).
       bindings: ['contract', 'sdk', 'bindings'],
       element: ['contract', 'sdk', 'bindings', 'element'],

@@ -8,7 +8,7 @@ import { parseAst } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { LENT_MODULES, LENT_MODULES_KEY } from '../../src/loader/lent-modules.js';
 import { BROWSER_FORBIDDEN_SOURCES, BROWSER_GLOBALS, SERVER_FORBIDDEN_SOURCES } from './budgets.js';
-import { PACKAGE, browserEntries, distFile, entryFiles, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
+import { LOCALE_PARTS, PACKAGE, browserEntries, distFile, entryFiles, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
 
 const run = promisify(execFile);
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -147,14 +147,25 @@ describe('the script tag is split at the mount boundary', () => {
     expect(lazy).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
   });
 
-  it("the first part carries the launcher's texts only; the panel's, English's too, come with the lazy part", () => {
+  it("the first part carries the launcher's texts only; the panel's come with the lazy part, English's, or in a part of their own", () => {
     const first = readFileSync(distFile('aicado-embed.iife.js'), 'utf8');
     const lazy = readFileSync(distFile('aicado-embed.lazy.js'), 'utf8');
+    const turkish = readFileSync(distFile('aicado-embed.locale-tr.js'), 'utf8');
+    const arabic = readFileSync(distFile('aicado-embed.locale-ar.js'), 'utf8');
     expect(first).toContain('Open chat');
-    for (const text of ['Ask our assistant', 'Suggested questions', 'Asistanımıza sorun']) {
+    expect(first).toContain('aicado-embed.locale-');
+    for (const text of ['Ask our assistant', 'Suggested questions']) {
       expect(first).not.toContain(text);
       expect(lazy).toContain(text);
     }
+    for (const text of ['Asistanımıza sorun', 'اسأل مساعدنا']) {
+      expect(first).not.toContain(text);
+      expect(lazy).not.toContain(text);
+      expect(`${turkish}${arabic}`).toContain(text);
+      expect(readFileSync(distFile('aicado-embed.single.iife.js'), 'utf8')).toContain(text);
+    }
+    // A table and nothing else: no import, so it needs nothing the first part lends.
+    for (const part of LOCALE_PARTS) expect(importedSpecifiers(readFileSync(distFile(part), 'utf8')), part).toEqual([]);
   });
 
   it('the single-file build has everything and imports nothing', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseAst } from 'vite';
 
@@ -30,8 +30,11 @@ export function entryFiles(subpath: string): string[] {
   return [...new Set(files)].map((target) => target.replace(/^\.\/dist\//, ''));
 }
 
-/** The script-tag builds beside `unpkg`: the split one's lazy and element parts, and the single-file build. */
-export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.element.js', 'aicado-embed.single.iife.js'];
+/** The script tag's part for each built-in locale but English (one module each in src/i18n/panel-strings/). */
+export const LOCALE_PARTS = readdirSync(join(ROOT, 'src/i18n/panel-strings')).map((file) => `aicado-embed.locale-${file.replace(/\.ts$/, '')}.js`);
+
+/** The script-tag builds beside `unpkg`: the split one's lazy, element and locale parts, and the single-file build. */
+export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.element.js', ...LOCALE_PARTS, 'aicado-embed.single.iife.js'];
 
 /** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundles. */
 export function browserEntries(): string[] {

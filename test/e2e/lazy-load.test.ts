@@ -14,6 +14,9 @@ beforeAll(async () => {
   loop.site.pages.set('/lazy.html', {
     body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', params: { user_id: 'u_lazy' } });`),
   });
+  loop.site.pages.set('/lazy-tr.html', {
+    body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr-TR' });`),
+  });
 });
 afterAll(async () => {
   await loop?.close();
@@ -31,11 +34,27 @@ function lazyRequests(page: Page): string[] {
 
 const notice = (page: Page) => page.locator('aicado-embed .load-notice');
 
+/** What the page asked for and received of the script tag's later parts, in order: `request lazy`, `response locale-tr`, …. */
+function partEvents(page: Page): string[] {
+  const events: string[] = [];
+  const part = (url: string) => /\/aicado-embed\.(lazy|locale-[a-z]+)\.js/.exec(new URL(url).pathname)?.[1];
+  page.on('request', (request) => {
+    const name = part(request.url());
+    if (name) events.push(`request ${name}`);
+  });
+  page.on('response', (response) => {
+    const name = part(response.url());
+    if (name) events.push(`response ${name}`);
+  });
+  return events;
+}
+
 describe('the split script tag', () => {
   it('draws the launcher without the lazy part, loads it when the pointer is over the launcher, then opens', async () => {
     const page = await loop.browser.newPage();
     const log = recordConsole(page);
     const lazy = lazyRequests(page);
+    const parts = partEvents(page);
     await page.goto(`${loop.site.url}/lazy.html`);
     await page.getByRole('button', { name: 'Open chat' }).waitFor();
     const launcher = page.locator('aicado-embed button.launcher');
@@ -47,10 +66,35 @@ describe('the split script tag', () => {
     await launcher.hover();
     await page.locator('aicado-embed section.panel').waitFor({ state: 'attached' });
     expect(lazy).toEqual([LAZY_PATH]);
+    // English's panel texts come with the lazy part: no locale's part is asked for.
+    expect(parts.filter((event) => event.includes('locale'))).toEqual([]);
     expect(await launcher.getAttribute('aria-controls')).toBe(await page.locator('aicado-embed section.panel').getAttribute('id'));
     await launcher.click();
     await page.waitForFunction(() => document.querySelector('aicado-embed')?.shadowRoot?.activeElement?.tagName === 'TEXTAREA');
     expect([await launcher.getAttribute('aria-label'), await launcher.getAttribute('aria-expanded')]).toEqual(['Close chat', 'true']);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a widget in Turkish loads its panel texts, a part of their own, beside the lazy part, not after it", async () => {
+    const page = await loop.browser.newPage();
+    const log = recordConsole(page);
+    const parts = partEvents(page);
+    // The lazy part is slow to come: the locale's part must already be asked for by then.
+    await page.route(`**${LAZY_PATH}*`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await page.goto(`${loop.site.url}/lazy-tr.html`);
+    const launcher = page.getByRole('button', { name: 'Sohbeti aç' });
+    await launcher.waitFor();
+    expect(parts).toEqual([]);
+    await launcher.click();
+    await page.locator('aicado-embed section.panel').waitFor();
+    expect(await page.locator('aicado-embed .header h2').textContent()).toBe('Asistanımıza sorun');
+    expect(await page.getByRole('button', { name: 'Gönder' }).count()).toBe(1);
+    expect(parts.filter((event) => event.startsWith('request')).sort()).toEqual(['request lazy', 'request locale-tr']);
+    expect(parts.indexOf('request locale-tr')).toBeLessThan(parts.indexOf('response lazy'));
     expect(log.errors).toEqual([]);
     await page.close();
   });

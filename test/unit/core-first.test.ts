@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInit, type LazyPart } from '../../src/boot/create-init.js';
+import { importPanelStrings } from '../../src/i18n/panel-locales.js';
 import * as lazyPart from '../../src/lazy-part.js';
 import type { AicadoAgent } from '../../src/sdk/handle.js';
 import { stubQueryApi } from './support.js';
@@ -19,7 +20,7 @@ function controlledInit() {
     await gate;
     if (failing) throw new TypeError('Failed to fetch dynamically imported module');
     return lazyPart as LazyPart;
-  });
+  }, importPanelStrings);
   return {
     init,
     loads: () => loads,
