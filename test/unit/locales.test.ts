@@ -34,7 +34,7 @@ describe("the built-in locales' panel texts", () => {
       expect(Object.keys(strings).sort(), locale).toEqual(Object.keys(english()).sort());
       for (const [key, text] of Object.entries(strings)) expect(text, `${locale}.${key}`).not.toBe(english()[key as keyof PanelStrings]);
     }
-    await expect(importPanelStrings('de')).rejects.toThrow('no built-in panel texts for locale "de"');
+    await expect(importPanelStrings('de')).rejects.toThrow(TypeError);
   });
 
   it('load on intent beside the panel, once per agent; an English widget asks for none', async () => {

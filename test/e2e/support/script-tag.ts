@@ -9,6 +9,6 @@ export const SCRIPT_TAG = {
   name: single ? 'single-file' : 'split',
   /** The path of the script-tag bundle on the test site. */
   src: single ? '/aicado-embed.single.iife.js' : '/aicado-embed.iife.js',
-  /** Every script file the page may fetch: once the visitor has opened the panel, and the element part once idle. */
+  /** Every script file a page in English may fetch: once the visitor has opened the panel, and the element part once idle. */
   files: single ? ['/aicado-embed.single.iife.js'] : ['/aicado-embed.iife.js', '/aicado-embed.lazy.js', '/aicado-embed.element.js'],
 } as const;
