@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { Component } from 'preact';
 import type { Rating } from '../contract/protocol.js';
 import type { WidgetStrings } from '../i18n/strings.js';
 import type { ChatMessage } from '../sdk/transcript.js';
@@ -15,38 +15,49 @@ interface AnswerActionsProps {
 }
 
 /** Under a finished answer: copy its markdown source, and rate it (toggles; pressing the pressed one takes it back). */
-export function AnswerActions({ message, strings, onRate }: AnswerActionsProps) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return undefined;
-    const timer = setTimeout(() => setCopied(false), COPIED_MS);
-    return () => clearTimeout(timer);
-  }, [copied]);
+export class AnswerActions extends Component<AnswerActionsProps, { copied: boolean }> {
+  override state = { copied: false };
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  const copy = () => void navigator.clipboard?.writeText(message.text).then(() => setCopied(true), () => undefined);
-  const rate = (rating: 'up' | 'down') => (
-    <button
-      type="button"
-      class="action"
-      aria-label={rating === 'up' ? strings.rateUp : strings.rateDown}
-      aria-pressed={message.rating === rating ? 'true' : 'false'}
-      onClick={() => onRate(message.queryId, message.rating === rating ? null : rating)}
-    >
-      {rating === 'up' ? <ThumbUpIcon /> : <ThumbDownIcon />}
-    </button>
-  );
-  return (
-    <div class="actions">
-      <button type="button" class="action" aria-label={strings.copy} onClick={copy}>
-        <CopyIcon />
+  override componentWillUnmount(): void {
+    clearTimeout(this.#timer);
+  }
+
+  readonly #copy = (): void =>
+    void navigator.clipboard?.writeText(this.props.message.text).then(
+      () => {
+        clearTimeout(this.#timer);
+        this.setState({ copied: true });
+        this.#timer = setTimeout(() => this.setState({ copied: false }), COPIED_MS);
+      },
+      () => undefined,
+    );
+
+  override render({ message, strings, onRate }: AnswerActionsProps, { copied }: { copied: boolean }) {
+    const rate = (rating: 'up' | 'down') => (
+      <button
+        type="button"
+        class="action"
+        aria-label={rating === 'up' ? strings.rateUp : strings.rateDown}
+        aria-pressed={message.rating === rating ? 'true' : 'false'}
+        onClick={() => onRate(message.queryId, message.rating === rating ? null : rating)}
+      >
+        {rating === 'up' ? <ThumbUpIcon /> : <ThumbDownIcon />}
       </button>
-      {rate('up')}
-      {rate('down')}
-      <span class="copied" role="status">
-        {copied ? strings.copied : ''}
-      </span>
-    </div>
-  );
+    );
+    return (
+      <div class="actions">
+        <button type="button" class="action" aria-label={strings.copy} onClick={this.#copy}>
+          <CopyIcon />
+        </button>
+        {rate('up')}
+        {rate('down')}
+        <span class="copied" role="status">
+          {copied ? strings.copied : ''}
+        </span>
+      </div>
+    );
+  }
 }
 
 /** What an answer cites, numbered, each opening in a new tab; titles are plain text. */

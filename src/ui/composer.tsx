@@ -1,5 +1,4 @@
-import type { RefObject } from 'preact';
-import { useState } from 'preact/hooks';
+import { Component, type RefObject } from 'preact';
 import type { WidgetStrings } from '../i18n/strings.js';
 
 interface ComposerProps {
@@ -16,59 +15,64 @@ interface ComposerProps {
 const COUNT_VISIBLE_WITHIN = 400;
 
 /** The text area and send button: Enter sends, Shift+Enter adds a line, it grows with the text. */
-export function Composer({ strings, onSend, inputRef, maxLength, onStop }: ComposerProps) {
-  const [text, setText] = useState('');
-  const empty = text.trim() === '';
+export class Composer extends Component<ComposerProps, { text: string }> {
+  override state = { text: '' };
 
-  const submit = (event?: Event) => {
+  readonly #submit = (event?: Event): void => {
     event?.preventDefault();
-    if (empty) return;
-    onSend(text);
-    setText('');
-    if (inputRef.current) inputRef.current.style.height = 'auto';
+    const { text } = this.state;
+    if (text.trim() === '') return;
+    this.props.onSend(text);
+    this.setState({ text: '' });
+    const input = this.props.inputRef.current;
+    if (input) input.style.height = 'auto';
   };
 
-  const grow = (element: HTMLTextAreaElement) => {
-    // Set through CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
-    element.style.height = 'auto';
-    element.style.height = `${element.scrollHeight + 2}px`;
-  };
+  override render({ strings, inputRef, maxLength, onStop }: ComposerProps, { text }: { text: string }) {
+    const empty = text.trim() === '';
+    const submit = this.#submit;
+    const grow = (element: HTMLTextAreaElement) => {
+      // Set through CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
+      element.style.height = 'auto';
+      element.style.height = `${element.scrollHeight + 2}px`;
+    };
 
-  return (
-    <form class="composer-wrap" onSubmit={submit}>
-      {text.length >= maxLength - COUNT_VISIBLE_WITHIN && (
-        <div class="count" aria-live="polite">
-          {strings.charactersLeft.replace('{n}', String(maxLength - text.length))}
-        </div>
-      )}
-      <div class="composer" part="composer">
-        <textarea
-          ref={inputRef}
-          rows={1}
-          dir="auto"
-          value={text}
-          maxLength={maxLength}
-          placeholder={strings.placeholder}
-          aria-label={strings.placeholder}
-          onInput={(event) => {
-            const element = event.currentTarget;
-            setText(element.value);
-            grow(element);
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
-          }}
-        />
-        {onStop ? (
-          <button type="button" class="stop" onClick={onStop}>
-            {strings.stop}
-          </button>
-        ) : (
-          <button type="submit" class="send" disabled={empty}>
-            {strings.send}
-          </button>
+    return (
+      <form class="composer-wrap" onSubmit={submit}>
+        {text.length >= maxLength - COUNT_VISIBLE_WITHIN && (
+          <div class="count" aria-live="polite">
+            {strings.charactersLeft.replace('{n}', String(maxLength - text.length))}
+          </div>
         )}
-      </div>
-    </form>
-  );
+        <div class="composer" part="composer">
+          <textarea
+            ref={inputRef}
+            rows={1}
+            dir="auto"
+            value={text}
+            maxLength={maxLength}
+            placeholder={strings.placeholder}
+            aria-label={strings.placeholder}
+            onInput={(event) => {
+              const element = event.currentTarget;
+              this.setState({ text: element.value });
+              grow(element);
+            }}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
+            }}
+          />
+          {onStop ? (
+            <button type="button" class="stop" onClick={onStop}>
+              {strings.stop}
+            </button>
+          ) : (
+            <button type="submit" class="send" disabled={empty}>
+              {strings.send}
+            </button>
+          )}
+        </div>
+      </form>
+    );
+  }
 }

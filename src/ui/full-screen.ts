@@ -1,5 +1,3 @@
-import { useEffect } from 'preact/hooks';
-
 /** Below this width the open bubble panel fills the screen (the stylesheet uses the same query). */
 export const FULL_SCREEN_QUERY = '(max-width:479.98px)';
 
@@ -7,26 +5,24 @@ export const FULL_SCREEN_QUERY = '(max-width:479.98px)';
  * While the open bubble panel fills a phone's screen: the panel follows the visual viewport, so the
  * composer stays above the on-screen keyboard (which shrinks the visual viewport, not the layout one, on
  * iOS and by default on Android), and the page behind stays still and gets its scroll position back on close.
+ * Called when the bubble panel opens; returns what undoes it, for its close.
  */
-export function useFullScreen(active: boolean, root: HTMLElement): void {
-  useEffect(() => {
-    if (!active) return undefined;
-    const query = matchMedia(FULL_SCREEN_QUERY);
-    let release: (() => void) | undefined;
-    const update = () => {
-      if (query.matches) release ??= fillVisualViewport(root);
-      else {
-        release?.();
-        release = undefined;
-      }
-    };
-    update();
-    query.addEventListener('change', update);
-    return () => {
-      query.removeEventListener('change', update);
+export function followFullScreen(root: HTMLElement): () => void {
+  const query = matchMedia(FULL_SCREEN_QUERY);
+  let release: (() => void) | undefined;
+  const update = () => {
+    if (query.matches) release ??= fillVisualViewport(root);
+    else {
       release?.();
-    };
-  }, [active]);
+      release = undefined;
+    }
+  };
+  update();
+  query.addEventListener('change', update);
+  return () => {
+    query.removeEventListener('change', update);
+    release?.();
+  };
 }
 
 function fillVisualViewport(element: HTMLElement): () => void {

@@ -1,5 +1,4 @@
-import type { VNode } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { Component, createRef, type VNode } from 'preact';
 import type { Rating } from '../contract/protocol.js';
 import type { NormalizedOptions } from '../sdk/options.js';
 import type { ChatMessage } from '../sdk/transcript.js';
@@ -18,49 +17,82 @@ interface MessageListProps {
 const STICKY_DISTANCE = 48;
 
 /** The conversation: a polite live log that follows new text unless the visitor scrolled up. */
-export function MessageList({ messages, options, inProgress, onSend, onRetry, onRate }: MessageListProps) {
-  const { strings, suggestions } = options;
-  const list = useRef<HTMLDivElement>(null);
-  const following = useRef(true);
+export class MessageList extends Component<MessageListProps> {
+  readonly #list = createRef<HTMLDivElement>();
+  /** Whether the visitor is at the bottom of the conversation, following it. */
+  #following = true;
   // The agent replaces only the message that changed, so an unchanged message keeps its object and,
   // through this cache, its vnode: Preact skips it, and a streaming answer re-renders one bubble.
-  const bubbles = useRef(new WeakMap<ChatMessage, VNode>()).current;
+  readonly #bubbles = new WeakMap<ChatMessage, VNode>();
 
-  useLayoutEffect(() => {
-    const element = list.current;
-    if (element && following.current) element.scrollTop = element.scrollHeight;
-  }, [messages]);
+  override componentDidMount(): void {
+    this.#follow();
+  }
 
-  const onScroll = () => {
-    const element = list.current;
-    if (element) following.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_DISTANCE;
+  override componentDidUpdate(previous: MessageListProps): void {
+    if (previous.messages !== this.props.messages) this.#follow();
+  }
+
+  /** Scrolls to the newest text, unless the visitor scrolled up; before the browser paints. */
+  #follow(): void {
+    const element = this.#list.current;
+    if (element && this.#following) element.scrollTop = element.scrollHeight;
+  }
+
+  readonly #onScroll = (): void => {
+    const element = this.#list.current;
+    if (element) this.#following = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_DISTANCE;
   };
 
-  return (
-    <div ref={list} class="messages" part="messages" role="log" aria-live="polite" aria-label={strings.title} tabIndex={0} onScroll={onScroll}>
-      {strings.greeting && (
-        <div class="msg agent greeting" dir="auto">
-          <span class="sr" dir={options.dir}>{strings.agent}: </span>
-          {strings.greeting}
-        </div>
-      )}
-      {messages.length === 0 && suggestions.length > 0 && (
-        <div class="chips" role="group" aria-label={strings.suggestions}>
-          {suggestions.map((text) => (
-            <button key={text} type="button" class="chip" onClick={() => onSend(text)}>
-              {text}
-            </button>
-          ))}
-        </div>
-      )}
-      {messages.map((message) => {
-        let bubble = bubbles.get(message);
-        if (!bubble) {
-          bubble = <MessageBubble key={message.id} message={message} working={inProgress(message)} options={options} onRetry={onRetry} onRate={onRate} />;
-          bubbles.set(message, bubble);
-        }
-        return bubble;
-      })}
-    </div>
-  );
+  override render({ messages, options, inProgress, onSend, onRetry, onRate }: MessageListProps) {
+    const { strings, suggestions } = options;
+    const bubbles = this.#bubbles;
+    return (
+      <div
+        ref={this.#list}
+        class="messages"
+        part="messages"
+        role="log"
+        aria-live="polite"
+        aria-label={strings.title}
+        tabIndex={0}
+        onScroll={this.#onScroll}
+      >
+        {strings.greeting && (
+          <div class="msg agent greeting" dir="auto">
+            <span class="sr" dir={options.dir}>
+              {strings.agent}:{' '}
+            </span>
+            {strings.greeting}
+          </div>
+        )}
+        {messages.length === 0 && suggestions.length > 0 && (
+          <div class="chips" role="group" aria-label={strings.suggestions}>
+            {suggestions.map((text) => (
+              <button key={text} type="button" class="chip" onClick={() => onSend(text)}>
+                {text}
+              </button>
+            ))}
+          </div>
+        )}
+        {messages.map((message) => {
+          let bubble = bubbles.get(message);
+          if (!bubble) {
+            bubble = (
+              <MessageBubble
+                key={message.id}
+                message={message}
+                working={inProgress(message)}
+                options={options}
+                onRetry={onRetry}
+                onRate={onRate}
+              />
+            );
+            bubbles.set(message, bubble);
+          }
+          return bubble;
+        })}
+      </div>
+    );
+  }
 }
