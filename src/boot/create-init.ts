@@ -31,13 +31,9 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
   const running = new Map<string, AicadoAgent<never>>();
   // The agents whose panel is a bubble: one of them is open at a time.
   const bubbles = new Set<string>();
-  // One load for every agent; a failed one is forgotten, so the next need tries again.
-  let loading: Promise<LazyPart> | undefined;
-  const lazyPart = () =>
-    (loading ??= loadLazyPart().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
+  // One load of the lazy part for every agent, and of each locale's panel texts for all its agents.
+  const lazyPart = shared<void, LazyPart>(loadLazyPart);
+  const panelStrings = shared(loadPanelStrings);
   function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
     if (typeof window === 'undefined' || typeof document === 'undefined') {
       throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
@@ -53,7 +49,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
     const agent = new AgentCore(normalized, params, () => lazyPart().then((part) => part.createAgent));
     let release: (() => void) | undefined;
     try {
-      release = mount(agent, lazyPart, loadPanelStrings);
+      release = mount(agent, lazyPart, panelStrings);
     } catch (error) {
       release?.();
       agent.destroy();
@@ -99,6 +95,25 @@ function mount(agent: AgentCore<Agent>, lazyPart: () => Promise<LazyPart>, loadP
     stopDefinition();
     unmount();
     shell.remove();
+  };
+}
+
+/**
+ * A load made once per key and shared; a failed one is forgotten, so the next need tries again (the
+ * script tag would otherwise fetch a part it has as a retry, under a new URL).
+ */
+function shared<K, T>(load: (key: K) => Promise<T>): (key: K) => Promise<T> {
+  const loads = new Map<K, Promise<T>>();
+  return (key) => {
+    let loading = loads.get(key);
+    if (!loading) {
+      loading = load(key).catch((error: unknown) => {
+        loads.delete(key);
+        throw error;
+      });
+      loads.set(key, loading);
+    }
+    return loading;
   };
 }
 

@@ -70,6 +70,33 @@ describe("the built-in locales' panel texts", () => {
     expect(asked).toEqual(['lazy', 'tr']);
   });
 
+  it('is loaded once for every agent in that locale on the page, and again only after a failed load', async () => {
+    const asked: string[] = [];
+    let failing = true;
+    const init = createInit(
+      async () => lazyPart as LazyPart,
+      async (locale) => {
+        asked.push(locale);
+        if (failing) throw new TypeError('Failed to fetch dynamically imported module');
+        return importPanelStrings(locale);
+      },
+    );
+    const first = init({ agentId: 'locale-once-1', apiBase: 'http://api.test', storage: 'memory', locale: 'tr' });
+    const second = init({ agentId: 'locale-once-2', apiBase: 'http://api.test', storage: 'memory', locale: 'tr-TR' });
+    agents.push(first as AicadoAgent, second as AicadoAgent);
+    first.open();
+    await vi.waitFor(() => expect(asked).toEqual(['tr']));
+    await vi.waitFor(() => expect(document.querySelector('aicado-embed[data-agent-id="locale-once-1"]')!.shadowRoot!.querySelector('.load-notice')?.textContent).not.toBe(''));
+    failing = false;
+    first.open();
+    await panelMounted('locale-once-1');
+    expect(asked).toEqual(['tr', 'tr']);
+    // The other agent in the same locale mounts with the table already loaded.
+    second.open();
+    await panelMounted('locale-once-2');
+    expect(asked).toEqual(['tr', 'tr']);
+  });
+
   it('a table that cannot load leaves the launcher and says so; opening again loads it, with nothing lost', async () => {
     let failing = true;
     const init = createInit(
