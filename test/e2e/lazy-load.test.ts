@@ -10,12 +10,17 @@ const LAZY_PATH = '/aicado-embed.lazy.js';
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
 beforeAll(async () => {
-  loop = await startLoop();
+  loop = await startLoop(['--agent', 'demo', '--agent', 'support']);
   loop.site.pages.set('/lazy.html', {
     body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', params: { user_id: 'u_lazy' } });`),
   });
   loop.site.pages.set('/lazy-tr.html', {
     body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr-TR' });`),
+  });
+  // Two agents in Turkish: an inline one, which loads its panel at once, and a bubble.
+  loop.site.pages.set('/lazy-tr-two.html', {
+    body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr', mode: 'inline', container: '#chat' });
+  Aicado('init', { agentId: 'support', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr' });`).replace('<main>', '<main><div id="chat"></div>'),
   });
 });
 afterAll(async () => {
@@ -95,6 +100,23 @@ describe('the split script tag', () => {
     expect(await page.getByRole('button', { name: 'Gönder' }).count()).toBe(1);
     expect(parts.filter((event) => event.startsWith('request')).sort()).toEqual(['request lazy', 'request locale-tr']);
     expect(parts.indexOf('request locale-tr')).toBeLessThan(parts.indexOf('response lazy'));
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('two agents in Turkish on one page fetch its panel texts once', async () => {
+    const page = await loop.browser.newPage();
+    const log = recordConsole(page);
+    const urls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('aicado-embed.locale-')) urls.push(new URL(request.url()).pathname + new URL(request.url()).search);
+    });
+    await page.goto(`${loop.site.url}/lazy-tr-two.html`);
+    await page.locator('aicado-embed[data-agent-id="demo"] section.panel').waitFor();
+    await page.getByRole('button', { name: 'Sohbeti aç' }).click();
+    await page.locator('aicado-embed[data-agent-id="support"] section.panel').waitFor();
+    expect(await page.locator('aicado-embed[data-agent-id="support"] .header h2').textContent()).toBe('Asistanımıza sorun');
+    expect(urls).toEqual(['/aicado-embed.locale-tr.js']);
     expect(log.errors).toEqual([]);
     await page.close();
   });
