@@ -24,6 +24,8 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
   let loading = false;
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Once a load has failed: the connection coming back tries again (`start` does nothing once it is loading or loaded).
+  const retryOnline = (): unknown => document.querySelector(ELEMENT_TAG) && start();
   const start = (): void => {
     if (loading) return;
     loading = true;
@@ -35,7 +37,7 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
         loading = false;
         watch();
         if (++failures < PART_LOAD_RETRY.attempts) timer = setTimeout(start, PART_LOAD_RETRY.delayMs(failures));
-        window.addEventListener('online', () => document.querySelector(ELEMENT_TAG) && start(), { once: true });
+        if (failures === 1) window.addEventListener('online', retryOnline);
       },
     );
   };

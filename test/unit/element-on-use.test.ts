@@ -50,4 +50,29 @@ describe('defineElementOnUse', () => {
     expect(load).toHaveBeenCalledTimes(2);
     expect(defineAgentElement).toHaveBeenCalledTimes(1);
   });
+
+  it('listens for the connection to come back once, however often the load failed', async () => {
+    const listening = vi.spyOn(window, 'addEventListener');
+    const defineAgentElement = vi.fn();
+    const load = vi.fn<() => Promise<ElementPart>>().mockRejectedValue(new TypeError('Failed to fetch'));
+    document.body.innerHTML = '<aicado-agent agent-id="demo"></aicado-agent>';
+    defineElementOnUse(init, load);
+    for (let added = 0; added < 3; added++) {
+      await flush();
+      document.body.append(document.createElement('aicado-agent'));
+    }
+    await flush();
+    expect(load).toHaveBeenCalledTimes(4);
+    const online = listening.mock.calls.filter(([type]) => type === 'online');
+    listening.mockRestore();
+    expect(online).toHaveLength(1);
+    load.mockResolvedValue({ defineAgentElement });
+    window.dispatchEvent(new Event('online'));
+    await flush();
+    expect(load).toHaveBeenCalledTimes(5);
+    expect(defineAgentElement).toHaveBeenCalledTimes(1);
+    window.dispatchEvent(new Event('online'));
+    await flush();
+    expect(load).toHaveBeenCalledTimes(5);
+  });
 });
