@@ -31,12 +31,20 @@ const entries: Record<string, LibraryOptions> = {
   element: npmEntry('src/element/index.ts', 'element'),
   iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
   'iife-lazy': {
-    entry: { lazy: 'src/lazy-part.ts', ...Object.fromEntries(panelLocales.map((locale) => [`locale-${locale}`, `src/i18n/panel-strings/${locale}.ts`])) },
+    entry: {
+      lazy: 'src/lazy-part.ts',
+      ...Object.fromEntries(panelLocales.map((locale) => [`locale-${locale}`, `src/i18n/panel-strings/${locale}.ts`])),
+    },
     formats: ['es'],
     fileName: (_format, name) => `aicado-embed.${name}.js`,
   },
   'iife-element': { entry: 'src/element/define.ts', formats: ['es'], fileName: () => 'aicado-embed.element.js' },
-  'iife-single': { entry: 'src/loader/script-tag-single.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.single.iife.js' },
+  'iife-single': {
+    entry: 'src/loader/script-tag-single.ts',
+    formats: ['iife'],
+    name: 'AicadoEmbedBundle',
+    fileName: () => 'aicado-embed.single.iife.js',
+  },
   cli: { entry: 'src/cli/index.ts', formats: ['es'], fileName: () => 'cli.js' },
 };
 // Chunks named after the package, so `dist/` says what each file belongs to; a locale's panel texts as `chunk-locale-<locale>`.

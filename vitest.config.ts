@@ -5,17 +5,43 @@ export default defineConfig({
     projects: [
       {
         extends: './vite.config.ts',
-        test: { name: 'unit', environment: 'happy-dom', include: ['test/unit/**/*.test.{ts,tsx}'], setupFiles: ['test/support/no-network.ts'] },
+        test: {
+          name: 'unit',
+          environment: 'happy-dom',
+          include: ['test/unit/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/support/no-network.ts'],
+        },
       },
       {
         // The React wrapper under Preact's compat layer, as a Preact app would use it.
         extends: './vite.config.ts',
-        resolve: { alias: [{ find: /^react(-dom)?$/, replacement: 'preact/compat' }, { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' }] },
-        test: { name: 'compat', environment: 'happy-dom', include: ['test/compat/**/*.test.{ts,tsx}'], setupFiles: ['test/support/no-network.ts'] },
+        resolve: {
+          alias: [
+            { find: /^react(-dom)?$/, replacement: 'preact/compat' },
+            { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+          ],
+        },
+        test: {
+          name: 'compat',
+          environment: 'happy-dom',
+          include: ['test/compat/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/support/no-network.ts'],
+        },
       },
       {
         extends: './vite.config.ts',
-        test: { name: 'node', environment: 'node', include: ['test/server/**/*.test.ts', 'test/backend/**/*.test.ts', 'test/budgets/**/*.test.ts', 'test/package/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/cli/**/*.test.ts'] },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: [
+            'test/server/**/*.test.ts',
+            'test/backend/**/*.test.ts',
+            'test/budgets/**/*.test.ts',
+            'test/package/**/*.test.ts',
+            'test/architecture/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+          ],
+        },
       },
       {
         extends: './vite.config.ts',

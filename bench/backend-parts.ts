@@ -16,7 +16,10 @@ export interface BackendProcess {
 
 /** Starts `demo/backend/cli.ts` as `npm run backend` does and waits for its "listening" line. */
 export async function startBackendProcess(root: string, args: readonly string[]): Promise<BackendProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -37,7 +40,13 @@ export async function startBackendProcess(root: string, args: readonly string[])
 
 /** Resident set size of a process in MB (ps works on Linux and macOS). */
 export function rssMb(pid: number): number {
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
+  return (
+    Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+        .toString()
+        .trim(),
+    ) / 1024
+  );
 }
 
 /** CPU time (user + system) a process has used so far, in seconds, from /proc on Linux or ps elsewhere. */
@@ -47,7 +56,11 @@ export function cpuSeconds(pid: number): number {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
-    const [h = 0, m = 0, sec = 0] = execFileSync('ps', ['-o', 'time=', '-p', String(pid)]).toString().trim().split(':').map(Number);
+    const [h = 0, m = 0, sec = 0] = execFileSync('ps', ['-o', 'time=', '-p', String(pid)])
+      .toString()
+      .trim()
+      .split(':')
+      .map(Number);
     return h * 3600 + m * 60 + sec;
   }
 }
@@ -68,7 +81,10 @@ export interface Receiver {
 
 /** Starts the loopback webhook receiver (bench/backend-receiver.ts) as its own process. */
 export async function startReceiver(root: string): Promise<Receiver> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/backend-receiver.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/backend-receiver.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -81,7 +97,10 @@ export async function startReceiver(root: string): Promise<Receiver> {
     url: `${base}/webhooks`,
     async stats() {
       const body = (await (await fetch(`${base}/stats`)).json()) as { attempts: number; first: [string, [number, number]][] };
-      return { attempts: body.attempts, first: new Map(body.first.map(([id, [receivedAt, committedAt]]) => [id, { receivedAt, committedAt }])) };
+      return {
+        attempts: body.attempts,
+        first: new Map(body.first.map(([id, [receivedAt, committedAt]]) => [id, { receivedAt, committedAt }])),
+      };
     },
     async distinct() {
       return ((await (await fetch(`${base}/count`)).json()) as { distinct: number }).distinct;
@@ -113,7 +132,12 @@ export function postJsonQuery(baseUrl: string, queryId: string, conversationId: 
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': JSON_TYPE, accept: JSON_TYPE, [HEADERS.idempotencyKey]: queryId, 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': JSON_TYPE,
+          accept: JSON_TYPE,
+          [HEADERS.idempotencyKey]: queryId,
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         res.resume();

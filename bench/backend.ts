@@ -4,7 +4,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  allDeliveries, cpuSeconds, freePort, postJsonQuery, quantile, rssMb, sleep, startBackendProcess, startReceiver, type BackendProcess,
+  allDeliveries,
+  cpuSeconds,
+  freePort,
+  postJsonQuery,
+  quantile,
+  rssMb,
+  sleep,
+  startBackendProcess,
+  startReceiver,
+  type BackendProcess,
 } from './backend-parts.js';
 
 // `npm run bench:backend`: the reference backend under load, as its own process on loopback.
@@ -27,8 +36,22 @@ const secret = `whsec_${randomBytes(24).toString('base64')}`;
 const receiver = await startReceiver(ROOT);
 const port = await freePort();
 const args = [
-  '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--webhook-url', receiver.url, '--webhook-secret', secret,
-  '--delta-delay-ms', '0', '--rate-limit', '0', '--retry-schedule', '200,500,1000,2000,5000',
+  '--port',
+  String(port),
+  '--host',
+  '127.0.0.1',
+  '--data-dir',
+  dataDir,
+  '--webhook-url',
+  receiver.url,
+  '--webhook-secret',
+  secret,
+  '--delta-delay-ms',
+  '0',
+  '--rate-limit',
+  '0',
+  '--retry-schedule',
+  '200,500,1000,2000,5000',
 ];
 let backend: BackendProcess = await startBackendProcess(ROOT, args);
 const url = backend.url;
@@ -109,7 +132,9 @@ for (let sent = 0; sent < (PACED_RATE * PACED_MS) / 1000; ) {
 await Promise.all(pending);
 const pacedSeconds = (performance.now() - pacedStart) / 1000;
 const pacedSettled = await waitForDeliveries(answered + pending.length, 60_000);
-const pacedLags = [...(await receiver.stats()).first.values()].filter((webhook) => webhook.committedAt >= pacedStartEpoch).map((webhook) => webhook.receivedAt - webhook.committedAt);
+const pacedLags = [...(await receiver.stats()).first.values()]
+  .filter((webhook) => webhook.committedAt >= pacedStartEpoch)
+  .map((webhook) => webhook.receivedAt - webhook.committedAt);
 const rssEnd = rssMb(backend.child.pid!);
 const pacedCpuMsPerQuery = ((cpuSeconds(backend.child.pid!) - cpuBeforePaced) * 1000) / pending.length;
 
@@ -128,14 +153,23 @@ const checks = {
 };
 const ms = (value: number) => `${Math.round(value)} ms`;
 const rows: [string, string][] = [
-  [`closed loop: ${CONCURRENCY} clients, ${CLOSED_MS / 1000} s, kill -9 at ${KILL_AT_MS / 1000} s`, `${Math.round(answered / closedSeconds)} queries/s (${answered} answered)`],
+  [
+    `closed loop: ${CONCURRENCY} clients, ${CLOSED_MS / 1000} s, kill -9 at ${KILL_AT_MS / 1000} s`,
+    `${Math.round(answered / closedSeconds)} queries/s (${answered} answered)`,
+  ],
   ['  latency p50 / p99', `${ms(quantile(closedLatencies, 0.5))} / ${ms(quantile(closedLatencies, 0.99))}`],
   ['  restart after kill -9 (down until listening)', `${ms(downtimeMs)}, ${closedCounts.retries} client retries`],
   ['  committed / delivered / distinct webhook-ids', `${settled.committed} / ${settled.delivered} / ${settled.distinct}`],
   ['  webhook attempts (redeliveries after the kill)', `${attemptsAfterClosed} (${attemptsAfterClosed - settled.distinct})`],
   ['  webhook lag p50 / p99 (kill included)', `${ms(quantile(closedLags, 0.5))} / ${ms(quantile(closedLags, 0.99))}`],
-  ['  backend CPU per answered query (first process, webhook included)', `${(((cpuBeforeKill - cpuStart) * 1000) / answeredBeforeKill).toFixed(2)} ms`],
-  ['  backend RSS: idle / before kill / restarted, after load', `${rssStart.toFixed(0)} / ${rssBeforeKill.toFixed(0)} / ${rssAfterLoad.toFixed(0)} MB`],
+  [
+    '  backend CPU per answered query (first process, webhook included)',
+    `${(((cpuBeforeKill - cpuStart) * 1000) / answeredBeforeKill).toFixed(2)} ms`,
+  ],
+  [
+    '  backend RSS: idle / before kill / restarted, after load',
+    `${rssStart.toFixed(0)} / ${rssBeforeKill.toFixed(0)} / ${rssAfterLoad.toFixed(0)} MB`,
+  ],
   [`open loop: ${PACED_RATE} queries/s for ${PACED_MS / 1000} s`, `${Math.round(pacedLatencies.length / pacedSeconds)} queries/s achieved`],
   ['  latency p50 / p99', `${ms(quantile(pacedLatencies, 0.5))} / ${ms(quantile(pacedLatencies, 0.99))}`],
   ['  webhook lag p50 / p99', `${ms(quantile(pacedLags, 0.5))} / ${ms(quantile(pacedLags, 0.99))} (target p99 < ${LAG_P99_TARGET_MS} ms)`],
@@ -143,13 +177,22 @@ const rows: [string, string][] = [
   ['  backend RSS at the end', `${rssEnd.toFixed(0)} MB`],
 ];
 const width = Math.max(...rows.map(([figure]) => figure.length));
-console.log(`\naicado reference backend — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0]?.toFixed(1)} at the end; backend, clients and receiver on one machine\n`);
+console.log(
+  `\naicado reference backend — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0]?.toFixed(1)} at the end; backend, clients and receiver on one machine\n`,
+);
 for (const [figure, value] of rows) console.log(`${figure.padEnd(width)}  ${value}`);
-console.log(`\nchecks: ${Object.entries(checks).map(([name, ok]) => `${ok ? 'ok' : 'FAILED'} ${name}`).join(', ')}`);
+console.log(
+  `\nchecks: ${Object.entries(checks)
+    .map(([name, ok]) => `${ok ? 'ok' : 'FAILED'} ${name}`)
+    .join(', ')}`,
+);
 
 const results = join(ROOT, 'bench', 'results');
 mkdirSync(results, { recursive: true });
-writeFileSync(join(results, 'backend-latest.json'), `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), rows, checks }, null, 2)}\n`);
+writeFileSync(
+  join(results, 'backend-latest.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), rows, checks }, null, 2)}\n`,
+);
 console.log('Written to bench/results/backend-latest.json');
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1);
 

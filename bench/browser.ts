@@ -86,9 +86,15 @@ export async function measureBrowser(distDir: string, runs: number): Promise<Bro
         const streamOnlyMs = (await opened.page.evaluate('window.__bench.measureStreamOnly()')) as number;
         await opened.page.evaluate(`Aicado('open')`);
         // Open and painted (with the panel's code, when it loads on intent) before the stream starts.
-        await opened.page.waitForFunction(`!!(window.__bench.widget() && window.__bench.widget().querySelector('section.panel.open textarea'))`);
+        await opened.page.waitForFunction(
+          `!!(window.__bench.widget() && window.__bench.widget().querySelector('section.panel.open textarea'))`,
+        );
         await opened.page.evaluate(`new Promise((resolve) => window.__bench.afterPaint(resolve))`);
-        const result = (await opened.page.evaluate('window.__bench.measureStreaming()')) as { renderMs: number; longestFrameMs: number; deltas: number };
+        const result = (await opened.page.evaluate('window.__bench.measureStreaming()')) as {
+          renderMs: number;
+          longestFrameMs: number;
+          deltas: number;
+        };
         if (result.deltas !== STREAM_DELTAS) throw new Error(`the widget emitted ${result.deltas} delta events, not ${STREAM_DELTAS}`);
         return { streamOnlyMs, renderMs: result.renderMs, longestFrameMs: result.longestFrameMs };
       } finally {
@@ -168,7 +174,11 @@ export async function measureBrowser(distDir: string, runs: number): Promise<Bro
 }
 
 /** A page in a new context with the CPU slowed down before it navigates; `prepare` runs just before. */
-export async function openThrottled(browser: Browser, url: string, prepare?: (page: Page, cdp: CDPSession) => Promise<unknown>): Promise<Opened> {
+export async function openThrottled(
+  browser: Browser,
+  url: string,
+  prepare?: (page: Page, cdp: CDPSession) => Promise<unknown>,
+): Promise<Opened> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);

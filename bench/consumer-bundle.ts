@@ -22,7 +22,9 @@ export interface ConsumerBundle {
  * (Vite's library mode keeps whitespace in ES output, so this is an app build of one JS entry).
  */
 export async function bundleInitConsumer(root: string): Promise<ConsumerBundle> {
-  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
   const entryFile = resolve(root, pkg.exports['.']!.import.default);
   const dir = await mkdtemp(join(tmpdir(), 'aicado-consumer-'));
   try {

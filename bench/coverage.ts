@@ -25,5 +25,8 @@ export function unusedBytes(length: number, functions: readonly CoveredFunction[
  * used whole, blocks of it that did not run included.
  */
 export function unusedFunctionBytes(length: number, functions: readonly CoveredFunction[]): number {
-  return unusedBytes(length, functions.map((fn) => ({ ranges: fn.ranges.slice(0, 1) })));
+  return unusedBytes(
+    length,
+    functions.map((fn) => ({ ranges: fn.ranges.slice(0, 1) })),
+  );
 }

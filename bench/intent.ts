@@ -116,7 +116,12 @@ async function mainThreadMs(browser: Browser, url: string, withWidget: boolean):
  * the launcher, a click with no pointer-over before it (the event alone), or Tab and Enter at once.
  * Returns the time from that event to the frame that shows the open panel with its composer.
  */
-export async function timeToOpen(browser: Browser, siteUrl: string, how: 'pointer-over' | 'click' | 'keyboard', path = '/widget.html'): Promise<number> {
+export async function timeToOpen(
+  browser: Browser,
+  siteUrl: string,
+  how: 'pointer-over' | 'click' | 'keyboard',
+  path = '/widget.html',
+): Promise<number> {
   const opened = await openThrottled(browser, `${siteUrl}${path}`);
   const { page } = opened;
   try {

@@ -168,7 +168,7 @@ function storedTranscript(): string {
     const text =
       role === 'user'
         ? `Question ${i >> 1}: where is order #${1000 + i}?`
-        : `Order **#${1000 + i - 1}** left the warehouse on day ${i % 28 + 1}.\n\n- carrier: \`post\`\n- tracking: [link](https://example.com/t/${i})\n\nAnything else?`;
+        : `Order **#${1000 + i - 1}** left the warehouse on day ${(i % 28) + 1}.\n\n- carrier: \`post\`\n- tracking: [link](https://example.com/t/${i})\n\nAnything else?`;
     messages.push({ id: role === 'user' ? `${queryId}:user` : queryId, role, text, queryId, status: 'done' });
   }
   return JSON.stringify({ conversationId: 'c_benchbench0', messages, pending: [] });

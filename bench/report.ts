@@ -28,7 +28,13 @@ const equal = (expected: number, value: number) => ({ text: `= ${expected}`, met
 export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   const rows: Row[] = [];
   const size = (section: string, name: string, gzip: number, brotli: number, gzipBudget?: number) => {
-    rows.push({ section, figure: `${name} gzip`, value: exact(gzip), unit: 'B', ...(gzipBudget ? { target: atMost(gzipBudget, gzip) } : {}) });
+    rows.push({
+      section,
+      figure: `${name} gzip`,
+      value: exact(gzip),
+      unit: 'B',
+      ...(gzipBudget ? { target: atMost(gzipBudget, gzip) } : {}),
+    });
     rows.push({ section, figure: `${name} brotli`, value: exact(brotli), unit: 'B' });
   };
   for (const file of sizes.files) {
@@ -36,9 +42,27 @@ export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   }
   const { scriptTag, initConsumer } = sizes;
   size('script tag (split)', 'at load: first part', scriptTag.atLoad.gzip, scriptTag.atLoad.brotli, SIZE_TARGETS.firstPartGzip);
-  size('script tag (split)', 'everything: first + lazy + largest locale part', scriptTag.everything.gzip, scriptTag.everything.brotli, SIZE_TARGETS.everythingGzip);
-  size("npm import { init }", `at load: ${initConsumer.atLoad.name}`, initConsumer.atLoad.gzip, initConsumer.atLoad.brotli, SIZE_TARGETS.firstPartGzip);
-  size("npm import { init }", `everything: ${initConsumer.everything.name}`, initConsumer.everything.gzip, initConsumer.everything.brotli, SIZE_TARGETS.everythingGzip);
+  size(
+    'script tag (split)',
+    'everything: first + lazy + largest locale part',
+    scriptTag.everything.gzip,
+    scriptTag.everything.brotli,
+    SIZE_TARGETS.everythingGzip,
+  );
+  size(
+    'npm import { init }',
+    `at load: ${initConsumer.atLoad.name}`,
+    initConsumer.atLoad.gzip,
+    initConsumer.atLoad.brotli,
+    SIZE_TARGETS.firstPartGzip,
+  );
+  size(
+    'npm import { init }',
+    `everything: ${initConsumer.everything.name}`,
+    initConsumer.everything.gzip,
+    initConsumer.everything.brotli,
+    SIZE_TARGETS.everythingGzip,
+  );
   for (const part of sizes.scriptTagParts) size('single-file parts', part.name, part.gzip, part.brotli);
 
   const { load, streaming, transcript, cycles, intent } = browser;
@@ -52,18 +76,54 @@ export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   time('load: + widget', 'total blocking time', load.widget.totalBlockingMs);
   time('load: + widget', 'long tasks', load.widget.longTasks, undefined, '');
   time('load: + widget', 'JS heap used', load.widget.heapKb, undefined, 'KB');
-  time('load: widget own', 'total blocking time', load.own.totalBlockingMs, equal(BENCH_TARGETS.ownTotalBlockingMs, load.own.totalBlockingMs.median));
-  time('load: widget own', 'launcher − blank first paint', load.own.launcherAfterBaselinePaintMs,
-    atMost(BENCH_TARGETS.launcherAfterBaselinePaintMs, load.own.launcherAfterBaselinePaintMs.median));
+  time(
+    'load: widget own',
+    'total blocking time',
+    load.own.totalBlockingMs,
+    equal(BENCH_TARGETS.ownTotalBlockingMs, load.own.totalBlockingMs.median),
+  );
+  time(
+    'load: widget own',
+    'launcher − blank first paint',
+    load.own.launcherAfterBaselinePaintMs,
+    atMost(BENCH_TARGETS.launcherAfterBaselinePaintMs, load.own.launcherAfterBaselinePaintMs.median),
+  );
   time('load: widget own', 'JS heap used', load.own.heapKb, undefined, 'KB');
-  time('at load', 'JS fetched (gzip)', intent.atLoad.jsGzipBytes, atMost(SIZE_TARGETS.firstPartGzip, intent.atLoad.jsGzipBytes.median), 'B');
-  time('at load', 'JS unused (gzip share, V8 coverage)', intent.atLoad.unusedGzipBytes, atMost(BENCH_TARGETS.unusedAtLoadGzip, intent.atLoad.unusedGzipBytes.median), 'B');
+  time(
+    'at load',
+    'JS fetched (gzip)',
+    intent.atLoad.jsGzipBytes,
+    atMost(SIZE_TARGETS.firstPartGzip, intent.atLoad.jsGzipBytes.median),
+    'B',
+  );
+  time(
+    'at load',
+    'JS unused (gzip share, V8 coverage)',
+    intent.atLoad.unusedGzipBytes,
+    atMost(BENCH_TARGETS.unusedAtLoadGzip, intent.atLoad.unusedGzipBytes.median),
+    'B',
+  );
   time('at load', 'JS unused (raw bytes)', intent.atLoad.unusedRawBytes, undefined, 'B');
   time('at load', 'JS unused per function (gzip share)', intent.atLoad.unusedFunctionsGzipBytes, undefined, 'B');
   time('at load', 'main-thread work over the blank page', intent.atLoad.mainThreadMs);
-  time('open the panel', `click ${HOVER_TO_CLICK_MS} ms after pointer-over`, intent.open.afterPointerOverMs, atMost(BENCH_TARGETS.openAfterPointerOverMs, intent.open.afterPointerOverMs.median));
-  time('open the panel', 'click with no warning', intent.open.clickWithNoWarningMs, atMost(BENCH_TARGETS.openWithNoWarningMs, intent.open.clickWithNoWarningMs.median));
-  time('open the panel', 'Tab, then Enter at once', intent.open.keyboardEnterMs, atMost(BENCH_TARGETS.openWithNoWarningMs, intent.open.keyboardEnterMs.median));
+  time(
+    'open the panel',
+    `click ${HOVER_TO_CLICK_MS} ms after pointer-over`,
+    intent.open.afterPointerOverMs,
+    atMost(BENCH_TARGETS.openAfterPointerOverMs, intent.open.afterPointerOverMs.median),
+  );
+  time(
+    'open the panel',
+    'click with no warning',
+    intent.open.clickWithNoWarningMs,
+    atMost(BENCH_TARGETS.openWithNoWarningMs, intent.open.clickWithNoWarningMs.median),
+  );
+  time(
+    'open the panel',
+    'Tab, then Enter at once',
+    intent.open.keyboardEnterMs,
+    atMost(BENCH_TARGETS.openWithNoWarningMs, intent.open.keyboardEnterMs.median),
+  );
   time('stream 2,000 deltas', 'stream alone, no widget', streaming.streamOnlyMs);
   time('stream 2,000 deltas', 'answer rendered', streaming.renderMs);
   time('stream 2,000 deltas', 'longest frame', streaming.longestFrameMs);
@@ -71,7 +131,13 @@ export function reportRows(sizes: SizeReport, browser: BrowserReport): Row[] {
   const cycle = (figure: string, before: Figure, after: Figure, left: Figure, unit: string, mustReturn: boolean) => {
     time('100 init/destroy', `${figure} before`, before, undefined, unit);
     time('100 init/destroy', `${figure} after`, after, undefined, unit);
-    time('100 init/destroy', `${figure} left (after − before)`, left, mustReturn ? equal(0, Math.max(Math.abs(left.min), Math.abs(left.max))) : undefined, unit);
+    time(
+      '100 init/destroy',
+      `${figure} left (after − before)`,
+      left,
+      mustReturn ? equal(0, Math.max(Math.abs(left.min), Math.abs(left.max))) : undefined,
+      unit,
+    );
   };
   cycle('DOM nodes', cycles.nodesBefore, cycles.nodesAfter, cycles.nodesLeft, '', true);
   cycle('JS listeners', cycles.listenersBefore, cycles.listenersAfter, cycles.listenersLeft, '', true);
@@ -99,7 +165,10 @@ export function renderTable(rows: Row[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)));
   const numeric = new Set([2, 3, 4]);
   const line = (values: string[]) =>
-    values.map((value, i) => (numeric.has(i) ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+    values
+      .map((value, i) => (numeric.has(i) ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((width) => '─'.repeat(width)).join('  ');
   let previous = '';
   const body = cells.map((values) => {

@@ -25,7 +25,9 @@ const browser = await measureBrowser(dist, RUNS);
 const rows = reportRows(sizes, browser);
 const seconds = (Date.now() - started) / 1000;
 
-console.log(`\naicado-embed bench — ${browser.chromium}, ${browser.cpuSlowdown}× CPU slowdown, median of ${RUNS} runs (min, max); ${seconds.toFixed(0)} s\n`);
+console.log(
+  `\naicado-embed bench — ${browser.chromium}, ${browser.cpuSlowdown}× CPU slowdown, median of ${RUNS} runs (min, max); ${seconds.toFixed(0)} s\n`,
+);
 console.log(renderTable(rows));
 console.log('\nScript-tag parts are each compressed alone, so they add up to more than the whole bundle.');
 

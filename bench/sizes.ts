@@ -37,7 +37,12 @@ export interface SizeReport {
 
 /** Several files as one row: each compressed alone, as a server sends them, and summed. */
 function summed(name: string, rows: SizeRow[]): SizeRow {
-  return rows.reduce((sum, row) => ({ name, raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }), { name, raw: 0, gzip: 0, brotli: 0 });
+  return rows.reduce((sum, row) => ({ name, raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip, brotli: sum.brotli + row.brotli }), {
+    name,
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
 }
 
 /** The largest of some locales' parts, as a list of one (none for a build without them): a visitor loads one locale at most. */
@@ -50,7 +55,11 @@ export async function measureSizes(root: string): Promise<SizeReport> {
     .sort()
     .map((name) => compressedSizes(name, readFileSync(join(dist, name))));
   const consumer = await bundleInitConsumer(root);
-  const chunks = consumer.chunks.map((chunk) => ({ ...compressedSizes(chunk.fileName, chunk.code), initial: chunk.initial, locale: chunk.locale }));
+  const chunks = consumer.chunks.map((chunk) => ({
+    ...compressedSizes(chunk.fileName, chunk.code),
+    initial: chunk.initial,
+    locale: chunk.locale,
+  }));
   // A build from before the split has its one script-tag file only: it is both parts, and nothing is lazy.
   const file = (name: string) => files.find((row) => row.name === name) ?? { name, raw: 0, gzip: 0, brotli: 0 };
   const single = files.some((row) => row.name === 'aicado-embed.single.iife.js') ? 'aicado-embed.single.iife.js' : 'aicado-embed.iife.js';
@@ -67,7 +76,10 @@ export async function measureSizes(root: string): Promise<SizeReport> {
       ]),
     },
     initConsumer: {
-      atLoad: summed('with the page', chunks.filter((chunk) => chunk.initial)),
+      atLoad: summed(
+        'with the page',
+        chunks.filter((chunk) => chunk.initial),
+      ),
       everything: summed(`${chunks.filter((chunk) => !chunk.locale).length} chunks + the largest locale chunk`, [
         ...chunks.filter((chunk) => !chunk.locale),
         ...largest(chunks.filter((chunk) => chunk.locale)),

@@ -33,7 +33,10 @@ export function difference(withWidget: Figure, baseline: Figure): Figure {
 }
 
 /** Runs `measure` `runs` times, one after the other, and collects each named sample. */
-export async function repeat<K extends string>(runs: number, measure: (run: number) => Promise<Record<K, number>>): Promise<Record<K, Figure>> {
+export async function repeat<K extends string>(
+  runs: number,
+  measure: (run: number) => Promise<Record<K, number>>,
+): Promise<Record<K, Figure>> {
   const samples = new Map<K, number[]>();
   for (let run = 0; run < runs; run++) {
     for (const [key, value] of Object.entries(await measure(run)) as [K, number][]) {

@@ -63,7 +63,11 @@ export function inlineInferredTypes(code: string, fileName: string, library: Reg
   const edits: { start: number; end: number; text: string }[] = [];
   const remove = (node: ts.Node) => edits.push({ start: node.getFullStart(), end: node.getEnd(), text: '' });
   for (const statement of source.statements) {
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && library.test(statement.moduleSpecifier.text)) {
+    if (
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      library.test(statement.moduleSpecifier.text)
+    ) {
       importedNames(statement).forEach((name) => libraryNames.add(name));
       remove(statement);
     }
@@ -78,7 +82,11 @@ export function inlineInferredTypes(code: string, fileName: string, library: Reg
       const node = checker.typeToTypeNode(type, undefined, FLAGS);
       if (!node) throw new Error(`${fileName}: cannot expand the type ${statement.name.text}`);
       // From getStart(): the declaration's doc comment stays.
-      edits.push({ start: statement.getStart(), end: statement.getEnd(), text: `type ${statement.name.text} = ${printer.printNode(ts.EmitHint.Unspecified, node, source)};` });
+      edits.push({
+        start: statement.getStart(),
+        end: statement.getEnd(),
+        text: `type ${statement.name.text} = ${printer.printNode(ts.EmitHint.Unspecified, node, source)};`,
+      });
     } else if (ts.isVariableStatement(statement) && mentions(statement, libraryNames)) {
       const names = statement.declarationList.declarations.map((declaration) => declaration.name.getText());
       const public_ = names.filter((name) => exported.has(name));
@@ -91,6 +99,7 @@ export function inlineInferredTypes(code: string, fileName: string, library: Reg
     .sort((a, b) => b.start - a.start)
     .reduce((text, edit) => text.slice(0, edit.start) + edit.text + text.slice(edit.end), code);
   const leftover = ts.createSourceFile(fileName, result, ts.ScriptTarget.ES2022, true);
-  if (mentions(leftover, libraryNames)) throw new Error(`${fileName}: still mentions ${[...libraryNames].join(', ')} after expanding its types`);
+  if (mentions(leftover, libraryNames))
+    throw new Error(`${fileName}: still mentions ${[...libraryNames].join(', ')} after expanding its types`);
   return result.trimStart();
 }

@@ -8,7 +8,11 @@ import { resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const { name, version } = JSON.parse(await readFile(resolve(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const file = 'dist/aicado-embed.single.iife.js';
-const integrity = `sha384-${createHash('sha384').update(await readFile(resolve(ROOT, file))).digest('base64')}`;
+const integrity = `sha384-${createHash('sha384')
+  .update(await readFile(resolve(ROOT, file)))
+  .digest('base64')}`;
 
 console.log(`\n${file} integrity: ${integrity}`);
-console.log(`<script async src="https://cdn.jsdelivr.net/npm/${name}@${version}/${file}"\n        integrity="${integrity}" crossorigin="anonymous"></script>\n`);
+console.log(
+  `<script async src="https://cdn.jsdelivr.net/npm/${name}@${version}/${file}"\n        integrity="${integrity}" crossorigin="anonymous"></script>\n`,
+);

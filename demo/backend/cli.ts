@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     const whose = config.agents.length > 1 ? ` of agent ${agent.id}` : '';
     if (agent.webhookSecretGenerated) console.log(`webhook secret${whose} (generated): ${agent.webhookSecret}`);
     const declared = Object.keys(agent.params);
-    console.log(`agent ${agent.id}: model ${agent.model}; webhooks → ${agent.webhookUrl}; params: ${declared.length ? declared.join(', ') : 'any (none declared)'}`);
+    console.log(
+      `agent ${agent.id}: model ${agent.model}; webhooks → ${agent.webhookUrl}; params: ${declared.length ? declared.join(', ') : 'any (none declared)'}`,
+    );
   }
   console.log(describeOrigins(config.allowedOrigins));
   console.log(`aicado backend listening on ${backend.url}`);

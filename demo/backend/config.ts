@@ -151,14 +151,18 @@ export function resolveConfig(options: BackendOptions = {}, env: Record<string, 
   const given = ownDefined(parsed.data);
   const merged = { ...DEFAULTS, rateLimitPerAddress: 10 * (given.rateLimit ?? DEFAULTS.rateLimit), ...given };
   if (merged.headersTimeoutMs > merged.requestTimeoutMs) {
-    throw new Error(`Invalid backend options: headersTimeoutMs (${merged.headersTimeoutMs}) must not exceed requestTimeoutMs (${merged.requestTimeoutMs})`);
+    throw new Error(
+      `Invalid backend options: headersTimeoutMs (${merged.headersTimeoutMs}) must not exceed requestTimeoutMs (${merged.requestTimeoutMs})`,
+    );
   }
   const { agentsFile, agentEntries, webhookUrl, webhookSecret, signingSecret, model, ...shared } = merged;
   const allowedOrigins = Object.freeze([...merged.allowedOrigins]);
   const fileAgents = agentsFromFile(given, agentsFile, agentEntries);
   const agents = fileAgents
     ? fileAgents.map((agent) => agentConfig(agent, { allowedOrigins, model }))
-    : [...new Set(merged.agents)].map((id) => agentConfig({ id, name: id, webhookUrl, webhookSecret, signingSecret, params: {} }, { allowedOrigins, model }));
+    : [...new Set(merged.agents)].map((id) =>
+        agentConfig({ id, name: id, webhookUrl, webhookSecret, signingSecret, params: {} }, { allowedOrigins, model }),
+      );
   return Object.freeze({
     ...shared,
     agents: Object.freeze(agents),
@@ -170,7 +174,11 @@ export function resolveConfig(options: BackendOptions = {}, env: Record<string, 
 }
 
 /** The agents of `--agents-file` or `agentEntries`, or undefined when the one-agent flags define them. */
-function agentsFromFile(given: Record<string, unknown>, file: string | undefined, entries: Record<string, unknown> | undefined): FileAgent[] | undefined {
+function agentsFromFile(
+  given: Record<string, unknown>,
+  file: string | undefined,
+  entries: Record<string, unknown> | undefined,
+): FileAgent[] | undefined {
   if (file === undefined && entries === undefined) return undefined;
   if (file !== undefined && entries !== undefined) throw new Error('Invalid backend options: give agentsFile or agentEntries, not both');
   const clashing = PER_AGENT_OPTIONS.filter((key) => given[key] !== undefined);
@@ -187,10 +195,7 @@ function agentsFromFile(given: Record<string, unknown>, file: string | undefined
   return parseAgentsFile(text, file);
 }
 
-function agentConfig(
-  agent: FileAgent,
-  defaults: { allowedOrigins: readonly string[]; model: ModelName },
-): AgentConfig {
+function agentConfig(agent: FileAgent, defaults: { allowedOrigins: readonly string[]; model: ModelName }): AgentConfig {
   return Object.freeze({
     id: agent.id,
     name: agent.name,
@@ -286,7 +291,10 @@ export function parseFlags(args: readonly string[]): BackendOptions & { help: bo
     allowedOrigins: values['allowed-origin'],
     dataDir: values['data-dir'],
     model: values.model as ModelName | undefined, // checked by resolveConfig
-    retrySchedule: values['retry-schedule']?.split(',').filter((part) => part.trim() !== '').map(Number),
+    retrySchedule: values['retry-schedule']
+      ?.split(',')
+      .filter((part) => part.trim() !== '')
+      .map(Number),
     deliveryTimeoutMs: toNumber(values['delivery-timeout-ms']),
     deliveryConcurrency: toNumber(values['delivery-concurrency']),
     firstTokenDelayMs: toNumber(values['first-token-delay-ms']),

@@ -55,7 +55,10 @@ export class CorsPolicy {
     }
     if (origin === undefined || this.allows(origin)) return false;
     this.logRefusal(origin);
-    sendError(res, new HttpError(403, 'origin_not_allowed', `Origin ${origin} is not allowed; start the backend with --allowed-origin ${origin}`));
+    sendError(
+      res,
+      new HttpError(403, 'origin_not_allowed', `Origin ${origin} is not allowed; start the backend with --allowed-origin ${origin}`),
+    );
     return true;
   }
 
@@ -70,7 +73,9 @@ export class CorsPolicy {
     if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return;
     if (this.loggedAt.size >= 1000) this.loggedAt.clear(); // bounded, whatever the pages send
     this.loggedAt.set(origin, now);
-    this.log(`origin ${origin.slice(0, 200)} refused (not allowed); to allow it, start the backend with --allowed-origin ${origin.slice(0, 200)}`);
+    this.log(
+      `origin ${origin.slice(0, 200)} refused (not allowed); to allow it, start the backend with --allowed-origin ${origin.slice(0, 200)}`,
+    );
   }
 }
 

@@ -147,7 +147,8 @@ export class WebhookOutbox {
     }
     this.record(row.id, outcome);
     // Deliveries are listed by GET /v1/deliveries; the log tells only what went wrong.
-    if (outcome.status !== 'delivered') this.options.log(`outbox: ${row.id} attempt ${attemptNumber} → ${outcome.status}: ${outcome.error}`);
+    if (outcome.status !== 'delivered')
+      this.options.log(`outbox: ${row.id} attempt ${attemptNumber} → ${outcome.status}: ${outcome.error}`);
   }
 
   /**

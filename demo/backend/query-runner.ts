@@ -143,7 +143,13 @@ export class QueryRunner {
   }
 
   private async generateAndCommit(query: ValidQuery, out: ModelOutput, stop: AbortSignal): Promise<Answer> {
-    const request = { agentId: query.agentId, input: query.input, params: query.params, verifiedParams: query.verifiedParams, context: query.context };
+    const request = {
+      agentId: query.agentId,
+      input: query.input,
+      params: query.params,
+      verifiedParams: query.verifiedParams,
+      context: query.context,
+    };
     const model = this.modelOf(query.agentId);
     // After a stop nothing more reaches the client, so the text it was shown is exactly `streamed`.
     let streamed = '';

@@ -56,8 +56,14 @@ export function migrate(db: Database.Database): void {
   const exists = (table: string) => db.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get('table', table) !== undefined;
   db.transaction(() => {
     if (exists('queries')) {
-      const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(queries)').all().map((column) => column.name));
-      if (!columns.has('status')) db.exec(`ALTER TABLE queries ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('completed', 'stopped'))`);
+      const columns = new Set(
+        db
+          .prepare<[], { name: string }>('PRAGMA table_info(queries)')
+          .all()
+          .map((column) => column.name),
+      );
+      if (!columns.has('status'))
+        db.exec(`ALTER TABLE queries ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('completed', 'stopped'))`);
       if (!columns.has('sources')) db.exec(`ALTER TABLE queries ADD COLUMN sources TEXT NOT NULL DEFAULT '[]'`);
       if (!columns.has('verified_params')) db.exec('ALTER TABLE queries ADD COLUMN verified_params TEXT');
     } else db.exec(QUERIES);

@@ -30,7 +30,8 @@ export class AnswerStore {
       agent_id TEXT NOT NULL DEFAULT '')`);
     // A table from before answers named their agent.
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(answers)').all();
-    if (!columns.some((column) => column.name === 'agent_id')) this.db.exec(`ALTER TABLE answers ADD COLUMN agent_id TEXT NOT NULL DEFAULT ''`);
+    if (!columns.some((column) => column.name === 'agent_id'))
+      this.db.exec(`ALTER TABLE answers ADD COLUMN agent_id TEXT NOT NULL DEFAULT ''`);
   }
 
   /** Dedupe store for the webhook handler: a redelivered `webhook-id` is acknowledged, not stored twice. */

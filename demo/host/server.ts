@@ -8,7 +8,12 @@ import { toFetchRequest } from './node-request.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PUBLIC = join(import.meta.dirname, 'public');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
 // The demo page loads the SDK exactly as a host would: the script-tag bundle and the npm ESM entry.
 // The browser bundles and their maps: the script tag, its lazy part, the npm entry and its chunks.
 const DIST_FILE = /^\/aicado-embed(\.[a-z-]+)*\.js(\.map)?$/;

@@ -39,13 +39,17 @@ const backend = await startBackend({
 });
 const { agents } = backend.config;
 const webhookSecrets = Object.fromEntries(agents.map((agent) => [agent.id, agent.webhookSecret]));
-const host = await startHost({ port: HOST_PORT, host: '127.0.0.1', webhookSecrets, apiBase: backend.url, dataDir: `${DATA_DIR}/host` }).catch(
-  async (error: unknown) => {
-    await backend.close();
-    exitIfPortTaken(error, 'PORT', HOST_PORT);
-    throw error;
-  },
-);
+const host = await startHost({
+  port: HOST_PORT,
+  host: '127.0.0.1',
+  webhookSecrets,
+  apiBase: backend.url,
+  dataDir: `${DATA_DIR}/host`,
+}).catch(async (error: unknown) => {
+  await backend.close();
+  exitIfPortTaken(error, 'PORT', HOST_PORT);
+  throw error;
+});
 
 const agentLines = agents.map(
   (agent) => `  ${agent.id}: declares ${Object.keys(agent.params).join(', ')}; webhooks to ${agent.webhookUrl}

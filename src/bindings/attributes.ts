@@ -6,8 +6,24 @@ import { AicadoError } from '../contract/errors.js';
  * `api-base` on `<aicado-agent>`. `params` is JSON; the theme's three make `theme`.
  */
 export const ATTRIBUTE_OPTIONS = [
-  'agentId', 'apiBase', 'params', 'signedParams', 'mode', 'container', 'title', 'greeting', 'placeholder', 'locale', 'storage',
-  'accent', 'position', 'colorScheme', 'suggestions', 'launcher', 'agentName', 'avatarUrl',
+  'agentId',
+  'apiBase',
+  'params',
+  'signedParams',
+  'mode',
+  'container',
+  'title',
+  'greeting',
+  'placeholder',
+  'locale',
+  'storage',
+  'accent',
+  'position',
+  'colorScheme',
+  'suggestions',
+  'launcher',
+  'agentName',
+  'avatarUrl',
 ];
 
 /** `launcher="none"` hides the launcher; any other value goes on as written, for the options check to name. */
@@ -33,10 +49,16 @@ function json(text: string | undefined, attribute: string, example: string): unk
  */
 export function optionsFromAttributes(read: (name: string) => string | undefined, paramsAttribute: string): Record<string, unknown> {
   // An empty attribute (what a site builder writes for a field left blank) counts as absent.
-  const { accent, position, colorScheme, ...options }: Record<string, unknown> = Object.fromEntries(ATTRIBUTE_OPTIONS.map((name) => [name, read(name) || undefined]));
+  const { accent, position, colorScheme, ...options }: Record<string, unknown> = Object.fromEntries(
+    ATTRIBUTE_OPTIONS.map((name) => [name, read(name) || undefined]),
+  );
   if (accent || position || colorScheme) options.theme = { accent, position, colorScheme };
   options.params = json(options.params as string | undefined, paramsAttribute, '{"user_id":"u_42"}');
-  options.suggestions = json(options.suggestions as string | undefined, paramsAttribute.replace('params', 'suggestions'), '["Where is my order?"]');
+  options.suggestions = json(
+    options.suggestions as string | undefined,
+    paramsAttribute.replace('params', 'suggestions'),
+    '["Where is my order?"]',
+  );
   options.launcher = launcherOption(options.launcher as string | undefined);
   return options;
 }
@@ -44,5 +66,8 @@ export function optionsFromAttributes(read: (name: string) => string | undefined
 /** Reads `init()` options from the script tag's data attributes (the install with no inline script). */
 export function optionsFromScript(script: HTMLScriptElement): InitOptions | undefined {
   if (!script.dataset.agentId) return undefined;
-  return { ...optionsFromAttributes((name) => script.dataset[name], 'data-params'), nonce: script.nonce || undefined } as unknown as InitOptions;
+  return {
+    ...optionsFromAttributes((name) => script.dataset[name], 'data-params'),
+    nonce: script.nonce || undefined,
+  } as unknown as InitOptions;
 }

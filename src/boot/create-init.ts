@@ -42,7 +42,9 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
     const params = validateParams(options.params);
     const existing = running.get(normalized.agentId);
     if (existing) {
-      console.warn(`[aicado] init() was called again for agent "${normalized.agentId}"; returning the running instance (call destroy() first to re-create it)`);
+      console.warn(
+        `[aicado] init() was called again for agent "${normalized.agentId}"; returning the running instance (call destroy() first to re-create it)`,
+      );
       return existing as AicadoAgent<never> as AicadoAgent<P>;
     }
 

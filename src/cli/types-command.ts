@@ -34,14 +34,21 @@ export async function runTypesCommand(args: readonly string[], print: (text: str
       args: [...args],
       strict: true,
       allowPositionals: false,
-      options: { 'api-base': { type: 'string' }, 'agents-file': { type: 'string' }, agent: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } },
+      options: {
+        'api-base': { type: 'string' },
+        'agents-file': { type: 'string' },
+        agent: { type: 'string' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+      },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { 'api-base': apiBase, 'agents-file': file, agent, out, name } = values;
   if (!agent) throw new UsageError('--agent <id> is required');
-  if ((apiBase === undefined) === (file === undefined)) throw new UsageError('give exactly one of --api-base <url> and --agents-file <file>');
+  if ((apiBase === undefined) === (file === undefined))
+    throw new UsageError('give exactly one of --api-base <url> and --agents-file <file>');
 
   const definition = apiBase !== undefined ? await fetchDefinition(apiBase, agent) : definitionFromFile(file as string, agent);
   const source = apiBase !== undefined ? apiBase.replace(/\/+$/, '') + agentPath(agent) : (file as string);

@@ -56,11 +56,11 @@ export const DeclaredParamInputSchema = z
       const problem = (path: string, message: string) => ctx.issues.push({ code: 'custom', path: [path], message, input: param });
       if (param.enum) {
         if (param.type === 'boolean') problem('enum', 'is not allowed for a boolean (true and false are its only values)');
-        else if (param.enum.some((value) => typeof value !== param.type)) problem('enum', `must hold only ${param.type} values, as the type says`);
+        else if (param.enum.some((value) => typeof value !== param.type))
+          problem('enum', `must hold only ${param.type} values, as the type says`);
         else if (param.enum.some((value) => typeof value === 'string' && value.length > PARAMS_LIMITS.maxStringLength)) {
           problem('enum', `has a value longer than ${PARAMS_LIMITS.maxStringLength} characters`);
-        }
-        else if (new Set(param.enum).size !== param.enum.length) problem('enum', 'must not repeat a value');
+        } else if (new Set(param.enum).size !== param.enum.length) problem('enum', 'must not repeat a value');
         else if (param.maxLength !== undefined && param.enum.some((value) => String(value).length > (param.maxLength ?? 0))) {
           problem('enum', `has a value longer than maxLength (${param.maxLength})`);
         }
@@ -78,7 +78,12 @@ export const DeclaredParamsInputSchema = z.record(z.string(), DeclaredParamInput
       if (issue) ctx.issues.push({ code: 'custom', path: [name], message: `cannot be declared: ${issue.message}`, input: name });
     }
     if (names.length > PARAMS_LIMITS.maxKeys) {
-      ctx.issues.push({ code: 'custom', path: [], message: `declare at most ${PARAMS_LIMITS.maxKeys} params (a query carries at most that many)`, input: params });
+      ctx.issues.push({
+        code: 'custom',
+        path: [],
+        message: `declare at most ${PARAMS_LIMITS.maxKeys} params (a query carries at most that many)`,
+        input: params,
+      });
     }
   }),
 );

@@ -29,7 +29,10 @@ export type AgentEntry = z.infer<typeof AgentEntrySchema>;
 
 export const AgentsFileSchema = z.strictObject({
   agents: z
-    .record(z.string().check(z.regex(AGENT_ID_PATTERN, { error: 'is not a valid agent id: use 1-64 letters, digits, _ or -' })), AgentEntrySchema)
+    .record(
+      z.string().check(z.regex(AGENT_ID_PATTERN, { error: 'is not a valid agent id: use 1-64 letters, digits, _ or -' })),
+      AgentEntrySchema,
+    )
     .check(z.refine((agents) => Object.keys(agents).length > 0, { error: 'must define at least one agent' })),
 });
 

@@ -21,7 +21,11 @@ export function checkDeclaredParams(params: Params, declared: DeclaredParamTypes
     const value = params[key];
     if (!type) {
       const near = names.find((name) => normalizeParamKey(name) === normalizeParamKey(key));
-      issues.push({ key, code: 'undeclared_param', message: `"${key}" is not declared${near ? ` (did you mean "${near}"?)` : ''}; declared: ${names.join(', ')}` });
+      issues.push({
+        key,
+        code: 'undeclared_param',
+        message: `"${key}" is not declared${near ? ` (did you mean "${near}"?)` : ''}; declared: ${names.join(', ')}`,
+      });
     } else if (typeof value !== type) {
       issues.push({ key, code: 'invalid_param_type', message: `"${key}" must be a ${type}, got ${JSON.stringify(value)}` });
     }
@@ -35,10 +39,22 @@ export function checkDeclaredValues(params: Params, declared: DeclaredParams): P
     const param = Object.hasOwn(declared, key) ? declared[key] : undefined;
     if (!param || typeof value !== param.type) return [];
     if (param.enum && !param.enum.includes(value as string | number)) {
-      return [{ key, code: 'invalid_param_type', message: `"${key}" must be one of ${param.enum.map((item) => JSON.stringify(item)).join(', ')}, got ${JSON.stringify(value)}` }];
+      return [
+        {
+          key,
+          code: 'invalid_param_type',
+          message: `"${key}" must be one of ${param.enum.map((item) => JSON.stringify(item)).join(', ')}, got ${JSON.stringify(value)}`,
+        },
+      ];
     }
     if (typeof value === 'string' && param.maxLength !== undefined && value.length > param.maxLength) {
-      return [{ key, code: 'invalid_param_type', message: `"${key}" must be a string of at most ${param.maxLength} characters, got ${value.length}` }];
+      return [
+        {
+          key,
+          code: 'invalid_param_type',
+          message: `"${key}" must be a string of at most ${param.maxLength} characters, got ${value.length}`,
+        },
+      ];
     }
     return [];
   });
@@ -68,5 +84,7 @@ export const checkQueryParams = (params: Params, declared: DeclaredParams): Para
  */
 export function declaredParamsError(issues: readonly ParamIssue[]): AicadoError {
   const code = issues.some((issue) => issue.code === 'undeclared_param') ? 'undeclared_param' : 'invalid_param_type';
-  return new AicadoError(code, `Params do not match the agent's definition: ${issues.map((issue) => issue.message).join('; ')}`, { issues });
+  return new AicadoError(code, `Params do not match the agent's definition: ${issues.map((issue) => issue.message).join('; ')}`, {
+    issues,
+  });
 }

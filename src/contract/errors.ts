@@ -6,7 +6,15 @@ export type { AicadoErrorCode };
  * What is wrong with one param; `key` is `""` when the issue concerns the params object as a whole. The
  * first five break the rules every agent shares; the last two break the params an agent declares.
  */
-export const PARAM_ISSUE_CODES = ['restricted_key', 'invalid_key', 'invalid_value', 'too_many', 'too_large', 'undeclared_param', 'invalid_param_type'] as const;
+export const PARAM_ISSUE_CODES = [
+  'restricted_key',
+  'invalid_key',
+  'invalid_value',
+  'too_many',
+  'too_large',
+  'undeclared_param',
+  'invalid_param_type',
+] as const;
 export type ParamIssueCode = (typeof PARAM_ISSUE_CODES)[number];
 
 /** One violation of the params rules. */

@@ -15,7 +15,9 @@ export type ParamsShape<P> = { [K in keyof P]: ParamValue | undefined };
 export type CheckedParams<P> = {
   [K in keyof P]: K extends string
     ? Lowercase<K> extends RestrictedParamKey
-      ? { readonly [why in `"${K}" is restricted by Aicado: a_id, at, old_id, s, t, audi, sl, raid, u_id, muser are refused in any letter case`]: never }
+      ? {
+          readonly [why in `"${K}" is restricted by Aicado: a_id, at, old_id, s, t, audi, sl, raid, u_id, muser are refused in any letter case`]: never;
+        }
       : K extends PrototypeKey
         ? { readonly [why in `"${K}" is not allowed as a param key`]: never }
         : P[K]
@@ -31,4 +33,6 @@ export type ParamsPatch<P> = { [K in keyof P]?: P[K] | undefined };
  */
 export type CheckedPatch<P, T> = T &
   CheckedParams<T> &
-  (string extends keyof P ? unknown : { [K in Exclude<keyof T, keyof P>]: { readonly [why in `"${K & string}" is not one of the declared params`]: never } });
+  (string extends keyof P
+    ? unknown
+    : { [K in Exclude<keyof T, keyof P>]: { readonly [why in `"${K & string}" is not one of the declared params`]: never } });

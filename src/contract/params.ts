@@ -3,9 +3,7 @@ import { AicadoError, type ParamIssue } from './errors.js';
 export type { ParamIssue, ParamIssueCode } from './errors.js';
 
 /** Keys Aicado reserves for itself; refused in any letter case. */
-export const RESTRICTED_PARAM_KEYS = Object.freeze([
-  'a_id', 'at', 'old_id', 's', 't', 'audi', 'sl', 'raid', 'u_id', 'muser',
-] as const);
+export const RESTRICTED_PARAM_KEYS = Object.freeze(['a_id', 'at', 'old_id', 's', 't', 'audi', 'sl', 'raid', 'u_id', 'muser'] as const);
 
 /** Keys that would reach an object's prototype machinery; refused as they are. */
 export const PROTOTYPE_KEYS = Object.freeze(['__proto__', 'constructor', 'prototype'] as const);

@@ -29,9 +29,17 @@ export const HEADERS = /* @__PURE__ */ Object.freeze({ idempotencyKey: 'idempote
  * Caching of the public definition: it carries an `etag` and is revalidated (`if-none-match`, 304) on
  * every use, which the browser's HTTP cache does by itself; the SDK never names these headers.
  */
-export const DEFINITION_CACHING = /* @__PURE__ */ Object.freeze({ etagHeader: 'etag', ifNoneMatchHeader: 'if-none-match', cacheControl: 'no-cache' });
+export const DEFINITION_CACHING = /* @__PURE__ */ Object.freeze({
+  etagHeader: 'etag',
+  ifNoneMatchHeader: 'if-none-match',
+  cacheControl: 'no-cache',
+});
 /** Standard Webhooks headers of every webhook request. */
-export const WEBHOOK_HEADERS = /* @__PURE__ */ Object.freeze({ id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' });
+export const WEBHOOK_HEADERS = /* @__PURE__ */ Object.freeze({
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+});
 /** The headers a browser sends cross-origin with a query (CORS allow-list). */
 export const QUERY_REQUEST_HEADERS = ['content-type', 'accept', HEADERS.idempotencyKey] as const;
 
@@ -95,15 +103,40 @@ export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
  */
 export const ERROR_CODES = [
   // Raised in the page by the SDK, and answered by the API for the params of a query.
-  'invalid_params', 'undeclared_param', 'invalid_param_type',
+  'invalid_params',
+  'undeclared_param',
+  'invalid_param_type',
   // Raised in the page by the SDK.
-  'invalid_options', 'invalid_input', 'not_in_browser', 'not_initialised', 'agent_required',
-  'unknown_method', 'unknown_query', 'destroyed', 'aborted', 'network', 'timeout', 'http_error',
-  'invalid_response', 'internal',
+  'invalid_options',
+  'invalid_input',
+  'not_in_browser',
+  'not_initialised',
+  'agent_required',
+  'unknown_method',
+  'unknown_query',
+  'destroyed',
+  'aborted',
+  'network',
+  'timeout',
+  'http_error',
+  'invalid_response',
+  'internal',
   // Answered by the API.
-  'invalid_request', 'invalid_json', 'request_aborted', 'body_too_large', 'unsupported_media_type',
-  'idempotency_key_mismatch', 'idempotency_conflict', 'not_found', 'method_not_allowed',
-  'origin_not_allowed', 'unauthorized', 'unknown_agent', 'invalid_signed_params', 'rate_limited', 'model_error',
+  'invalid_request',
+  'invalid_json',
+  'request_aborted',
+  'body_too_large',
+  'unsupported_media_type',
+  'idempotency_key_mismatch',
+  'idempotency_conflict',
+  'not_found',
+  'method_not_allowed',
+  'origin_not_allowed',
+  'unauthorized',
+  'unknown_agent',
+  'invalid_signed_params',
+  'rate_limited',
+  'model_error',
   'unavailable',
 ] as const;
 export type AicadoErrorCode = (typeof ERROR_CODES)[number];

@@ -3,7 +3,13 @@ import type { ParamIssueCode } from './errors.js';
 import { isHttpUrl } from './http-url.js';
 import { checkParams, type Params } from './params.js';
 import {
-  ANSWER_STATUSES, CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS, RATINGS, SOURCES_LIMITS, STATUS_TEXT_MAX_LENGTH,
+  ANSWER_STATUSES,
+  CONVERSATION_ID_PATTERN,
+  QUERY_ID_PATTERN,
+  QUERY_LIMITS,
+  RATINGS,
+  SOURCES_LIMITS,
+  STATUS_TEXT_MAX_LENGTH,
   WEBHOOK_EVENT_TYPES,
 } from './protocol.js';
 
@@ -51,10 +57,12 @@ export type Source = z.infer<typeof SourceSchema>;
 export const SourcesSchema = z.pipe(
   z.array(z.unknown()),
   z.transform((items): Source[] =>
-    items.flatMap((item) => {
-      const source = SourceSchema.safeParse(item);
-      return source.success ? [source.data] : [];
-    }).slice(0, SOURCES_LIMITS.maxSources),
+    items
+      .flatMap((item) => {
+        const source = SourceSchema.safeParse(item);
+        return source.success ? [source.data] : [];
+      })
+      .slice(0, SOURCES_LIMITS.maxSources),
   ),
 );
 

@@ -7,7 +7,6 @@ import { ELEMENT_TAG } from './tag.js';
 
 export { ELEMENT_TAG };
 
-
 /** `apiBase` → `api-base`: the element's attributes are the script tag's data attributes without `data-`. */
 const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
@@ -76,7 +75,11 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
 
     send(input: string) {
       this.#flush();
-      return this.#agent ? this.#agent.send(input) : Promise.reject(new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`));
+      return this.#agent
+        ? this.#agent.send(input)
+        : Promise.reject(
+            new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`),
+          );
     }
     getParams() {
       this.#flush();
@@ -99,7 +102,11 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
     }
     rate(queryId: string, rating: 'up' | 'down' | null): Promise<void> {
       this.#flush();
-      return this.#agent ? this.#agent.rate(queryId, rating) : Promise.reject(new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`));
+      return this.#agent
+        ? this.#agent.rate(queryId, rating)
+        : Promise.reject(
+            new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`),
+          );
     }
     /** Listens to an event (`aicado:<event>` on this element, so it survives a change of agent); returns the function that stops. */
     on(event: string, listener: (detail: unknown) => void): () => void {
@@ -128,7 +135,10 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
       let options: Record<string, unknown>;
       let next: AppliedParams;
       try {
-        const { params, signedParams, ...rest } = optionsFromAttributes((name) => this.getAttribute(kebabCase(name)) ?? undefined, 'params');
+        const { params, signedParams, ...rest } = optionsFromAttributes(
+          (name) => this.getAttribute(kebabCase(name)) ?? undefined,
+          'params',
+        );
         rest.nonce = this.nonce || undefined;
         options = rest;
         next = appliedOf(this.#params ?? (params as object | undefined), this.#signedParams ?? (signedParams as string | undefined));
@@ -197,4 +207,3 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
   }
   customElements.define(ELEMENT_TAG, AgentElement);
 }
-

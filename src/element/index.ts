@@ -2,6 +2,14 @@
 import { init } from 'aicado-embed';
 import { defineAgentElement } from './define.js';
 
-export type { AicadoAgentAttributes, AicadoAgentElement, AicadoAgentElementEventMap, AicadoAgentProperties, AicadoDomEventMap, AicadoEventDetail, ElementParams } from './types.js';
+export type {
+  AicadoAgentAttributes,
+  AicadoAgentElement,
+  AicadoAgentElementEventMap,
+  AicadoAgentProperties,
+  AicadoDomEventMap,
+  AicadoEventDetail,
+  ElementParams,
+} from './types.js';
 
 defineAgentElement(init);

@@ -8,7 +8,9 @@ type AnyCase<S extends string> = S extends `${infer First}${infer Rest}` ? `${Up
  * value the rules allow; a restricted key in any letter case is a compile-time error naming it.
  */
 export type ElementParams = { readonly [key: string]: ParamValue | undefined } & {
-  readonly [K in AnyCase<RestrictedParamKey>]?: { readonly [why in `"${K}" is restricted by Aicado: a_id, at, old_id, s, t, audi, sl, raid, u_id, muser are refused in any letter case`]: never };
+  readonly [K in AnyCase<RestrictedParamKey>]?: {
+    readonly [why in `"${K}" is restricted by Aicado: a_id, at, old_id, s, t, audi, sl, raid, u_id, muser are refused in any letter case`]: never;
+  };
 };
 
 /** `detail` of the DOM event `aicado:<E>`: the SDK event's payload plus the agent's id. */

@@ -35,6 +35,9 @@ const en: PanelStrings = {
  * page's own overrides (`title`, `greeting`, `placeholder`, `strings`), in place: the launcher reads the
  * same object.
  */
-export function completeStrings(options: { strings: WidgetStrings; stringOverrides: Partial<WidgetStrings> }, table: PanelStrings = en): void {
+export function completeStrings(
+  options: { strings: WidgetStrings; stringOverrides: Partial<WidgetStrings> },
+  table: PanelStrings = en,
+): void {
   Object.assign(options.strings, table, options.stringOverrides);
 }

@@ -31,7 +31,6 @@ export interface WidgetStrings {
   unread: string;
 }
 
-
 /** The texts the launcher shows before the panel's code arrives, in every built-in locale. */
 export type LauncherStrings = Pick<WidgetStrings, 'open' | 'close' | 'loading' | 'loadFailed' | 'unread'>;
 

@@ -44,11 +44,15 @@ export function defineElementOnUse(init: InitWithAgents, load: () => Promise<Ele
   // The nodes added, not the whole document: a busy page's changes cost what they add.
   const observer = new MutationObserver((records) => {
     for (const { addedNodes } of records) {
-      for (const node of addedNodes) if (node instanceof Element && (node.localName === ELEMENT_TAG || node.querySelector(ELEMENT_TAG))) return start();
+      for (const node of addedNodes)
+        if (node instanceof Element && (node.localName === ELEMENT_TAG || node.querySelector(ELEMENT_TAG))) return start();
     }
   });
   const watch = (): void => observer.observe(document, { childList: true, subtree: true });
   if (document.querySelector(ELEMENT_TAG)) return start();
   watch();
-  timer = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(start, { timeout: IDLE_DEFINE_DELAY_MS }) : start()), IDLE_DEFINE_DELAY_MS);
+  timer = setTimeout(
+    () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(start, { timeout: IDLE_DEFINE_DELAY_MS }) : start()),
+    IDLE_DEFINE_DELAY_MS,
+  );
 }

@@ -8,7 +8,23 @@ type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLik
 type ErrorListener = (payload: { error: AicadoError }) => void;
 
 /** Each queue method and how many arguments it takes; one more, `{ agentId }`, names the agent to call. */
-const ARITY: Record<string, number> = { init: 1, send: 1, setParams: 1, getParams: 0, setSignedParams: 1, identify: 1, logout: 0, stop: 0, rate: 2, open: 0, close: 0, toggle: 0, on: 2, reset: 0, destroy: 0 };
+const ARITY: Record<string, number> = {
+  init: 1,
+  send: 1,
+  setParams: 1,
+  getParams: 0,
+  setSignedParams: 1,
+  identify: 1,
+  logout: 0,
+  stop: 0,
+  rate: 2,
+  open: 0,
+  close: 0,
+  toggle: 0,
+  on: 2,
+  reset: 0,
+  destroy: 0,
+};
 
 /**
  * Takes over `window.Aicado` from the stub the page pasted: replays its queue (and `script`'s data
@@ -78,7 +94,11 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
     const named = ids.map((id) => JSON.stringify(id)).join(', ') || 'none';
     if (agentId !== undefined) {
       const agent = init.agents.get(agentId);
-      if (!agent) throw new AicadoError('unknown_agent', `Aicado('${method}') names agent ${JSON.stringify(agentId)}, which is not running; running: ${named}`);
+      if (!agent)
+        throw new AicadoError(
+          'unknown_agent',
+          `Aicado('${method}') names agent ${JSON.stringify(agentId)}, which is not running; running: ${named}`,
+        );
       return agent;
     }
     if (ids.length > 1) {
@@ -88,7 +108,8 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
       );
     }
     const only = init.agents.get(ids[0] ?? '');
-    if (!only) throw new AicadoError('not_initialised', `Aicado('${method}') needs a running agent: call Aicado('init', { agentId, ... }) first`);
+    if (!only)
+      throw new AicadoError('not_initialised', `Aicado('${method}') needs a running agent: call Aicado('init', { agentId, ... }) first`);
     return only;
   }
 

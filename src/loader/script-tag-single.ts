@@ -11,6 +11,9 @@ import { installLoader } from './queue.js';
 // not an inlined dynamic one, which the bundler would wrap module by module to keep its lazy order; the
 // locales' panel texts likewise.
 const panelStrings: Record<string, PanelStrings> = { ar, tr };
-const init = createInit(async () => lazyPart, async (locale) => ({ strings: panelStrings[locale]! }));
+const init = createInit(
+  async () => lazyPart,
+  async (locale) => ({ strings: panelStrings[locale]! }),
+);
 installLoader(init, document.currentScript instanceof HTMLScriptElement ? document.currentScript : null);
 defineAgentElement(init);

@@ -36,4 +36,3 @@ const init = createInit(
 installLoader(init, script);
 // <aicado-agent> works with the script tag alone, as with aicado-embed/element: the same glue over this init.
 defineElementOnUse(init, () => importSibling<ElementPart>(ELEMENT_FILE));
-

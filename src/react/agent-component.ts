@@ -1,5 +1,13 @@
 import { createElement, useEffect, useRef, useState, type CSSProperties, type ReactElement, type ReactNode } from 'react';
-import { init, type AicadoAgent as AgentHandle, type BaseInitOptions, type CheckedParams, type InitOptions, type Params, type ParamsShape } from 'aicado-embed';
+import {
+  init,
+  type AicadoAgent as AgentHandle,
+  type BaseInitOptions,
+  type CheckedParams,
+  type InitOptions,
+  type Params,
+  type ParamsShape,
+} from 'aicado-embed';
 import { AgentContext } from './context.js';
 import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
 

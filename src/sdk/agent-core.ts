@@ -29,7 +29,10 @@ export interface Conversation {
 }
 
 /** What the launcher, the shell and the definition's request use of the core (whatever its conversation). */
-export type CoreView = Pick<AgentCore, 'options' | 'state' | 'subscribe' | 'toggle' | 'close' | 'events' | 'element' | 'isDestroyed' | 'define'>;
+export type CoreView = Pick<
+  AgentCore,
+  'options' | 'state' | 'subscribe' | 'toggle' | 'close' | 'events' | 'element' | 'isDestroyed' | 'define'
+>;
 
 /** What makes the conversation's agent (src/lazy-part.ts), given the core. */
 export type CreateAgent<C extends Conversation = Conversation> = (core: AgentCore<C>) => C;
@@ -136,7 +139,10 @@ export class AgentCore<C extends Conversation = Conversation> {
           this.#retry = setTimeout(() => void this.conversation().catch(() => undefined), PART_LOAD_RETRY.delayMs(this.#failures));
         } else {
           this.#failures = 0;
-          this.#abandonDeferred(new AicadoError('network', `The chat could not load its code (${String(error)}); try again later`, { cause: error }), true);
+          this.#abandonDeferred(
+            new AicadoError('network', `The chat could not load its code (${String(error)}); try again later`, { cause: error }),
+            true,
+          );
         }
         throw error;
       },
@@ -355,4 +361,3 @@ export class AgentCore<C extends Conversation = Conversation> {
     if (this.#destroyed) throw destroyedError();
   }
 }
-

@@ -58,7 +58,10 @@ export class Agent implements Conversation {
     });
     const stored = this.#conversation.load();
     const failed = new Set(stored?.messages.filter((m) => m.status === 'failed').map((m) => m.queryId));
-    this.#queue = new QueryQueue(this.#queueHost(), stored?.pending.filter((r) => !failed.has(r.query_id)));
+    this.#queue = new QueryQueue(
+      this.#queueHost(),
+      stored?.pending.filter((r) => !failed.has(r.query_id)),
+    );
     core.view.set({ ...this.state, conversationId: stored?.conversationId ?? newConversationId(), messages: stored?.messages ?? [] });
   }
 
@@ -174,7 +177,8 @@ export class Agent implements Conversation {
   /** The signed-params token was replaced (the core holds it): queries refused for an expired token are sent again with it. */
   resendRefusedTokens(): void {
     for (const message of this.state.messages) {
-      if (message.role === 'agent' && message.errorCode === 'invalid_signed_params') this.#queue.retry(message.queryId).catch(() => undefined);
+      if (message.role === 'agent' && message.errorCode === 'invalid_signed_params')
+        this.#queue.retry(message.queryId).catch(() => undefined);
     }
   }
 
@@ -214,36 +218,49 @@ export class Agent implements Conversation {
 
   #queueHost(): QueryQueueHost {
     return {
-    apiBase: this.options.apiBase,
-    agentId: this.options.agentId,
-    scope: this.#scope,
-    loadTransport: this.loadTransport,
-    online: () => this.#scope.until(() => this.state.online, (listener) => this.subscribe(listener)),
-    token: () => this.core.signedParams,
-    refusal: () => this.#refusal,
-    onAttempt: (queryId, attempt) =>
-      this.updateMessage(queryId, { text: '', status: attempt === 0 ? 'sending' : 'retrying', errorCode: undefined, progress: undefined }),
-    onDelta: (queryId, text) => {
-      const message = this.state.messages.find((m) => m.id === queryId);
-      // Text that arrives after a stop is not shown: the visitor asked for it to stop.
-      if (!message || !inProgress(message)) return;
-      this.core.view.stream({ ...this.state, messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }) });
-      this.events.emit('delta', { queryId, text });
-    },
-    onStatus: (queryId, text) => {
-      this.updateMessage(queryId, { progress: text });
-      this.events.emit('status', { queryId, text });
-    },
-    onRetrying: (queryId) => this.updateMessage(queryId, { status: 'retrying' }),
-    onAnswer: (_queryId, answer) => this.#finish(answer),
-    onFailure: (queryId, error) => {
-      if (error.code === 'origin_not_allowed' && !this.#refusal) this.#refuseOrigin(error);
-      this.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
-      this.events.emit('error', { error, queryId });
-    },
-    onChange: () => this.persist(),
-    exclusive: (queryId, task, abandoned, resumed) => this.#conversation.exclusive(queryId, task, { scope: this.#scope, abandoned, contended: resumed }, this.loadTransport),
-    settledElsewhere: (queryId, resumed) => this.#conversation.settledElsewhere(queryId, resumed),
+      apiBase: this.options.apiBase,
+      agentId: this.options.agentId,
+      scope: this.#scope,
+      loadTransport: this.loadTransport,
+      online: () =>
+        this.#scope.until(
+          () => this.state.online,
+          (listener) => this.subscribe(listener),
+        ),
+      token: () => this.core.signedParams,
+      refusal: () => this.#refusal,
+      onAttempt: (queryId, attempt) =>
+        this.updateMessage(queryId, {
+          text: '',
+          status: attempt === 0 ? 'sending' : 'retrying',
+          errorCode: undefined,
+          progress: undefined,
+        }),
+      onDelta: (queryId, text) => {
+        const message = this.state.messages.find((m) => m.id === queryId);
+        // Text that arrives after a stop is not shown: the visitor asked for it to stop.
+        if (!message || !inProgress(message)) return;
+        this.core.view.stream({
+          ...this.state,
+          messages: patched(this.state.messages, queryId, { text: message.text + text, status: 'streaming', progress: undefined }),
+        });
+        this.events.emit('delta', { queryId, text });
+      },
+      onStatus: (queryId, text) => {
+        this.updateMessage(queryId, { progress: text });
+        this.events.emit('status', { queryId, text });
+      },
+      onRetrying: (queryId) => this.updateMessage(queryId, { status: 'retrying' }),
+      onAnswer: (_queryId, answer) => this.#finish(answer),
+      onFailure: (queryId, error) => {
+        if (error.code === 'origin_not_allowed' && !this.#refusal) this.#refuseOrigin(error);
+        this.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
+        this.events.emit('error', { error, queryId });
+      },
+      onChange: () => this.persist(),
+      exclusive: (queryId, task, abandoned, resumed) =>
+        this.#conversation.exclusive(queryId, task, { scope: this.#scope, abandoned, contended: resumed }, this.loadTransport),
+      settledElsewhere: (queryId, resumed) => this.#conversation.settledElsewhere(queryId, resumed),
     };
   }
 
@@ -254,7 +271,9 @@ export class Agent implements Conversation {
   #refuseOrigin(error: AicadoError): void {
     this.#refusal = error;
     const origin = location.origin;
-    console.error(`[aicado] ${this.options.apiBase} does not allow the origin ${origin}: allow it for agent "${this.options.agentId}" (reference backend: --allowed-origin ${origin})`);
+    console.error(
+      `[aicado] ${this.options.apiBase} does not allow the origin ${origin}: allow it for agent "${this.options.agentId}" (reference backend: --allowed-origin ${origin})`,
+    );
   }
 
   /** An answer arrived, complete or stopped; the first of the two wins (a stop and the stream both report). */

@@ -19,7 +19,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * keeps zod out of the browser, held to `DefinitionCheckSchema` by a unit test.
  */
 export const asDefinition = (value: unknown): DefinitionCheck | undefined =>
-  isObject(value) && isObject(value.params) && Object.values(value.params).every((param) => isObject(param) && declaredTypes.includes(param.type))
+  isObject(value) &&
+  isObject(value.params) &&
+  Object.values(value.params).every((param) => isObject(param) && declaredTypes.includes(param.type))
     ? (value as DefinitionCheck)
     : undefined;
 

@@ -73,11 +73,17 @@ const isString: Check = (value) => typeof value === 'string';
 const isText: Check = (value) => isString(value) && /\S/.test(value as string);
 const isObject: Check = (value) => typeof value === 'object' && value !== null;
 const isRecord: Check = (value) => isObject(value) && !Array.isArray(value);
-const matches = (pattern: RegExp): Check => (value) => isString(value) && pattern.test(value as string);
+const matches =
+  (pattern: RegExp): Check =>
+  (value) =>
+    isString(value) && pattern.test(value as string);
 /** One of `allowed`, said as `'a', 'b' or 'c'`. */
 const oneOf = (...allowed: string[]): Rule => [
   (value) => allowed.includes(value as string),
-  allowed.map((value) => `'${value}'`).join(', ').replace(/, (?=[^,]*$)/, ' or '),
+  allowed
+    .map((value) => `'${value}'`)
+    .join(', ')
+    .replace(/, (?=[^,]*$)/, ' or '),
 ];
 const STRING: Rule = [isString, 'a string'];
 const BOOLEAN: Rule = [(value) => typeof value === 'boolean', 'true or false'];

@@ -140,8 +140,13 @@ export class QueryQueue {
     const { host } = this;
     const stopping = host
       .loadTransport()
-      .then((transport) => transport.postQueryAction(host.apiBase, host.agentId, queryId, QUERY_ACTIONS.stop, { conversation_id: request.conversation_id }))
-      .then((answer) => answer ?? fallback, () => fallback);
+      .then((transport) =>
+        transport.postQueryAction(host.apiBase, host.agentId, queryId, QUERY_ACTIONS.stop, { conversation_id: request.conversation_id }),
+      )
+      .then(
+        (answer) => answer ?? fallback,
+        () => fallback,
+      );
     this.#stopping.set(queryId, stopping);
     return stopping;
   }
@@ -243,4 +248,3 @@ export class QueryQueue {
     this.#pending = this.#pending.filter((r) => r !== request);
   }
 }
-

@@ -8,7 +8,8 @@ import type { Agent } from './agent.js';
  * conversation, and takes it back if the API refuses it. Emits `feedback` once the API has it.
  */
 export async function rateAnswer(agent: Agent, queryId: string, rating: Rating): Promise<void> {
-  if (rating !== 'up' && rating !== 'down' && rating !== null) throw new AicadoError('invalid_input', `rate() takes 'up', 'down' or null, got ${String(rating)}`);
+  if (rating !== 'up' && rating !== 'down' && rating !== null)
+    throw new AicadoError('invalid_input', `rate() takes 'up', 'down' or null, got ${String(rating)}`);
   const message = agent.state.messages.find((m) => m.id === queryId && (m.status === 'done' || m.status === 'stopped'));
   if (!message) throw new AicadoError('unknown_query', `No answer with query id ${queryId} to rate`);
   const previous = message.rating;

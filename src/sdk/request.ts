@@ -18,7 +18,10 @@ export function createQueryRequest(
     throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
   }
   if (input.length > QUERY_LIMITS.maxInputLength) {
-    throw new AicadoError('invalid_input', `The message has ${input.length} characters; at most ${QUERY_LIMITS.maxInputLength} are allowed`);
+    throw new AicadoError(
+      'invalid_input',
+      `The message has ${input.length} characters; at most ${QUERY_LIMITS.maxInputLength} are allowed`,
+    );
   }
   return {
     query_id: newQueryId(),

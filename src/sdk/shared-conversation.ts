@@ -86,7 +86,12 @@ export class SharedConversation {
    * The lock's code comes with the lazy part, which a query needs anyway (pages that never send one do
    * not load it); should that part not load, the task runs as in a lone tab, and its attempts retry the load.
    */
-  exclusive<T>(queryId: string, task: () => Promise<T>, options: Omit<ExclusiveOptions, 'storage'>, load: () => Promise<TabLock>): Promise<T | undefined> {
+  exclusive<T>(
+    queryId: string,
+    task: () => Promise<T>,
+    options: Omit<ExclusiveOptions, 'storage'>,
+    load: () => Promise<TabLock>,
+  ): Promise<T | undefined> {
     if (!this.#tabs) return task();
     const queued = Date.now();
     return load().then(

@@ -105,7 +105,8 @@ export function mergeConversations(stored: StoredConversation, mine: StoredConve
   messages.push(...added);
   const open = new Set(messages.filter((m) => m.role === 'agent' && !SETTLED.has(m.status)).map((m) => m.queryId));
   const pendingIn = (side: StoredConversation, id: string) => side.pending.some((r) => r.query_id === id);
-  const kept = (id: string) => open.has(id) && (newer.has(id) ? pendingIn(newer.get(id)!, id) : pendingIn(stored, id) || pendingIn(mine, id));
+  const kept = (id: string) =>
+    open.has(id) && (newer.has(id) ? pendingIn(newer.get(id)!, id) : pendingIn(stored, id) || pendingIn(mine, id));
   // The stored copies first and as they are, so tabs that agree write nothing more.
   const pending = [...stored.pending, ...mine.pending.filter((r) => !pendingIn(stored, r.query_id))];
   return { conversationId: stored.conversationId, messages, pending: pending.filter((r) => kept(r.query_id)) };
@@ -141,8 +142,13 @@ function cleanMessage({ at, sources, rating, progress: _transient, ...message }:
 function isChatMessage(value: unknown): value is ChatMessage {
   const m = value as Partial<ChatMessage> | null;
   return (
-    typeof m === 'object' && m !== null && typeof m.id === 'string' && typeof m.text === 'string' &&
-    typeof m.queryId === 'string' && (m.role === 'user' || m.role === 'agent') && STATUSES.has(m.status) &&
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.id === 'string' &&
+    typeof m.text === 'string' &&
+    typeof m.queryId === 'string' &&
+    (m.role === 'user' || m.role === 'agent') &&
+    STATUSES.has(m.status) &&
     (m.rev === undefined || typeof m.rev === 'number')
   );
 }

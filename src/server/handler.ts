@@ -45,7 +45,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       event = verifyWebhook(body, request.headers, secret, verifyOptions);
     } catch (error) {
       if (error instanceof BodyReadError) {
-        if (error.reason === 'too_large') return json(413, { error: { code: 'body_too_large' satisfies AicadoErrorCode, message: error.message } }, { connection: 'close' });
+        if (error.reason === 'too_large')
+          return json(
+            413,
+            { error: { code: 'body_too_large' satisfies AicadoErrorCode, message: error.message } },
+            { connection: 'close' },
+          );
         return json(400, { error: { code: 'request_aborted' satisfies AicadoErrorCode, message: error.message } });
       }
       if (!isWebhookVerificationError(error)) throw error;
@@ -94,7 +99,10 @@ export function createMemoryDedupeStore(options: { maxEntries?: number } = {}): 
 function maxBodyBytesOf(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_BODY_BYTES;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new WebhookVerificationError('invalid_options', `maxBodyBytes must be a whole number of bytes ≥ 1 (default ${DEFAULT_MAX_BODY_BYTES}), got ${String(value)}`);
+    throw new WebhookVerificationError(
+      'invalid_options',
+      `maxBodyBytes must be a whole number of bytes ≥ 1 (default ${DEFAULT_MAX_BODY_BYTES}), got ${String(value)}`,
+    );
   }
   return value;
 }

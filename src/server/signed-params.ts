@@ -65,10 +65,14 @@ export async function verifySignedParams(token: string, secret: string, options:
   }
   const result = checkParams(payload.params);
   if (!result.ok) {
-    throw new AicadoError('invalid_signed_params', `Invalid signed params: the params inside the token break the rules (${result.issues.map((i) => i.message).join('; ')})`, {
-      status: 401,
-      issues: result.issues,
-    });
+    throw new AicadoError(
+      'invalid_signed_params',
+      `Invalid signed params: the params inside the token break the rules (${result.issues.map((i) => i.message).join('; ')})`,
+      {
+        status: 401,
+        issues: result.issues,
+      },
+    );
   }
   return result.params;
 }

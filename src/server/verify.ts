@@ -12,12 +12,7 @@ export interface VerifyWebhookOptions {
 const encoder = new TextEncoder();
 
 /** Checks the Standard Webhooks signature and timestamp of an Aicado webhook and returns its typed event. */
-export function verifyWebhook(
-  rawBody: WebhookBody,
-  headers: WebhookHeaders,
-  secret: string,
-  options?: VerifyWebhookOptions,
-): WebhookEvent {
+export function verifyWebhook(rawBody: WebhookBody, headers: WebhookHeaders, secret: string, options?: VerifyWebhookOptions): WebhookEvent {
   // Arguments first (the caller's mistakes), then the request itself (the sender's).
   const tolerance = toleranceOf(options);
   const signer = signerFor(secret);

@@ -42,11 +42,16 @@ export function readWebhookHeaders(headers: unknown): WebhookHeaderValues {
   const timestamp = readHeader(source, WEBHOOK_HEADERS.timestamp);
   const signature = readHeader(source, WEBHOOK_HEADERS.signature);
   if (!id || !timestamp || !signature) {
-    const missing = [!id && WEBHOOK_HEADERS.id, !timestamp && WEBHOOK_HEADERS.timestamp, !signature && WEBHOOK_HEADERS.signature].filter(Boolean);
+    const missing = [!id && WEBHOOK_HEADERS.id, !timestamp && WEBHOOK_HEADERS.timestamp, !signature && WEBHOOK_HEADERS.signature].filter(
+      Boolean,
+    );
     throw new WebhookVerificationError('missing_headers', `Missing webhook header(s): ${missing.join(', ')}`);
   }
   if (!/^\d{1,15}$/.test(timestamp)) {
-    throw new WebhookVerificationError('missing_headers', `${WEBHOOK_HEADERS.timestamp} must be a Unix time in whole seconds, got "${timestamp.slice(0, 40)}"`);
+    throw new WebhookVerificationError(
+      'missing_headers',
+      `${WEBHOOK_HEADERS.timestamp} must be a Unix time in whole seconds, got "${timestamp.slice(0, 40)}"`,
+    );
   }
   return { id, timestamp: Number(timestamp), signature };
 }
@@ -71,7 +76,10 @@ export function signerFor(secret: unknown): Webhook {
 export function toleranceOf(options: unknown): number {
   if (options === undefined) return DEFAULT_TOLERANCE_SECONDS;
   if (typeof options !== 'object' || options === null) {
-    throw new WebhookVerificationError('invalid_options', `The options must be an object such as { toleranceSeconds: 300 }, got ${describe(options)}`);
+    throw new WebhookVerificationError(
+      'invalid_options',
+      `The options must be an object such as { toleranceSeconds: 300 }, got ${describe(options)}`,
+    );
   }
   const tolerance: unknown = (options as { toleranceSeconds?: unknown }).toleranceSeconds;
   if (tolerance === undefined) return DEFAULT_TOLERANCE_SECONDS;
@@ -89,7 +97,10 @@ function readHeader(headers: Headers | Record<string, unknown>, name: string): s
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== name || value === undefined) continue;
     if (typeof value !== 'string' && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) {
-      throw new WebhookVerificationError('invalid_headers', `The ${name} header is ${describe(value)}; header values must be strings (or arrays of strings)`);
+      throw new WebhookVerificationError(
+        'invalid_headers',
+        `The ${name} header is ${describe(value)}; header values must be strings (or arrays of strings)`,
+      );
     }
     const text = Array.isArray(value) ? value.join(' ') : value;
     return text.trim() || undefined;

@@ -88,7 +88,10 @@ function adoptStyles(shadow: ShadowRoot, css: string, nonce: string | undefined)
 function resolveContainer(container: string | HTMLElement | undefined): HTMLElement {
   const element = typeof container === 'string' ? document.querySelector<HTMLElement>(container) : container;
   if (!element) {
-    throw new AicadoError('invalid_options', `Invalid init() options: container ${JSON.stringify(container)} matches no element on the page`);
+    throw new AicadoError(
+      'invalid_options',
+      `Invalid init() options: container ${JSON.stringify(container)} matches no element on the page`,
+    );
   }
   return element;
 }

@@ -12,7 +12,12 @@ export const IDLE_LOAD_DELAY_MS = 3000;
  * visit), the inline mode, or the page idle for a few seconds. A failed load leaves the launcher in
  * place; opening again retries it, and a polite status beside the launcher says so. Returns the unmount.
  */
-export function lazyWidget(agent: AgentCore<Agent>, shell: WidgetShell, load: () => Promise<readonly [WidgetModule, Agent, PanelStrings | undefined]>, resumed: boolean): () => void {
+export function lazyWidget(
+  agent: AgentCore<Agent>,
+  shell: WidgetShell,
+  load: () => Promise<readonly [WidgetModule, Agent, PanelStrings | undefined]>,
+  resumed: boolean,
+): () => void {
   const { strings, mode } = agent.options;
   const notice = shell.root.appendChild(document.createElement('div'));
   notice.className = 'load-notice';

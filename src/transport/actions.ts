@@ -7,7 +7,13 @@ import { asDoneEvent } from './wire.js';
  * Tells the API what the visitor did with one answer (`stop` it, `feedback` on it); resolves with the
  * answer the reply carries (a stop's), else undefined. Failures are AicadoErrors as for queries.
  */
-export async function postQueryAction(apiBase: string, agentId: string, queryId: string, action: QueryAction, body: object): Promise<QueryAnswer | undefined> {
+export async function postQueryAction(
+  apiBase: string,
+  agentId: string,
+  queryId: string,
+  action: QueryAction,
+  body: object,
+): Promise<QueryAnswer | undefined> {
   let response: Response;
   try {
     response = await fetch(apiBase + queryActionPath(agentId, queryId, action), {

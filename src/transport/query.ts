@@ -1,5 +1,14 @@
 import { AicadoError } from '../contract/errors.js';
-import { EVENT_STREAM_TYPE, HEADERS, JSON_TYPE, QUERY_ACCEPT, SSE_EVENTS, queriesPath, type AicadoErrorCode, type AnswerStatus } from '../contract/protocol.js';
+import {
+  EVENT_STREAM_TYPE,
+  HEADERS,
+  JSON_TYPE,
+  QUERY_ACCEPT,
+  SSE_EVENTS,
+  queriesPath,
+  type AicadoErrorCode,
+  type AnswerStatus,
+} from '../contract/protocol.js';
 import { parseRetryAfter } from '../contract/retry-after.js';
 import type { DoneEvent, QueryRequest, Source } from '../contract/schemas.js';
 import { readServerSentEvents } from './sse.js';
@@ -41,7 +50,15 @@ const MAX_TRAILING_BYTES = 16 * 1024;
  * Sends one query and streams its answer. Every failure becomes an AicadoError carrying the server's
  * code and message; `status` and `retryAfterMs` let the caller decide whether to retry.
  */
-export async function postQuery({ apiBase, agentId, request, onDelta, onStatus, onProgress, signal }: PostQueryOptions): Promise<QueryAnswer> {
+export async function postQuery({
+  apiBase,
+  agentId,
+  request,
+  onDelta,
+  onStatus,
+  onProgress,
+  signal,
+}: PostQueryOptions): Promise<QueryAnswer> {
   let response: Response;
   try {
     response = await fetch(apiBase + queriesPath(agentId), {
@@ -120,7 +137,6 @@ export async function httpError(response: Response): Promise<AicadoError> {
   // here, to keep the list out of the script tag.
   return new AicadoError(code as AicadoErrorCode, message, { ...init, ...(issues ? { issues } : {}) });
 }
-
 
 function parseJson(text: string): unknown {
   try {

@@ -13,7 +13,8 @@ const isObject = (value: unknown): value is Fields => typeof value === 'object' 
 const strings = (value: unknown, ...keys: string[]): value is Fields => isObject(value) && keys.every((k) => typeof value[k] === 'string');
 const answerStatuses: readonly unknown[] = ANSWER_STATUSES;
 
-export const asDeltaEvent = (value: unknown): DeltaEvent | undefined => (strings(value, 'text') ? { text: value.text as string } : undefined);
+export const asDeltaEvent = (value: unknown): DeltaEvent | undefined =>
+  strings(value, 'text') ? { text: value.text as string } : undefined;
 
 export const asStatusEvent = (value: unknown): StatusEvent | undefined =>
   strings(value, 'text') && (value.text as string).length <= STATUS_TEXT_MAX_LENGTH ? { text: value.text as string } : undefined;
@@ -24,7 +25,10 @@ const isSource = (value: unknown): boolean =>
 /** The valid sources of a list (http/https, plain-text title), at most 8; undefined when it is no list. */
 export const asSources = (value: unknown): Source[] | undefined =>
   Array.isArray(value)
-    ? value.filter(isSource).slice(0, SOURCES_LIMITS.maxSources).map(({ title, url }: Source) => ({ title, url }))
+    ? value
+        .filter(isSource)
+        .slice(0, SOURCES_LIMITS.maxSources)
+        .map(({ title, url }: Source) => ({ title, url }))
     : undefined;
 
 export function asDoneEvent(value: unknown): DoneEvent | undefined {

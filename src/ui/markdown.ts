@@ -81,7 +81,8 @@ export function renderMarkdown(text: string): ComponentChildren {
  * emphasis run, a backslash escape, `[label](url)` with one level of parentheses in the URL, a bare URL.
  * No alternative can backtrack past the next bracket, parenthesis or space, which keeps the scan linear.
  */
-const INLINE = /\n|(`+)|([*_])\2*|\\([!-/:-@[-`{-~])|\[([^[\]]*)\]\(\s*((?:[^\s()]|\([^\s()]*\))*)\s*\)|https?:\/\/(?:[^\s<>"'`[\]()]|\([^\s<>"'`[\]()]*\))+/g;
+const INLINE =
+  /\n|(`+)|([*_])\2*|\\([!-/:-@[-`{-~])|\[([^[\]]*)\]\(\s*((?:[^\s()]|\([^\s()]*\))*)\s*\)|https?:\/\/(?:[^\s<>"'`[\]()]|\([^\s<>"'`[\]()]*\))+/g;
 
 interface Opener {
   n: number; // markers left

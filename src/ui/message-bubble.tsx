@@ -24,7 +24,9 @@ export function MessageBubble({ message, working, options, onRetry, onRate }: Me
   if (message.role === 'user') {
     return (
       <div class="msg user" dir="auto">
-        <span class="sr" dir={options.dir}>{strings.you}: </span>
+        <span class="sr" dir={options.dir}>
+          {strings.you}:{' '}
+        </span>
         {message.text}
         <div class="meta">
           <MessageTime at={message.at} locale={locale} />

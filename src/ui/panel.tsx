@@ -48,7 +48,14 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
           </button>
         )}
       </div>
-      <MessageList messages={state.messages} options={agent.options} inProgress={agent.inProgress} onSend={send} onRetry={retry} onRate={rate} />
+      <MessageList
+        messages={state.messages}
+        options={agent.options}
+        inProgress={agent.inProgress}
+        onSend={send}
+        onRetry={retry}
+        onRate={rate}
+      />
       <div class="sr announcer" aria-live="polite">
         {announcement}
       </div>

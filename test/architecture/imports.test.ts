@@ -22,7 +22,9 @@ const graph = new Map(
   files.map((file) => {
     const text = readFileSync(file, 'utf8');
     const targets = [...text.matchAll(IMPORT)].map((m) => relative(SRC, resolve(dirname(file), (m[1] ?? m[2])!.replace(/\.js$/, ''))));
-    const resolved = targets.map((target) => [`${target}.ts`, `${target}.tsx`, `${target}/index.ts`].find((c) => files.includes(join(SRC, c))) ?? target);
+    const resolved = targets.map(
+      (target) => [`${target}.ts`, `${target}.tsx`, `${target}/index.ts`].find((c) => files.includes(join(SRC, c))) ?? target,
+    );
     return [relative(SRC, file), resolved] as const;
   }),
 );
@@ -96,7 +98,15 @@ describe('src/ import graph', () => {
     };
     visit('loader/script-tag.ts');
     visit('init.ts');
-    const lazyOnly = [...reached].filter((file) => file.startsWith('ui/') || file.startsWith('transport/') || file === 'sdk/attempt.ts' || file === 'sdk/rating.ts' || file === 'sdk/shown-sources.ts' || file === 'lazy-part.ts');
+    const lazyOnly = [...reached].filter(
+      (file) =>
+        file.startsWith('ui/') ||
+        file.startsWith('transport/') ||
+        file === 'sdk/attempt.ts' ||
+        file === 'sdk/rating.ts' ||
+        file === 'sdk/shown-sources.ts' ||
+        file === 'lazy-part.ts',
+    );
     expect(lazyOnly).toEqual([]);
     const preact = [...reached].filter((file) => /from\s+['"]preact/.test(readFileSync(join(SRC, file), 'utf8')));
     expect(preact).toEqual([]);

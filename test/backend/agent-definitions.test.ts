@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { PublicDefinitionSchema } from '../../src/contract/agent-definition.js';
 import type { AgentEntry } from '../../src/contract/agents-file.js';
 import { verifyWebhook } from '../../src/server/index.js';
-import { ROOT_DIR, listDeliveries, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, tempDir, type Receiver } from './helpers.js';
+import {
+  ROOT_DIR,
+  listDeliveries,
+  postQuery,
+  queryBody,
+  readSse,
+  sleep,
+  startReceiver,
+  startTestBackend,
+  tempDir,
+  type Receiver,
+} from './helpers.js';
 
 // The agents of demo/agents.json, each pointed at its own receiver.
 const DEMO_FILE = JSON.parse(readFileSync(join(ROOT_DIR, 'demo/agents.json'), 'utf8')) as { agents: Record<string, AgentEntry> };
@@ -18,7 +29,8 @@ async function startDemoAgents() {
   return { backend, receivers };
 }
 
-const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string; issues?: { key: string; code: string }[] } }).error;
+const errorOf = async (response: Response) =>
+  ((await response.json()) as { error: { code: string; message: string; issues?: { key: string; code: string }[] } }).error;
 
 describe('agents defined in an agents file (demo/agents.json)', () => {
   it('refuses an undeclared key (user_Id) with undeclared_param naming it: no model run, no webhook', async () => {
@@ -30,7 +42,9 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     expect(error.code).toBe('undeclared_param');
     expect(error.message).toContain('"user_Id"');
     expect(error.message).toContain('did you mean "user_id"');
-    expect(error.issues).toEqual([{ key: 'user_Id', code: 'undeclared_param', message: expect.stringContaining('declared: user_id, session_id, plan') }]);
+    expect(error.issues).toEqual([
+      { key: 'user_Id', code: 'undeclared_param', message: expect.stringContaining('declared: user_id, session_id, plan') },
+    ]);
     await sleep(150);
     expect(receivers.demo!.received).toHaveLength(0);
     expect(await listDeliveries(backend, body.query_id)).toEqual([]);
@@ -52,7 +66,10 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
 
     // demo-inline requires user_id; demo does not.
     const missing = await errorOf(await postQuery(backend, queryBody({ params: { plan: 'pro' } }), { agent: 'demo-inline' }));
-    expect(missing).toMatchObject({ code: 'invalid_param_type', issues: [{ key: 'user_id', code: 'invalid_param_type', message: '"user_id" is required (string), got nothing' }] });
+    expect(missing).toMatchObject({
+      code: 'invalid_param_type',
+      issues: [{ key: 'user_id', code: 'invalid_param_type', message: '"user_id" is required (string), got nothing' }],
+    });
     // Both kinds at once: the code says a key is undeclared, the issues list everything.
     const both = await errorOf(await postQuery(backend, queryBody({ params: { user_id: true, userid: 'u' } })));
     expect(both.code).toBe('undeclared_param');
@@ -80,7 +97,9 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     const inline = queryBody({ params: { user_id: 'u_7', cart_items: 2, beta: false } });
     expect((await readSse(await postQuery(backend, inline, { agent: 'demo-inline' }))).at(-1)?.event).toBe('done');
     const [inlineWebhook] = await receivers['demo-inline']!.waitForCount(1);
-    expect(verifyWebhook(inlineWebhook!.body, inlineWebhook!.headers, DEMO_FILE.agents['demo-inline']!.webhookSecret!).data.params).toEqual(inline.params);
+    expect(verifyWebhook(inlineWebhook!.body, inlineWebhook!.headers, DEMO_FILE.agents['demo-inline']!.webhookSecret!).data.params).toEqual(
+      inline.params,
+    );
     await sleep(150);
     expect(receivers.demo!.received).toHaveLength(1);
     expect(receivers['demo-inline']!.received).toHaveLength(1);
@@ -120,6 +139,8 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     expect((await readSse(await postQuery(backend, body, { agent: 'open' }))).at(-1)?.event).toBe('done');
     expect(await (await fetch(`${backend.url}/v1/agents/open`)).json()).toEqual({ agent_id: 'open', name: 'open', params: {} });
     await receiver.waitForCount(1);
-    expect(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret).data.params).toEqual(body.params);
+    expect(
+      verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret).data.params,
+    ).toEqual(body.params);
   });
 });

@@ -35,7 +35,9 @@ describe('agents file', () => {
     expect(problemOf(declared('uId'))).toMatch(/agents\.shop\.params\.uId" cannot be declared: .*reads as "u_id"/);
     expect(problemOf(declared('1st'))).toMatch(/agents\.shop\.params\.1st" cannot be declared: "1st" is not a valid key/);
     expect(problemOf(declared('constructor'))).toMatch(/agents\.shop\.params\.constructor" cannot be declared/);
-    expect(problemOf('{"agents":{"shop":{"webhookUrl":"http://x.test","params":{"__proto__":{"type":"string","description":"x"}}}}}')).toMatch(/__proto__/);
+    expect(
+      problemOf('{"agents":{"shop":{"webhookUrl":"http://x.test","params":{"__proto__":{"type":"string","description":"x"}}}}}'),
+    ).toMatch(/__proto__/);
   });
 
   it('explains every bad field at once: types, enums, maxLength, unknown keys, ids, URLs and secrets', () => {
@@ -76,7 +78,10 @@ describe('agents file', () => {
 
   it('--agents-file gives each agent its own settings; --model and --allowed-origin are the defaults of those that name none', () => {
     const path = join(tempDir(), 'agents.json');
-    writeFileSync(path, file({ a: { webhookUrl: HOOK, model: 'echo', allowedOrigins: ['https://a.test'] }, b: { webhookUrl: `${HOOK}/b` } }));
+    writeFileSync(
+      path,
+      file({ a: { webhookUrl: HOOK, model: 'echo', allowedOrigins: ['https://a.test'] }, b: { webhookUrl: `${HOOK}/b` } }),
+    );
     const config = resolveConfig(parseFlags(['--agents-file', path, '--allowed-origin', 'https://shop.test', '--model', 'echo']), {});
     expect(config.agents.map(({ id, webhookUrl, allowedOrigins, model }) => ({ id, webhookUrl, allowedOrigins, model }))).toEqual([
       { id: 'a', webhookUrl: HOOK, allowedOrigins: ['https://a.test'], model: 'echo' },
@@ -94,6 +99,8 @@ describe('agents file', () => {
     );
     expect(() => resolveConfig({ agentsFile: join(tempDir(), 'missing.json') }, {})).toThrow(/Cannot read the agents file .*missing\.json/);
     writeFileSync(path, file({ a: { webhookUrl: HOOK, model: 'gpt' } }));
-    expect(() => resolveConfig({ agentsFile: path }, {})).toThrow(/agents\.json is invalid: "agents\.a\.model" must be one of "echo", "openai"/);
+    expect(() => resolveConfig({ agentsFile: path }, {})).toThrow(
+      /agents\.json is invalid: "agents\.a\.model" must be one of "echo", "openai"/,
+    );
   });
 });

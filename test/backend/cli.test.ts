@@ -66,7 +66,12 @@ describe('backend CLI', () => {
     const up = await startReceiver();
     const second = await runCli(['--data-dir', dataDir, '--webhook-url', up.url, '--webhook-secret', secret ?? '']);
     expect(second.output()).not.toContain('generated');
-    const delivery = await waitForDelivery({ url: second.url, config: { agents: [{ webhookSecret: secret ?? '' }] } }, body.query_id, (d) => d.status === 'delivered', 10_000);
+    const delivery = await waitForDelivery(
+      { url: second.url, config: { agents: [{ webhookSecret: secret ?? '' }] } },
+      body.query_id,
+      (d) => d.status === 'delivered',
+      10_000,
+    );
     expect(delivery.attempts).toBe(1);
     const [webhook] = up.received;
     expect(webhook!.headers['webhook-id']).toBe(hanging.received[0]!.headers['webhook-id']);
@@ -80,7 +85,15 @@ describe('backend CLI', () => {
     const receiver = await startReceiver();
     const file = join(tempDir(), 'agents.json');
     const params = { user_id: { type: 'string', description: 'The customer id.' } };
-    writeFileSync(file, JSON.stringify({ agents: { shop: { webhookUrl: receiver.url, params }, blog: { webhookUrl: receiver.url, webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        agents: {
+          shop: { webhookUrl: receiver.url, params },
+          blog: { webhookUrl: receiver.url, webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+        },
+      }),
+    );
     const cli = await runCli(['--data-dir', tempDir(), '--agents-file', file]);
     expect(cli.output()).toMatch(/webhook secret of agent shop \(generated\): whsec_/);
     expect(cli.output()).not.toMatch(/of agent blog \(generated\)/);
@@ -90,7 +103,10 @@ describe('backend CLI', () => {
     const refused = await postQuery(cli, queryBody({ params: { user_Id: 'u' } }), { agent: 'shop' });
     expect(refused.status).toBe(400);
 
-    const bad = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--agents-file', file, '--webhook-url', receiver.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--agents-file', file, '--webhook-url', receiver.url], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     bad.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     expect(await new Promise<number | null>((resolve) => bad.once('exit', resolve))).toBe(1);
@@ -98,7 +114,10 @@ describe('backend CLI', () => {
   }, 30_000);
 
   it('rejects an unknown flag with usage and exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--nope'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--nope'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -34,11 +34,37 @@ describe('backend config', () => {
 
   it('parses every flag, repeated ones included', () => {
     const flags = parseFlags([
-      '--port', '0', '--host', '127.0.0.1', '--agent', 'demo', '--agent=support',
-      '--webhook-url', 'http://127.0.0.1:4000/hooks', '--webhook-secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      '--signing-secret', 'a-signing-secret-of-some-length', '--allowed-origin', 'http://localhost:5173',
-      '--allowed-origin', 'http://localhost:4321', '--data-dir', 'tmp/data', '--model', 'echo',
-      '--retry-schedule', '10,20,30', '--delivery-timeout-ms', '500', '--delivery-concurrency', '32', '--echo-delay-ms', '0', '--rate-limit', '5',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--agent',
+      'demo',
+      '--agent=support',
+      '--webhook-url',
+      'http://127.0.0.1:4000/hooks',
+      '--webhook-secret',
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      '--signing-secret',
+      'a-signing-secret-of-some-length',
+      '--allowed-origin',
+      'http://localhost:5173',
+      '--allowed-origin',
+      'http://localhost:4321',
+      '--data-dir',
+      'tmp/data',
+      '--model',
+      'echo',
+      '--retry-schedule',
+      '10,20,30',
+      '--delivery-timeout-ms',
+      '500',
+      '--delivery-concurrency',
+      '32',
+      '--echo-delay-ms',
+      '0',
+      '--rate-limit',
+      '5',
     ]);
     const config = resolveConfig(flags, {});
     // The one-agent flags apply to every --agent.
@@ -53,7 +79,10 @@ describe('backend config', () => {
     };
     expect(config).toMatchObject({
       port: 0,
-      agents: [{ id: 'demo', ...shared }, { id: 'support', ...shared }],
+      agents: [
+        { id: 'demo', ...shared },
+        { id: 'support', ...shared },
+      ],
       allowedOrigins: ['http://localhost:5173', 'http://localhost:4321'],
       dataDir: 'tmp/data',
       retrySchedule: [10, 20, 30],
@@ -75,11 +104,14 @@ describe('backend config', () => {
 
   it('reads the OpenAI-compatible endpoint from the environment', () => {
     expect(() => resolveConfig({ model: 'openai' }, {})).toThrow(/AICADO_LLM_BASE_URL/);
-    const config = resolveConfig({ model: 'openai' }, {
-      AICADO_LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
-      AICADO_LLM_API_KEY: 'sk-x',
-      AICADO_LLM_MODEL: 'tiny',
-    });
+    const config = resolveConfig(
+      { model: 'openai' },
+      {
+        AICADO_LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+        AICADO_LLM_API_KEY: 'sk-x',
+        AICADO_LLM_MODEL: 'tiny',
+      },
+    );
     expect(config.llm).toEqual({ baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-x', model: 'tiny' });
   });
 });

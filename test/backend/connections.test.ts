@@ -19,9 +19,10 @@ function slowClient(url: string, part: 'headers' | 'body'): Promise<SlowClient> 
     socket.on('error', () => undefined); // a reset by the server is what some tests wait for
     socket.on('close', () => (client.closedAt ??= Date.now()));
     socket.once('connect', () => {
-      const head = part === 'body'
-        ? 'POST /v1/agents/demo/queries HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 60000\r\n\r\n{"query_id":'
-        : 'POST /v1/agents/demo/queries HTTP/1.1\r\nhost: x\r\ncontent-';
+      const head =
+        part === 'body'
+          ? 'POST /v1/agents/demo/queries HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 60000\r\n\r\n{"query_id":'
+          : 'POST /v1/agents/demo/queries HTTP/1.1\r\nhost: x\r\ncontent-';
       socket.write(head);
       // A byte now and then, as a slow-loris client does to look alive.
       const drip = setInterval(() => socket.writable && socket.write(part === 'body' ? ' ' : 'x'), 100);
@@ -50,8 +51,14 @@ describe('connections', () => {
     const clients = [...bodies, ...heads];
 
     // Over the cap (20 open at most), the newest connections are dropped right away.
-    await waitUntil(() => clients.filter((client) => client.closedAt !== undefined).length >= 10, 2000, 'connections over the cap to be dropped');
-    expect(clients.filter((client) => client.closedAt !== undefined && client.closedAt - client.openedAt < 250).length).toBeGreaterThanOrEqual(10);
+    await waitUntil(
+      () => clients.filter((client) => client.closedAt !== undefined).length >= 10,
+      2000,
+      'connections over the cap to be dropped',
+    );
+    expect(
+      clients.filter((client) => client.closedAt !== undefined && client.closedAt - client.openedAt < 250).length,
+    ).toBeGreaterThanOrEqual(10);
 
     // Every slow connection is closed by the server: headers after ~300 ms, bodies after ~600 ms.
     await waitUntil(() => clients.every((client) => client.closedAt !== undefined), 5000, 'every slow connection to be closed');

@@ -11,7 +11,11 @@ describe('GET /v1/deliveries', () => {
   it('requires the webhook secret as a bearer token', async () => {
     const backend = await startTestBackend();
     const url = `${backend.url}${DELIVERIES_PATH}`;
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer whsec_notthesecret0000' }, { authorization: backend.config.agents[0]!.webhookSecret }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer whsec_notthesecret0000' },
+      { authorization: backend.config.agents[0]!.webhookSecret },
+    ];
     for (const headers of attempts) {
       const response = await fetch(url, { headers });
       expect(response.status).toBe(401);

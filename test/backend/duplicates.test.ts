@@ -35,7 +35,9 @@ describe('concurrent duplicates of one query_id', () => {
       ...Array.from({ length: 10 }, () => postQuery(backend, body, { accept: 'application/json' })),
       postQuery(backend, other, { accept: 'application/json' }),
     ]);
-    const answers = await Promise.all(responses.map(async (response) => ({ status: response.status, body: (await response.json()) as unknown })));
+    const answers = await Promise.all(
+      responses.map(async (response) => ({ status: response.status, body: (await response.json()) as unknown })),
+    );
     const conflict = answers.pop();
     expect(conflict).toEqual({ status: 409, body: { error: { code: 'idempotency_conflict', message: expect.any(String) } } });
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));

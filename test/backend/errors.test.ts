@@ -50,11 +50,14 @@ describe('query API errors', () => {
     // Chunked, without content-length: the limit is enforced while reading.
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const { port } = new URL(backend.url);
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/agents/demo/queries', headers: { 'content-type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: 'POST', path: '/v1/agents/demo/queries', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 10; i++) req.write('x'.repeat(8 * 1024));
       req.end();

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { signParams, verifyWebhook } from '../../src/server/index.js';
 import { feedback } from '../support/webhook-events.js';
-import { listDeliveries, postAction, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, waitForDelivery, waitUntil } from './helpers.js';
+import {
+  listDeliveries,
+  postAction,
+  postQuery,
+  queryBody,
+  readSse,
+  sleep,
+  startReceiver,
+  startTestBackend,
+  waitForDelivery,
+  waitUntil,
+} from './helpers.js';
 
 const SIGNING_SECRET = 'feedback-test-signing-secret-0123456789';
 
@@ -33,7 +44,9 @@ describe('feedback on an answer', () => {
     await sleep(300);
     expect(receiver.received).toHaveLength(4);
 
-    const events = receiver.received.slice(1).map((webhook) => feedback(verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret)));
+    const events = receiver.received
+      .slice(1)
+      .map((webhook) => feedback(verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret)));
     expect(events.map((event) => event.data.rating)).toEqual(['up', 'down', null]);
     for (const event of events) {
       expect(event.type).toBe('query.feedback');
@@ -55,7 +68,9 @@ describe('feedback on an answer', () => {
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const body = await answered(backend);
     await receiver.waitForCount(1);
-    expect((await postAction(backend, body.query_id, 'feedback', { conversation_id: body.conversation_id, rating: null })).status).toBe(200);
+    expect((await postAction(backend, body.query_id, 'feedback', { conversation_id: body.conversation_id, rating: null })).status).toBe(
+      200,
+    );
     await sleep(300);
     expect(receiver.received).toHaveLength(1);
   });
@@ -89,9 +104,16 @@ describe('feedback on an answer', () => {
     await receiver.waitForCount(3);
     expect(receiver.received[2]!.headers['webhook-id']).toBe(receiver.received[1]!.headers['webhook-id']);
     expect(receiver.received[2]!.body).toBe(receiver.received[1]!.body);
-    await waitUntil(async () => (await listDeliveries(backend, body.query_id)).every((d) => d.status === 'delivered'), 5000, 'both delivered');
+    await waitUntil(
+      async () => (await listDeliveries(backend, body.query_id)).every((d) => d.status === 'delivered'),
+      5000,
+      'both delivered',
+    );
     const rows = await listDeliveries(backend, body.query_id);
-    expect(rows.map((row) => [row.type, row.attempts])).toEqual([['query.completed', 1], ['query.feedback', 2]]);
+    expect(rows.map((row) => [row.type, row.attempts])).toEqual([
+      ['query.completed', 1],
+      ['query.feedback', 2],
+    ]);
   });
 
   it('limits ratings per conversation like queries: each change is a webhook', async () => {
@@ -114,7 +136,9 @@ describe('feedback on an answer', () => {
     await waitForDelivery(first, body.query_id, () => true);
     await first.close();
     const second = await startTestBackend({ webhookUrl: receiver.url, dataDir: first.dataDir });
-    expect((await postAction(second, body.query_id, 'feedback', { conversation_id: body.conversation_id, rating: 'down' })).status).toBe(200);
+    expect((await postAction(second, body.query_id, 'feedback', { conversation_id: body.conversation_id, rating: 'down' })).status).toBe(
+      200,
+    );
     await sleep(300);
     expect(receiver.received).toHaveLength(2);
   });

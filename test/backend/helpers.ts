@@ -102,7 +102,11 @@ export async function startReceiver(
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
     waitForCount: async (count: number, timeoutMs = 5000) => {
-      await waitUntil(() => received.length >= count, timeoutMs, () => `${count} webhook(s), got ${received.length}`);
+      await waitUntil(
+        () => received.length >= count,
+        timeoutMs,
+        () => `${count} webhook(s), got ${received.length}`,
+      );
       return received;
     },
     close,
@@ -176,7 +180,10 @@ export interface TimedSseEvent extends SseEvent {
  * Reads an SSE response as it arrives, timing each event and each heartbeat comment; `onEvent` hears each
  * one as it comes, so a test can act in the middle of a stream.
  */
-export async function readTimedSse(response: Response, onEvent: (event: TimedSseEvent) => void = () => undefined): Promise<TimedSseEvent[]> {
+export async function readTimedSse(
+  response: Response,
+  onEvent: (event: TimedSseEvent) => void = () => undefined,
+): Promise<TimedSseEvent[]> {
   const events: TimedSseEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
@@ -258,11 +265,7 @@ export async function waitForDelivery(
   return last as ApiDelivery;
 }
 
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string | (() => string),
-): Promise<void> {
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) {

@@ -6,7 +6,10 @@ import { listDeliveries, postQuery, queryBody, readSse, startTestBackend } from 
 
 /** A fake OpenAI-compatible endpoint on loopback; `fail` answers 500 to the first n calls. */
 async function startFakeLlm(options: { fail?: number } = {}) {
-  const calls: { authorization: string | undefined; body: { model: string; stream: boolean; messages: { role: string; content: string }[] } }[] = [];
+  const calls: {
+    authorization: string | undefined;
+    body: { model: string; stream: boolean; messages: { role: string; content: string }[] };
+  }[] = [];
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -37,7 +40,12 @@ describe('echo model', () => {
   });
 
   it('repeats the input verbatim and lists params as JSON', () => {
-    const answer = echoAnswer({ agentId: 'demo', input: 'Say "hi"', params: { user_id: 'u_42', n: 3, ok: false, none: null }, context: {} });
+    const answer = echoAnswer({
+      agentId: 'demo',
+      input: 'Say "hi"',
+      params: { user_id: 'u_42', n: 3, ok: false, none: null },
+      context: {},
+    });
     expect(answer).toBe('You said: "Say "hi""\nParams received:\n- user_id: "u_42"\n- n: 3\n- ok: false\n- none: null');
     expect(echoAnswer({ agentId: 'demo', input: 'x', params: {}, context: {} })).toContain('No params');
   });

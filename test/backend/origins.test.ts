@@ -68,7 +68,14 @@ describe('browser origins', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe(origin);
       await response.arrayBuffer();
     }
-    const foreign = ['http://example.com', 'http://localhost.evil.example', 'http://127.0.0.1.nip.io', 'http://evil.example:5173', 'null', 'file://'];
+    const foreign = [
+      'http://example.com',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.nip.io',
+      'http://evil.example:5173',
+      'null',
+      'file://',
+    ];
     for (const origin of foreign) {
       const response = await postQuery(backend, queryBody(), { headers: { origin }, accept: 'application/json' });
       expect((await refusal(response)).status, origin).toBe(403);

@@ -3,7 +3,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/server/index.js';
-import { listDeliveries, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, tempDir, waitForDelivery, waitUntil } from './helpers.js';
+import {
+  listDeliveries,
+  postQuery,
+  queryBody,
+  readSse,
+  sleep,
+  startReceiver,
+  startTestBackend,
+  tempDir,
+  waitForDelivery,
+  waitUntil,
+} from './helpers.js';
 
 const SECRET_A = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SECRET_B = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
@@ -63,14 +74,23 @@ describe('webhook outbox with several agents', () => {
                in_flight INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at INTEGER, delivered_at INTEGER, created_at INTEGER NOT NULL);`);
     const now = Date.now();
     db.prepare(`INSERT INTO queries VALUES ('q_oldrow0001', 'b', 'c_oldrow0001', 'f', 'hi', '{}', 'answer', ?)`).run(now);
-    db.prepare(`INSERT INTO deliveries (id, query_id, body, status, next_attempt_at, created_at) VALUES ('evt_old', 'q_oldrow0001', '{"id":"evt_old"}', 'pending', ?, ?)`).run(now, now);
+    db.prepare(
+      `INSERT INTO deliveries (id, query_id, body, status, next_attempt_at, created_at) VALUES ('evt_old', 'q_oldrow0001', '{"id":"evt_old"}', 'pending', ?, ?)`,
+    ).run(now, now);
     db.close();
 
     const [upA, upB] = [await startReceiver(), await startReceiver()];
-    const backend = await startTestBackend({ dataDir, agentEntries: { a: { webhookUrl: upA.url }, b: { webhookUrl: upB.url, webhookSecret: SECRET_B } } });
+    const backend = await startTestBackend({
+      dataDir,
+      agentEntries: { a: { webhookUrl: upA.url }, b: { webhookUrl: upB.url, webhookSecret: SECRET_B } },
+    });
     await upB.waitForCount(1);
     expect(upB.received[0]!.headers['webhook-id']).toBe('evt_old');
-    await waitForDelivery({ url: backend.url, config: { agents: [backend.config.agents[1]!] } }, 'q_oldrow0001', (d) => d.status === 'delivered');
+    await waitForDelivery(
+      { url: backend.url, config: { agents: [backend.config.agents[1]!] } },
+      'q_oldrow0001',
+      (d) => d.status === 'delivered',
+    );
     expect(upA.received).toHaveLength(0);
   });
 });

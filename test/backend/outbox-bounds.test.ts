@@ -29,10 +29,13 @@ async function startFloodingReceiver(status: number, bodyBytes: number) {
     pump();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`, stats };
 }
 
@@ -67,10 +70,13 @@ describe('webhook outbox bounds', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
     const store = new BackendStore(tempDir());
     onTestFinished(() => store.close());
     const outbox = new WebhookOutbox({
@@ -107,7 +113,11 @@ describe('webhook outbox bounds', () => {
     });
     const deliveredDuringCommits = new Set(received.map((webhook) => webhook.id)).size;
     const committed = committedAt.size;
-    await waitUntil(() => new Set(received.map((webhook) => webhook.id)).size >= committed, 10_000, () => `${committed} deliveries, got ${received.length}`);
+    await waitUntil(
+      () => new Set(received.map((webhook) => webhook.id)).size >= committed,
+      10_000,
+      () => `${committed} deliveries, got ${received.length}`,
+    );
 
     const lags = received.map((webhook) => webhook.at - (committedAt.get(webhook.id) ?? 0)).sort((a, b) => a - b);
     const p99 = lags[Math.floor(lags.length * 0.99)] ?? Infinity;
@@ -125,8 +135,17 @@ function commit(store: BackendStore, committedAt: Map<string, number>): void {
   const now = Date.now();
   store.completeQuery(
     {
-      query_id: queryId, agent_id: 'demo', conversation_id: 'c_loadtest1', fingerprint: id, input: 'x', params: '{}', verified_params: null,
-      output: 'y', status: 'completed', sources: '[]', created_at: now,
+      query_id: queryId,
+      agent_id: 'demo',
+      conversation_id: 'c_loadtest1',
+      fingerprint: id,
+      input: 'x',
+      params: '{}',
+      verified_params: null,
+      output: 'y',
+      status: 'completed',
+      sources: '[]',
+      created_at: now,
     },
     { id, query_id: queryId, type: 'query.completed', body: JSON.stringify({ id }), created_at: now },
   );

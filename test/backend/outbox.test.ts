@@ -69,7 +69,9 @@ describe('webhook outbox', () => {
   });
 
   it('honours a retry-after longer than the schedule', async () => {
-    const receiver = await startReceiver((_webhook, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 }));
+    const receiver = await startReceiver((_webhook, index) =>
+      index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 },
+    );
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [10] });
     const queryId = await completeQuery(backend);
     await waitForDelivery(backend, queryId, (d) => d.status === 'delivered');

@@ -45,7 +45,10 @@ function jsonText(body: unknown): string {
 /** Posts params in a fresh valid query and returns the status with the parsed JSON answer. */
 async function postParams(backend: TestBackend, params: unknown): Promise<{ status: number; body: unknown; queryId: string }> {
   const query = queryBody({ params });
-  const response = await postQuery(backend, jsonText(query), { accept: 'application/json', headers: { 'idempotency-key': query.query_id } });
+  const response = await postQuery(backend, jsonText(query), {
+    accept: 'application/json',
+    headers: { 'idempotency-key': query.query_id },
+  });
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return { status: response.status, body: await response.json(), queryId: query.query_id };
 }
@@ -96,11 +99,14 @@ describe('params over the real query endpoint, property-based', () => {
     async () => {
       const backend = await startTestBackend({ deltaDelayMs: 0, rateLimit: 0 });
       await fc.assert(
-        fc.asyncProperty(withViolations(smallValidParams, jsonViolation, { minLength: 1, maxLength: 6 }), async ({ entries, violations }) => {
-          const error = await expectInvalidParams(backend, objectOf(entries));
-          expect(issueSet(error.issues ?? [])).toStrictEqual(issueSet(violations));
-          for (const violation of violations) expect(error.message).toContain(violation.key.slice(0, 60));
-        }),
+        fc.asyncProperty(
+          withViolations(smallValidParams, jsonViolation, { minLength: 1, maxLength: 6 }),
+          async ({ entries, violations }) => {
+            const error = await expectInvalidParams(backend, objectOf(entries));
+            expect(issueSet(error.issues ?? [])).toStrictEqual(issueSet(violations));
+            for (const violation of violations) expect(error.message).toContain(violation.key.slice(0, 60));
+          },
+        ),
         RUNS,
       );
     },
@@ -160,7 +166,10 @@ describe('params over the real query endpoint, property-based', () => {
           { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', '') },
         ),
         accept: fc.constantFrom('application/json', 'text/event-stream', '*/*', ''),
-        'idempotency-key': fc.oneof(fc.constant(''), fc.string({ maxLength: 20 }).map((key) => key.replace(/[^\x20-\x7e]/g, ''))),
+        'idempotency-key': fc.oneof(
+          fc.constant(''),
+          fc.string({ maxLength: 20 }).map((key) => key.replace(/[^\x20-\x7e]/g, '')),
+        ),
       });
       const statuses = new Map<number, number>();
       await fc.assert(

@@ -39,7 +39,12 @@ describe('query API', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const answer = (await response.json()) as { query_id: string; output: string };
-    expect(answer).toEqual({ query_id: body.query_id, output: expect.stringContaining('You said: "Where is my order?"'), status: 'completed', sources: [] });
+    expect(answer).toEqual({
+      query_id: body.query_id,
+      output: expect.stringContaining('You said: "Where is my order?"'),
+      status: 'completed',
+      sources: [],
+    });
   });
 
   it('signs a webhook that verifyWebhook accepts, carrying params with their JSON types and the context', async () => {

@@ -21,9 +21,12 @@ describe('rate limiting', () => {
     expect(error).toEqual({ code: 'rate_limited', message: expect.stringMatching(/address/) });
   });
 
-  it('defaults the per-address limit to ten conversations\' worth, and --rate-limit 0 turns both off', () => {
+  it("defaults the per-address limit to ten conversations' worth, and --rate-limit 0 turns both off", () => {
     expect(resolveConfig({ rateLimit: 30 }, {}).rateLimitPerAddress).toBe(300);
     expect(resolveConfig({ rateLimit: 0 }, {}).rateLimitPerAddress).toBe(0);
-    expect(resolveConfig(parseFlags(['--rate-limit', '4', '--rate-limit-per-address', '7']), {})).toMatchObject({ rateLimit: 4, rateLimitPerAddress: 7 });
+    expect(resolveConfig(parseFlags(['--rate-limit', '4', '--rate-limit-per-address', '7']), {})).toMatchObject({
+      rateLimit: 4,
+      rateLimitPerAddress: 7,
+    });
   });
 });

@@ -21,7 +21,12 @@ describe('a slow model', () => {
 
   it('sends a status event and heartbeats while the first token is slow, to the first request and a waiting duplicate', async () => {
     const receiver = await startReceiver();
-    const backend = await startTestBackend({ webhookUrl: receiver.url, firstTokenDelayMs: FIRST_TOKEN_MS, deltaDelayMs: 1, heartbeatMs: 50 });
+    const backend = await startTestBackend({
+      webhookUrl: receiver.url,
+      firstTokenDelayMs: FIRST_TOKEN_MS,
+      deltaDelayMs: 1,
+      heartbeatMs: 50,
+    });
     const body = queryBody();
     const started = Date.now();
     const first = postQuery(backend, body);

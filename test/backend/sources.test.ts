@@ -8,7 +8,8 @@ describe('sources of an answer', () => {
   it('the echo model cites the URLs of the input; done and the webhook carry the same sources; bad ones are dropped', async () => {
     const receiver = await startReceiver();
     const backend = await startTestBackend({ webhookUrl: receiver.url });
-    const input = 'Compare [<img src=x onerror=alert(1)> Guide](https://example.com/guide) with https://docs.example.org/a?b=1 and [bad](javascript:alert(1))';
+    const input =
+      'Compare [<img src=x onerror=alert(1)> Guide](https://example.com/guide) with https://docs.example.org/a?b=1 and [bad](javascript:alert(1))';
     const body = queryBody({ input });
     const done = (await readSse(await postQuery(backend, body))).at(-1)?.data as { sources: unknown };
     const expected = [
@@ -17,7 +18,9 @@ describe('sources of an answer', () => {
     ];
     expect(done.sources).toEqual(expected);
     await receiver.waitForCount(1);
-    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
+    const event = completed(
+      verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret),
+    );
     expect(event.data.sources).toEqual(expected);
     expect(event.data.status).toBe('completed');
     // The stored answer replays with its sources.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { postQuery, queryBody, readSse, startTestBackend } from './helpers.js';
 
 describe('the answer stream', () => {
-  it("is sent with cache-control: no-cache, not no-store (Chromium reports streamed no-store responses as cancelled)", async () => {
+  it('is sent with cache-control: no-cache, not no-store (Chromium reports streamed no-store responses as cancelled)', async () => {
     const backend = await startTestBackend();
     const response = await postQuery(backend, queryBody());
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);

@@ -2,12 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/server/index.js';
 import { completed } from '../support/webhook-events.js';
 import {
-  listDeliveries, postAction, postQuery, queryBody, readSse, readTimedSse, sleep, startReceiver, startTestBackend, waitForDelivery,
+  listDeliveries,
+  postAction,
+  postQuery,
+  queryBody,
+  readSse,
+  readTimedSse,
+  sleep,
+  startReceiver,
+  startTestBackend,
+  waitForDelivery,
   type TimedSseEvent,
 } from './helpers.js';
 
 const textOf = (events: readonly { event: string; data: unknown }[]) =>
-  events.filter((event) => event.event === 'delta').map((event) => (event.data as { text: string }).text).join('');
+  events
+    .filter((event) => event.event === 'delta')
+    .map((event) => (event.data as { text: string }).text)
+    .join('');
 
 describe('stopping an answer', () => {
   it('stops the model mid-stream: the stream ends with the partial text, and one webhook says "stopped" with it', async () => {
@@ -35,7 +47,9 @@ describe('stopping an answer', () => {
     expect(shown).not.toContain('user_id');
 
     await receiver.waitForCount(1);
-    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
+    const event = completed(
+      verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret),
+    );
     expect(event.data).toMatchObject({ query_id: body.query_id, status: 'stopped', output: shown, params });
     await sleep(300);
     expect(receiver.received).toHaveLength(1);
@@ -49,7 +63,10 @@ describe('stopping an answer', () => {
     await sleep(100);
     const first = await postAction(backend, body.query_id, 'stop', { conversation_id: body.conversation_id });
     expect(await first.json()).toEqual({ query_id: body.query_id, output: '', status: 'stopped', sources: [] });
-    expect((await streaming).at(-1)).toEqual({ event: 'done', data: { query_id: body.query_id, output: '', status: 'stopped', sources: [] } });
+    expect((await streaming).at(-1)).toEqual({
+      event: 'done',
+      data: { query_id: body.query_id, output: '', status: 'stopped', sources: [] },
+    });
 
     const again = await postAction(backend, body.query_id, 'stop', { conversation_id: body.conversation_id });
     expect(await again.json()).toEqual({ query_id: body.query_id, output: '', status: 'stopped', sources: [] });
@@ -70,7 +87,10 @@ describe('stopping an answer', () => {
     await receiver.waitForCount(1);
     await sleep(200);
     expect(receiver.received).toHaveLength(1);
-    expect(completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret)).data.status).toBe('completed');
+    expect(
+      completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret)).data
+        .status,
+    ).toBe('completed');
   });
 
   it('refuses a stop for an unknown query, another conversation or another agent with 404, and a bad body with 400', async () => {
@@ -82,10 +102,22 @@ describe('stopping an answer', () => {
       const answer = await response;
       return [answer.status, ((await answer.json()) as { error: { code: string } }).error.code];
     };
-    expect(await codeOf(postAction(backend, 'q_unknown12345', 'stop', { conversation_id: body.conversation_id }))).toEqual([404, 'unknown_query']);
-    expect(await codeOf(postAction(backend, body.query_id, 'stop', { conversation_id: other.conversation_id }))).toEqual([404, 'unknown_query']);
-    expect(await codeOf(postAction(backend, body.query_id, 'stop', { conversation_id: body.conversation_id }, 'sales'))).toEqual([404, 'unknown_query']);
-    expect(await codeOf(postAction(backend, body.query_id, 'stop', { conversation_id: body.conversation_id }, 'nobody'))).toEqual([404, 'unknown_agent']);
+    expect(await codeOf(postAction(backend, 'q_unknown12345', 'stop', { conversation_id: body.conversation_id }))).toEqual([
+      404,
+      'unknown_query',
+    ]);
+    expect(await codeOf(postAction(backend, body.query_id, 'stop', { conversation_id: other.conversation_id }))).toEqual([
+      404,
+      'unknown_query',
+    ]);
+    expect(await codeOf(postAction(backend, body.query_id, 'stop', { conversation_id: body.conversation_id }, 'sales'))).toEqual([
+      404,
+      'unknown_query',
+    ]);
+    expect(await codeOf(postAction(backend, body.query_id, 'stop', { conversation_id: body.conversation_id }, 'nobody'))).toEqual([
+      404,
+      'unknown_agent',
+    ]);
     expect(await codeOf(postAction(backend, body.query_id, 'stop', {}))).toEqual([400, 'invalid_request']);
   });
 
@@ -99,7 +131,9 @@ describe('stopping an answer', () => {
     await reader.read();
     controller.abort();
     await receiver.waitForCount(1);
-    const event = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
+    const event = completed(
+      verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret),
+    );
     expect(event.data.status).toBe('completed');
     expect(event.data.output).toContain('user_id');
   });

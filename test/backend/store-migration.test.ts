@@ -21,11 +21,24 @@ describe('a data directory of the first release', () => {
     const db = new Database(join(dataDir, 'backend.sqlite'));
     db.exec(FIRST_SCHEMA);
     const event = {
-      type: 'query.completed', id: 'evt_old0000001', created_at: new Date().toISOString(),
-      data: { agent_id: 'demo', query_id: 'q_old0000001', conversation_id: 'c_old0000001', input: 'hi', output: 'You said: "hi"', params: { user_id: 'u_old' } },
+      type: 'query.completed',
+      id: 'evt_old0000001',
+      created_at: new Date().toISOString(),
+      data: {
+        agent_id: 'demo',
+        query_id: 'q_old0000001',
+        conversation_id: 'c_old0000001',
+        input: 'hi',
+        output: 'You said: "hi"',
+        params: { user_id: 'u_old' },
+      },
     };
-    db.prepare(`INSERT INTO queries VALUES ('q_old0000001', 'demo', 'c_old0000001', 'f', 'hi', '{"user_id":"u_old"}', 'You said: "hi"', 1)`).run();
-    db.prepare(`INSERT INTO deliveries (id, query_id, body, status, next_attempt_at, created_at) VALUES ('evt_old0000001', 'q_old0000001', ?, 'pending', 0, 1)`).run(JSON.stringify(event));
+    db.prepare(
+      `INSERT INTO queries VALUES ('q_old0000001', 'demo', 'c_old0000001', 'f', 'hi', '{"user_id":"u_old"}', 'You said: "hi"', 1)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO deliveries (id, query_id, body, status, next_attempt_at, created_at) VALUES ('evt_old0000001', 'q_old0000001', ?, 'pending', 0, 1)`,
+    ).run(JSON.stringify(event));
     db.close();
 
     const receiver = await startReceiver();
@@ -33,13 +46,23 @@ describe('a data directory of the first release', () => {
     await receiver.waitForCount(1);
     expect(receiver.received[0]!.body).toBe(JSON.stringify(event));
     // An event without status or sources (an older backend's) reads as a completed answer with none.
-    const old = completed(verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret));
+    const old = completed(
+      verifyWebhook(receiver.received[0]!.body, receiver.received[0]!.headers, backend.config.agents[0]!.webhookSecret),
+    );
     expect(old.data).toMatchObject({ status: 'completed', sources: [] });
 
     const rated = await postAction(backend, 'q_old0000001', 'feedback', { conversation_id: 'c_old0000001', rating: 'up' });
     expect(rated.status).toBe(200);
     await receiver.waitForCount(2);
-    const rating = feedback(verifyWebhook(receiver.received[1]!.body, receiver.received[1]!.headers, backend.config.agents[0]!.webhookSecret));
-    expect(rating.data).toEqual({ agent_id: 'demo', query_id: 'q_old0000001', conversation_id: 'c_old0000001', rating: 'up', params: { user_id: 'u_old' } });
+    const rating = feedback(
+      verifyWebhook(receiver.received[1]!.body, receiver.received[1]!.headers, backend.config.agents[0]!.webhookSecret),
+    );
+    expect(rating.data).toEqual({
+      agent_id: 'demo',
+      query_id: 'q_old0000001',
+      conversation_id: 'c_old0000001',
+      rating: 'up',
+      params: { user_id: 'u_old' },
+    });
   });
 });

@@ -88,11 +88,7 @@ export const SERVER_FORBIDDEN_SOURCES: readonly RegExp[] = [
 ];
 
 /** Source-map entries the browser bundles must not contain. */
-export const BROWSER_FORBIDDEN_SOURCES: readonly RegExp[] = [
-  /^node:/,
-  /__vite-browser-external/,
-  /zod\/v4\/locales\//,
-];
+export const BROWSER_FORBIDDEN_SOURCES: readonly RegExp[] = [/^node:/, /__vite-browser-external/, /zod\/v4\/locales\//];
 
 /** Globals that only exist in a browser; the server entry must load without touching any. */
 export const BROWSER_GLOBALS = [

@@ -45,12 +45,16 @@ describe('the npm entry on a server (SSR)', () => {
 });
 
 describe('aicado-embed/element on a server (SSR)', () => {
-  it.each(entryFiles('./element').filter((name) => name.endsWith('.js')))('%s imports without defining or throwing anything', async (name) => {
-    const loaded = await importWithBrowserGlobalsTrapped(distFile(name));
-    // It asks whether customElements exists, and, there being none, defines nothing; it exports only types.
-    expect(loaded.touched.filter((global) => global !== 'requestAnimationFrame')).toEqual(['customElements']);
-    expect(loaded.exports).toEqual([]);
-  }, 30_000);
+  it.each(entryFiles('./element').filter((name) => name.endsWith('.js')))(
+    '%s imports without defining or throwing anything',
+    async (name) => {
+      const loaded = await importWithBrowserGlobalsTrapped(distFile(name));
+      // It asks whether customElements exists, and, there being none, defines nothing; it exports only types.
+      expect(loaded.touched.filter((global) => global !== 'requestAnimationFrame')).toEqual(['customElements']);
+      expect(loaded.exports).toEqual([]);
+    },
+    30_000,
+  );
 });
 
 describe('aicado-embed/server carries no browser code', () => {
@@ -63,7 +67,8 @@ describe('aicado-embed/server carries no browser code', () => {
 
   it.each(files.map((file) => [basename(file), file]))('%s imports no browser package', (_name, file) => {
     const browserImports = importedSpecifiers(readFileSync(file, 'utf8')).filter(
-      (specifier) => /^(preact|nanoid)(\/|$)/.test(specifier) || specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/react`),
+      (specifier) =>
+        /^(preact|nanoid)(\/|$)/.test(specifier) || specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/react`),
     );
     expect(browserImports).toEqual([]);
   });
@@ -78,7 +83,11 @@ describe('aicado-embed/server carries no browser code', () => {
 describe('the browser bundles carry no Node built-ins and no zod locales', () => {
   const bundles = [...new Set(browserEntries().flatMap(withChunks))];
   const packages = new Set([PACKAGE.name, ...Object.keys(PACKAGE.dependencies ?? {}), ...Object.keys(PACKAGE.peerDependencies ?? {})]);
-  const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  const packageOf = (specifier: string) =>
+    specifier
+      .split('/')
+      .slice(0, specifier.startsWith('@') ? 2 : 1)
+      .join('/');
 
   it.each(bundles.map((file) => [basename(file), file]))('%s is built from browser modules only', (_name, file) => {
     const forbidden = sourcesOf(file).filter(
@@ -87,18 +96,26 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
     expect(forbidden).toEqual([]);
   });
 
-  it.each(bundles.map((file) => [basename(file), file]))('%s imports no Node built-in, only its chunks and declared packages', (_name, file) => {
-    const outside = importedSpecifiers(readFileSync(file, 'utf8')).filter(
-      (specifier) => !specifier.startsWith('./') && !isLazyPartImport(file, specifier) && (isNodeBuiltin(specifier) || !packages.has(packageOf(specifier))),
-    );
-    expect(outside).toEqual([]);
-  });
+  it.each(bundles.map((file) => [basename(file), file]))(
+    '%s imports no Node built-in, only its chunks and declared packages',
+    (_name, file) => {
+      const outside = importedSpecifiers(readFileSync(file, 'utf8')).filter(
+        (specifier) =>
+          !specifier.startsWith('./') &&
+          !isLazyPartImport(file, specifier) &&
+          (isNodeBuiltin(specifier) || !packages.has(packageOf(specifier))),
+      );
+      expect(outside).toEqual([]);
+    },
+  );
 
   it.each(['aicado-embed.iife.js', 'aicado-embed.lazy.js', 'aicado-embed.single.iife.js', ...entryFiles('.')])(
     '%s is self-contained: the npm entry and the script tag need no other package',
     (name) => {
       // The script tag is loaded from a CDN with its lazy part beside it; the main entry bundles preact and nanoid.
-      const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter((specifier) => !specifier.startsWith('./') && !isLazyPartImport(distFile(name), specifier));
+      const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter(
+        (specifier) => !specifier.startsWith('./') && !isLazyPartImport(distFile(name), specifier),
+      );
       expect(outside).toEqual([]);
     },
   );
@@ -108,12 +125,14 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
 const isLazyPartImport = (file: string, specifier: string) => basename(file) === 'aicado-embed.iife.js' && specifier === '(computed)';
 
 describe('the script tag is split at the mount boundary', () => {
-  const lazyPartSources = (file: string) => sourcesOf(distFile(file)).filter((source) => /(^|\/)src\/(ui|transport)\/|node_modules\/preact\/|src\/sdk\/attempt/.test(source));
+  const lazyPartSources = (file: string) =>
+    sourcesOf(distFile(file)).filter((source) => /(^|\/)src\/(ui|transport)\/|node_modules\/preact\/|src\/sdk\/attempt/.test(source));
 
   it('the first part carries no Preact, no panel and no transport; it names its lazy part, which exists beside it', () => {
     expect(lazyPartSources('aicado-embed.iife.js')).toEqual([]);
     // Nor the conversation: transcript, queries and their retries, the tabs' shared conversation.
-    const conversation = /src\/sdk\/(agent|transcript|query-queue|query-retry|request|shared-conversation|tab-channel|cancellation-scope)\.ts$/;
+    const conversation =
+      /src\/sdk\/(agent|transcript|query-queue|query-retry|request|shared-conversation|tab-channel|cancellation-scope)\.ts$/;
     expect(sourcesOf(distFile('aicado-embed.iife.js')).filter((source) => conversation.test(source))).toEqual([]);
     expect(sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => conversation.test(source))).toHaveLength(8);
     expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.lazy.js');

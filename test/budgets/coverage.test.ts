@@ -7,7 +7,12 @@ describe('unused bytes from V8 block coverage', () => {
   // [ script top level [ f, ran [ block, not run ] ] [ g, never ran ] ]
   const functions = [
     { ranges: [{ startOffset: 0, endOffset: 40, count: 1 }] },
-    { ranges: [{ startOffset: 5, endOffset: 25, count: 1 }, { startOffset: 12, endOffset: 20, count: 0 }] },
+    {
+      ranges: [
+        { startOffset: 5, endOffset: 25, count: 1 },
+        { startOffset: 12, endOffset: 20, count: 0 },
+      ],
+    },
     { ranges: [{ startOffset: 26, endOffset: 36, count: 0 }] },
   ];
 

@@ -31,7 +31,9 @@ export function entryFiles(subpath: string): string[] {
 }
 
 /** The script tag's part for each built-in locale but English (one module each in src/i18n/panel-strings/). */
-export const LOCALE_PARTS = readdirSync(join(ROOT, 'src/i18n/panel-strings')).map((file) => `aicado-embed.locale-${file.replace(/\.ts$/, '')}.js`);
+export const LOCALE_PARTS = readdirSync(join(ROOT, 'src/i18n/panel-strings')).map(
+  (file) => `aicado-embed.locale-${file.replace(/\.ts$/, '')}.js`,
+);
 
 /** The script-tag builds beside `unpkg`: the split one's lazy, element and locale parts, and the single-file build. */
 export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.element.js', ...LOCALE_PARTS, 'aicado-embed.single.iife.js'];
@@ -50,13 +52,24 @@ export function importedSpecifiers(code: string): string[] {
   const visit = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
-    const { type, source, callee, arguments: args } = node as {
+    const {
+      type,
+      source,
+      callee,
+      arguments: args,
+    } = node as {
       type?: string;
       source?: { type?: string; value?: unknown; expressions?: unknown[]; quasis?: { value: { cooked?: string } }[] };
       callee?: { type?: string; name?: string };
       arguments?: { type?: string; value?: unknown }[];
     };
-    if ((type === 'ImportDeclaration' || type === 'ExportAllDeclaration' || type === 'ExportNamedDeclaration' || type === 'ImportExpression') && source) {
+    if (
+      (type === 'ImportDeclaration' ||
+        type === 'ExportAllDeclaration' ||
+        type === 'ExportNamedDeclaration' ||
+        type === 'ImportExpression') &&
+      source
+    ) {
       // A template literal with nothing interpolated (`import(\`./chunk.js\`)`, as minifiers write it) is a literal too.
       const literal = source.type === 'TemplateLiteral' && !source.expressions?.length ? source.quasis?.[0]?.value.cooked : source.value;
       specifiers.push(typeof literal === 'string' ? literal : '(computed)');

@@ -29,7 +29,9 @@ describe('size budgets (gzip bytes)', () => {
     const lazy = fileGzip('aicado-embed.lazy.js');
     const locale = Math.max(...LOCALE_PARTS.map(fileGzip));
     const total = first + lazy + locale;
-    expect(total, `first part ${first} B + lazy part ${lazy} B + largest locale part ${locale} B gzip`).toBeLessThanOrEqual(SIZE_BUDGETS.scriptTagTotalGzip);
+    expect(total, `first part ${first} B + lazy part ${lazy} B + largest locale part ${locale} B gzip`).toBeLessThanOrEqual(
+      SIZE_BUDGETS.scriptTagTotalGzip,
+    );
   });
 
   it(`the single-file script tag, everything included, is at most ${SIZE_BUDGETS.singleFileGzip} B`, () => {
@@ -53,8 +55,9 @@ describe('size budgets (gzip bytes)', () => {
     const rest = bundle.chunks.filter((chunk) => !chunk.locale).reduce((sum, chunk) => sum + gzipBytes(chunk.code), 0);
     const total = rest + Math.max(...locales);
     expect(initialSize, `import { init } loads ${initialSize} B gzip with the page`).toBeLessThanOrEqual(SIZE_BUDGETS.esmInitialGzip);
-    expect(total, `import { init } loads at most ${total} B gzip (${bundle.chunks.length} chunks, ${locales.length} of them locales)`).toBeLessThanOrEqual(
-      SIZE_BUDGETS.esmTotalGzip,
-    );
+    expect(
+      total,
+      `import { init } loads at most ${total} B gzip (${bundle.chunks.length} chunks, ${locales.length} of them locales)`,
+    ).toBeLessThanOrEqual(SIZE_BUDGETS.esmTotalGzip);
   }, 30_000);
 });

@@ -13,16 +13,23 @@ import { startReceiver, startTestBackend } from '../backend/helpers.js';
 // what the definition refuses, and each member is the declared param with its type and description.
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
-const DEMO_AGENTS = JSON.parse(readFileSync(join(ROOT, 'demo/agents.json'), 'utf8')) as { agents: Record<string, { name: string; params: PublicDefinition['params'] }> };
+const DEMO_AGENTS = JSON.parse(readFileSync(join(ROOT, 'demo/agents.json'), 'utf8')) as {
+  agents: Record<string, { name: string; params: PublicDefinition['params'] }>;
+};
 const dir = mkdtempSync(join(ROOT, 'test/types/.tmp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[]) =>
-  promisify(execFile)(process.execPath, [CLI, ...args], { cwd: ROOT }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+  promisify(execFile)(process.execPath, [CLI, ...args], { cwd: ROOT }).catch(
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
 
 async function compile(files: Record<string, string>): Promise<string> {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: Object.keys(files).map((name) => `./${name}`) }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: '../tsconfig.json', include: Object.keys(files).map((name) => `./${name}`) }),
+  );
   try {
     await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { cwd: ROOT });
     return '';
@@ -34,13 +41,18 @@ async function compile(files: Record<string, string>): Promise<string> {
 /** Each member of the generated interface: name, optional, type text and JSDoc text. */
 function membersOf(code: string, typeName: string) {
   const source = ts.createSourceFile('generated.d.ts', code, ts.ScriptTarget.ES2022, true);
-  const declaration = source.statements.find((node): node is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(node) && node.name.text === typeName);
+  const declaration = source.statements.find(
+    (node): node is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(node) && node.name.text === typeName,
+  );
   if (!declaration) throw new Error(`no interface ${typeName} in:\n${code}`);
   return declaration.members.filter(ts.isPropertySignature).map((member) => ({
     name: ts.isStringLiteral(member.name) ? member.name.text : member.name.getText(source),
     optional: member.questionToken !== undefined,
     type: member.type?.getText(source),
-    doc: ts.getJSDocCommentsAndTags(member).map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '').join('\n'),
+    doc: ts
+      .getJSDocCommentsAndTags(member)
+      .map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '')
+      .join('\n'),
   }));
 }
 
@@ -48,7 +60,9 @@ describe('aicado-embed types', () => {
   it('writes, for each demo agent, the declared params with their types and descriptions, from the file and from the API alike', async () => {
     const receiver = await startReceiver();
     const backend = await startTestBackend({
-      agentEntries: Object.fromEntries(Object.entries(DEMO_AGENTS.agents).map(([id, entry]) => [id, { ...entry, webhookUrl: receiver.url }])),
+      agentEntries: Object.fromEntries(
+        Object.entries(DEMO_AGENTS.agents).map(([id, entry]) => [id, { ...entry, webhookUrl: receiver.url }]),
+      ),
     });
     for (const [id, agent] of Object.entries(DEMO_AGENTS.agents)) {
       const typeName = typeNameFor(id);
@@ -133,12 +147,17 @@ init<InlineParams>({ agentId: 'demo-inline', params: { user_id: 'u_7', cart_item
     expect(generateParamsType({ agent_id: 'open', name: 'open', params: {} }, 'OpenParams', 'test')).toContain(
       'export type OpenParams = Record<string, string | number | boolean | null>;',
     );
-    expect(() => generateParamsType({ agent_id: 'a', name: 'a', params: {} }, 'not valid', 'test')).toThrow(/--name must be a TypeScript identifier/);
+    expect(() => generateParamsType({ agent_id: 'a', name: 'a', params: {} }, 'not valid', 'test')).toThrow(
+      /--name must be a TypeScript identifier/,
+    );
   });
 
   it('explains a wrong invocation (exit 2) and an unreachable or unknown agent (exit 1)', async () => {
     const usage = await run(['types', '--agent', 'demo']);
-    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('give exactly one of --api-base <url> and --agents-file <file>') });
+    expect(usage).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give exactly one of --api-base <url> and --agents-file <file>'),
+    });
     expect(await run(['typo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "typo"') });
     expect(await run(['types', '--agents-file', 'demo/agents.json', '--agent', 'nope'])).toMatchObject({
       code: 1,
@@ -149,6 +168,9 @@ init<InlineParams>({ agentId: 'demo-inline', params: { user_id: 'u_7', cart_item
       code: 1,
       stderr: expect.stringContaining('answered 404: No agent "nope"; this backend serves: shop'),
     });
-    expect(await run(['types', '--api-base', 'http://127.0.0.1:1', '--agent', 'demo'])).toMatchObject({ code: 1, stderr: expect.stringContaining('Could not fetch') });
+    expect(await run(['types', '--api-base', 'http://127.0.0.1:1', '--agent', 'demo'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Could not fetch'),
+    });
   }, 30_000);
 });

@@ -23,12 +23,16 @@ const hosts = () => document.querySelectorAll('aicado-embed');
 /** The visitor's messages as a screen reader starts them ("You: …"), without their time. */
 const messages = () =>
   [...(hosts()[0]?.shadowRoot?.querySelectorAll('.msg.user') ?? [])].map((m) =>
-    [...m.childNodes].filter((node) => !(node instanceof Element && node.classList.contains('meta'))).map((node) => node.textContent).join(''),
+    [...m.childNodes]
+      .filter((node) => !(node instanceof Element && node.classList.contains('meta')))
+      .map((node) => node.textContent)
+      .join(''),
   );
 
 // The component is typed against React's types; under compat it is an ordinary Preact function component.
 const Agent = AicadoAgent as unknown as (props: AicadoAgentProps<TestParams> & { children?: ComponentChildren }) => null;
-const widget = (props: Partial<AicadoAgentProps<TestParams>> = {}) => createElement(Agent, { ...base, ...props }, createElement(Probe, null));
+const widget = (props: Partial<AicadoAgentProps<TestParams>> = {}) =>
+  createElement(Agent, { ...base, ...props }, createElement(Probe, null));
 const show = (node: ComponentChildren) => act(() => void render(node, container));
 
 beforeEach(() => {

@@ -29,24 +29,36 @@ const APPS: ElementApp[] = [
     name: 'vue-vite',
     user: 'u_vue',
     build: (apiBase) => npmRun('vue-vite', 'build', { VITE_AICADO_API_BASE: apiBase }),
-    refused: { file: 'src/App.vue', before: '  </main>', line: `    <aicado-agent agent-id="demo" :params="{ user_id: 'u_1', A_ID: 1 }" />\n` },
+    refused: {
+      file: 'src/App.vue',
+      before: '  </main>',
+      line: `    <aicado-agent agent-id="demo" :params="{ user_id: 'u_1', A_ID: 1 }" />\n`,
+    },
   },
   {
     name: 'svelte-vite',
     user: 'u_svelte',
     build: (apiBase) => npmRun('svelte-vite', 'build', { VITE_AICADO_API_BASE: apiBase }),
-    refused: { file: 'src/App.svelte', before: '</main>', line: `  <aicado-agent agent-id="demo" params={{ user_id: 'u_1', A_ID: 1 }}></aicado-agent>\n` },
+    refused: {
+      file: 'src/App.svelte',
+      before: '</main>',
+      line: `  <aicado-agent agent-id="demo" params={{ user_id: 'u_1', A_ID: 1 }}></aicado-agent>\n`,
+    },
   },
   {
     // Angular checks no binding on an element of CUSTOM_ELEMENTS_SCHEMA: a restricted key is refused at run time only.
     name: 'angular-app',
     user: 'u_angular',
     build: (apiBase) =>
-      runCommand(process.execPath, ['node_modules/@angular/cli/bin/ng.js', 'build', '--define', `AICADO_API_BASE=${JSON.stringify(apiBase)}`], {
-        cwd: appDir('angular-app'),
-        env: { NG_CLI_ANALYTICS: 'false' },
-        timeoutMs: 240_000,
-      }),
+      runCommand(
+        process.execPath,
+        ['node_modules/@angular/cli/bin/ng.js', 'build', '--define', `AICADO_API_BASE=${JSON.stringify(apiBase)}`],
+        {
+          cwd: appDir('angular-app'),
+          env: { NG_CLI_ANALYTICS: 'false' },
+          timeoutMs: 240_000,
+        },
+      ),
   },
 ];
 
@@ -59,7 +71,8 @@ const COUNT_WINDOW_LISTENERS = `(() => {
   // Playwright's own actions add hit-target and probe listeners through the same window: not the page's.
   window.__pageWindowListeners = () => [...live].filter((l) => !/_hitTargetInterceptor|seenEvent/.test(String(l))).length;
 })();`;
-const windowListeners = (page: Page) => page.evaluate(() => (window as unknown as { __pageWindowListeners(): number }).__pageWindowListeners());
+const windowListeners = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __pageWindowListeners(): number }).__pageWindowListeners());
 
 const secret = newWebhookSecret();
 let browser: Browser;
@@ -111,14 +124,22 @@ describe.each(APPS)('<aicado-agent> in $name', (app) => {
     await site?.close();
   });
 
-  it(app.refused ? "type-checks strictly and builds, and the framework's checker refuses a restricted key in a template" : 'type-checks strictly and builds', async () => {
-    // The refusal is checked in a copy sharing node_modules, at the same time as the real build.
-    const [failure] = await Promise.all([app.refused ? typecheckWithRefusedKey(app.name, app.refused) : undefined, app.build(backend.url)]);
-    if (app.refused) expect(failure).toMatch(/"A_ID\\?" is restricted by Aicado/);
-    const dir = appDir(app.name);
-    site.pages.set('/', { body: readFileSync(join(dir, 'dist/index.html'), 'utf8') });
-    recordSize(app.name, { 'app JS with aicado-embed/element': gzipOfScripts(join(dir, 'dist')) });
-  });
+  it(
+    app.refused
+      ? "type-checks strictly and builds, and the framework's checker refuses a restricted key in a template"
+      : 'type-checks strictly and builds',
+    async () => {
+      // The refusal is checked in a copy sharing node_modules, at the same time as the real build.
+      const [failure] = await Promise.all([
+        app.refused ? typecheckWithRefusedKey(app.name, app.refused) : undefined,
+        app.build(backend.url),
+      ]);
+      if (app.refused) expect(failure).toMatch(/"A_ID\\?" is restricted by Aicado/);
+      const dir = appDir(app.name);
+      site.pages.set('/', { body: readFileSync(join(dir, 'dist/index.html'), 'utf8') });
+      recordSize(app.name, { 'app JS with aicado-embed/element': gzipOfScripts(join(dir, 'dist')) });
+    },
+  );
 
   it('mounts; each webhook carries the params in force; A_ID is refused; removal leaves nothing', async () => {
     const page = await browser.newPage();

@@ -20,7 +20,8 @@ export default async function setup(project: TestProject) {
   const timings: string[] = [];
   await Promise.all(
     [0, 1].map(async () => {
-      for (let name = queue.shift(); name; name = queue.shift()) timings.push(`${name} ${((await installApp(root, name)) / 1000).toFixed(1)} s`);
+      for (let name = queue.shift(); name; name = queue.shift())
+        timings.push(`${name} ${((await installApp(root, name)) / 1000).toFixed(1)} s`);
     }),
   );
   console.log(`installed the tarball into ${APPS.length} apps in ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.join(', ')})`);

@@ -75,10 +75,14 @@ describe.each(APPS)('$name', ({ name, params, open }) => {
 
     writeFileSync(join(dir, 'stub.js'), BASELINES[name].stub);
     writeFileSync(join(dir, 'vite.baseline.config.ts'), BASELINES[name].config);
-    await runCommand(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.baseline.config.ts', '--outDir', 'dist-baseline', '--logLevel', 'error'], { cwd: dir });
+    await runCommand(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.baseline.config.ts', '--outDir', 'dist-baseline', '--logLevel', 'error'],
+      { cwd: dir },
+    );
     const withAicado = gzipOfScripts(join(dir, 'dist'));
     const without = gzipOfScripts(join(dir, 'dist-baseline'));
-    recordSize(name, { 'app JS with aicado-embed': withAicado, 'without': without, 'added by aicado-embed': withAicado - without });
+    recordSize(name, { 'app JS with aicado-embed': withAicado, without: without, 'added by aicado-embed': withAicado - without });
     expect(withAicado).toBeGreaterThan(without);
   });
 

@@ -35,14 +35,19 @@ beforeEach(() => {
 });
 
 function page(path: string, options: Record<string, unknown>): string {
-  loop.site.pages.set(path, { body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: loop.backend.url, open: true, ...options })});`) });
+  loop.site.pages.set(path, {
+    body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: loop.backend.url, open: true, ...options })});`),
+  });
   return `${loop.site.url}${path}`;
 }
 const root = 'document.querySelector("aicado-embed").shadowRoot';
 const inWidget = (p: Page, selector: string) => p.locator(`aicado-embed ${selector}`);
 const sourcesShown = (p: Page) =>
   p.evaluate(() =>
-    [...document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll<HTMLAnchorElement>('.sources a')].map((a) => ({ title: a.textContent, url: a.getAttribute('href') })),
+    [...document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll<HTMLAnchorElement>('.sources a')].map((a) => ({
+      title: a.textContent,
+      url: a.getAttribute('href'),
+    })),
   );
 
 describe('typing indicator and status line', () => {
@@ -71,7 +76,11 @@ describe('typing indicator and status line', () => {
       const style = getComputedStyle(dot);
       return [dot.getBoundingClientRect().width > 0, Number(style.opacity) > 0.2, style.animationName];
     })`);
-    expect(dots).toEqual([[true, true, 'none'], [true, true, 'none'], [true, true, 'none']]);
+    expect(dots).toEqual([
+      [true, true, 'none'],
+      [true, true, 'none'],
+      [true, true, 'none'],
+    ]);
     await p.waitForFunction(`${root}.querySelector('section.panel').getAnimations().length === 0`);
     expect(await axeViolations(p)).toEqual([]);
 
@@ -100,7 +109,11 @@ describe('hostile text and links', () => {
         ['delta', { text: 'Here you are.' }],
         ['done', { query_id, output: 'Here you are.', sources }],
       ].map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'access-control-allow-origin': '*' }, body: events.join('') });
+      await route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream', 'access-control-allow-origin': '*' },
+        body: events.join(''),
+      });
     });
     await p.goto(page('/hostile.html', { storage: 'memory' }));
     await p.evaluate(`(() => {
@@ -141,7 +154,10 @@ describe('hostile text and links', () => {
       { title: 'https://docs.example.org/setup', url: 'https://docs.example.org/setup' },
     ]);
     const links = await p.evaluate(`[...${root}.querySelectorAll('.sources a')].map((a) => [a.target, a.rel])`);
-    expect(links).toEqual([['_blank', 'noopener noreferrer'], ['_blank', 'noopener noreferrer']]);
+    expect(links).toEqual([
+      ['_blank', 'noopener noreferrer'],
+      ['_blank', 'noopener noreferrer'],
+    ]);
     expect(await inWidget(p, '.sources').getAttribute('aria-label')).toBe('Sources');
     const [webhook] = await loop.receiver.waitFor(1);
     const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
@@ -159,14 +175,23 @@ describe('hostile text and links', () => {
 describe('names and times', () => {
   it('shows the agent name and avatar (decorative), and a locale-formatted time with the full date in its title', async () => {
     const p = await loop.browser.newPage();
-    await p.goto(page('/names.html', { storage: 'memory', locale: 'tr', agentName: 'Ada', avatarUrl: `${loop.site.url.replace('http:', 'https:')}/ada.png` }));
+    await p.goto(
+      page('/names.html', {
+        storage: 'memory',
+        locale: 'tr',
+        agentName: 'Ada',
+        avatarUrl: `${loop.site.url.replace('http:', 'https:')}/ada.png`,
+      }),
+    );
     const input = p.getByRole('textbox', { name: 'Mesajınızı yazın…' });
     await input.fill('Merhaba');
     await input.press('Enter');
     await p.locator('aicado-embed .msg.agent', { hasText: 'You said: "Merhaba"' }).waitFor({ timeout: 15_000 });
     expect(await inWidget(p, '.msg.agent .name').last().textContent()).toBe('Ada');
     expect(await inWidget(p, '.msg.agent img.avatar').last().getAttribute('alt')).toBe('');
-    const times = (await p.evaluate(`[...${root}.querySelectorAll('time')].map((t) => [t.textContent, t.title, t.getAttribute('datetime')])`)) as string[][];
+    const times = (await p.evaluate(
+      `[...${root}.querySelectorAll('time')].map((t) => [t.textContent, t.title, t.getAttribute('datetime')])`,
+    )) as string[][];
     expect(times).toHaveLength(2);
     for (const [short, full, iso] of times) {
       expect(short).toMatch(/^\d{1,2}[:.]\d{2}$/);
@@ -197,12 +222,18 @@ describe('the widget at work, for the eye', () => {
     await p.goto(`${loop.site.url}/showcase.html`);
     await p.waitForFunction(() => document.querySelectorAll('aicado-embed').length === 3);
     await p.evaluate(() => (window as unknown as { sales: { send(t: string): Promise<unknown> } }).sales.send('Any discounts?'));
-    await p.evaluate(() => (window as unknown as { demo: { send(t: string): Promise<unknown> } }).demo.send('Compare [the returns guide](https://example.com/returns) with https://example.com/shipping'));
+    await p.evaluate(() =>
+      (window as unknown as { demo: { send(t: string): Promise<unknown> } }).demo.send(
+        'Compare [the returns guide](https://example.com/returns) with https://example.com/shipping',
+      ),
+    );
     const demoRoot = 'document.querySelector("aicado-embed[data-agent-id=demo]").shadowRoot';
     await p.waitForFunction(`${demoRoot}.querySelectorAll('.sources a').length === 2`, undefined, { timeout: 15_000 });
     await p.evaluate(`${demoRoot}.querySelector('[aria-label="Helpful"]').click()`);
     await p.evaluate(() => {
-      void (window as unknown as { demo: { send(t: string): Promise<unknown> } }).demo.send('And where is my parcel now?').catch(() => undefined);
+      void (window as unknown as { demo: { send(t: string): Promise<unknown> } }).demo
+        .send('And where is my parcel now?')
+        .catch(() => undefined);
     });
     await p.waitForFunction(`${demoRoot}.querySelector('.progress')`);
     await p.locator('aicado-embed[data-agent-id=sales] .badge').waitFor();

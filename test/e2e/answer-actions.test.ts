@@ -36,7 +36,8 @@ function page(path: string, options: Record<string, unknown>, calls = ''): strin
   return `${loop.site.url}${path}`;
 }
 
-const events = async (count: number) => (await loop.receiver.waitFor(count)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
+const events = async (count: number) =>
+  (await loop.receiver.waitFor(count)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
 const lastQueryId = (p: Page) => p.evaluate(() => (window as unknown as { __responses: string[] }).__responses.at(-1) ?? '');
 const idle = (p: Page) => p.waitForFunction(() => !document.querySelector('aicado-embed')?.shadowRoot?.querySelector('[aria-busy="true"]'));
 /** The agent's last answer as the visitor sees it: its markdown blocks' text. */
@@ -77,15 +78,27 @@ describe('stop', () => {
       const w = window as unknown as { __changes: number[]; __stopAt: number };
       w.__changes = [];
       const root = document.querySelector('aicado-embed')!.shadowRoot!;
-      new MutationObserver(() => w.__changes.push(performance.now())).observe(root.querySelector('.messages')!, { characterData: true, childList: true, subtree: true });
-      root.addEventListener('click', (event) => {
-        if ((event.target as Element).closest('button.stop')) w.__stopAt = performance.now();
-      }, true);
+      new MutationObserver(() => w.__changes.push(performance.now())).observe(root.querySelector('.messages')!, {
+        characterData: true,
+        childList: true,
+        subtree: true,
+      });
+      root.addEventListener(
+        'click',
+        (event) => {
+          if ((event.target as Element).closest('button.stop')) w.__stopAt = performance.now();
+        },
+        true,
+      );
     });
     const input = p.getByRole('textbox', { name: 'Type your message…' });
     await input.fill('Tell me everything about my order and its many details please');
     await input.press('Enter');
-    await p.waitForFunction(() => (document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.msg.agent:last-child .md-p')?.textContent ?? '').split(' ').length >= 4);
+    await p.waitForFunction(
+      () =>
+        (document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.msg.agent:last-child .md-p')?.textContent ?? '').split(' ')
+          .length >= 4,
+    );
     await p.getByRole('button', { name: 'Stop' }).click();
     await p.locator('aicado-embed .msg.agent .status', { hasText: 'Stopped' }).waitFor();
     const [event] = await events(1);
@@ -137,10 +150,18 @@ describe('feedback', () => {
     const up = p.getByRole('button', { name: 'Helpful', exact: true });
     const down = p.getByRole('button', { name: 'Not helpful', exact: true });
     await up.click();
-    await p.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('[aria-label="Helpful"]')!.getAttribute('aria-pressed') === 'true');
+    await p.waitForFunction(
+      () =>
+        document.querySelector('aicado-embed')!.shadowRoot!.querySelector('[aria-label="Helpful"]')!.getAttribute('aria-pressed') ===
+        'true',
+    );
     await p.evaluate(() => (window as unknown as { Aicado: Aicado }).Aicado('setParams', { user_id: 'u_other', plan: 'free' }));
     await down.click();
-    await p.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('[aria-label="Not helpful"]')!.getAttribute('aria-pressed') === 'true');
+    await p.waitForFunction(
+      () =>
+        document.querySelector('aicado-embed')!.shadowRoot!.querySelector('[aria-label="Not helpful"]')!.getAttribute('aria-pressed') ===
+        'true',
+    );
     expect(await up.getAttribute('aria-pressed')).toBe('false');
     const ratings = (await events(3)).slice(1).map(feedback);
     expect(ratings.map((event) => event.data.rating)).toEqual(['up', 'down']);
@@ -180,7 +201,12 @@ describe('unread badge, own launcher, DOM events', () => {
       ),
     );
     await p.getByRole('button', { name: 'Open chat' }).waitFor();
-    await p.evaluate(() => Promise.all([(window as unknown as { Aicado: Aicado }).Aicado('send', 'first'), (window as unknown as { Aicado: Aicado }).Aicado('send', 'second')]));
+    await p.evaluate(() =>
+      Promise.all([
+        (window as unknown as { Aicado: Aicado }).Aicado('send', 'first'),
+        (window as unknown as { Aicado: Aicado }).Aicado('send', 'second'),
+      ]),
+    );
     await p.locator('aicado-embed .badge', { hasText: '2' }).waitFor();
     expect(await p.getByRole('button', { name: 'Open chat, 2 new messages' }).count()).toBe(1);
     expect(await inWidget(p, '.unread').textContent()).toBe('2 new messages');
@@ -232,15 +258,18 @@ describe('accessibility of the new controls', () => {
 
     // Keyboard only from here: Tab to the launcher, open, back to the chips, Enter on one.
     await p.evaluate(() => (window as unknown as { Aicado: Aicado }).Aicado('reset'));
-    const focused = () => p.evaluate(() => {
-      const active = document.querySelector('aicado-embed')?.shadowRoot?.activeElement;
-      return active ? active.getAttribute('aria-label') ?? active.textContent ?? active.tagName : null;
-    });
+    const focused = () =>
+      p.evaluate(() => {
+        const active = document.querySelector('aicado-embed')?.shadowRoot?.activeElement;
+        return active ? (active.getAttribute('aria-label') ?? active.textContent ?? active.tagName) : null;
+      });
     await p.keyboard.press('Tab');
     expect(await focused()).toMatch(/^Open chat/);
     await p.keyboard.press('Enter');
     await p.waitForFunction(() => document.querySelector('aicado-embed')?.shadowRoot?.activeElement?.tagName === 'TEXTAREA');
-    await p.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0);
+    await p.waitForFunction(
+      () => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0,
+    );
     expect(await inWidget(p, '.chip').count()).toBe(2);
     expect(await axeViolations(p)).toEqual([]);
     const reached = new Set<string>();
@@ -274,7 +303,11 @@ describe('accessibility of the new controls', () => {
       if (name === 'Helpful') await p.keyboard.press('Space');
     }
     expect(controls).toEqual(['Copy', 'Helpful', 'Not helpful']);
-    await p.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('[aria-label="Helpful"]')!.getAttribute('aria-pressed') === 'true');
+    await p.waitForFunction(
+      () =>
+        document.querySelector('aicado-embed')!.shadowRoot!.querySelector('[aria-label="Helpful"]')!.getAttribute('aria-pressed') ===
+        'true',
+    );
     expect(await p.evaluate(() => navigator.clipboard.readText())).toContain('You said: "Talk to sales"');
     expect(await axeViolations(p)).toEqual([]);
     await p.close();

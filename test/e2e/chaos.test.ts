@@ -77,7 +77,16 @@ describe('webhooks survive a failing, hanging, vanished receiver and a killed ba
         webhookUrl: `${receiver.url}/webhooks`,
         webhookSecret: secret,
         dataDir,
-        extra: ['--retry-schedule', RETRY_SCHEDULE, '--delivery-timeout-ms', String(DELIVERY_TIMEOUT_MS), '--echo-delay-ms', '0', '--rate-limit', '0'],
+        extra: [
+          '--retry-schedule',
+          RETRY_SCHEDULE,
+          '--delivery-timeout-ms',
+          String(DELIVERY_TIMEOUT_MS),
+          '--echo-delay-ms',
+          '0',
+          '--rate-limit',
+          '0',
+        ],
       });
       cleanups.push(() => started.stop('SIGKILL'));
       return started;
@@ -124,7 +133,11 @@ describe('webhooks survive a failing, hanging, vanished receiver and a killed ba
     // 5. The receiver comes back on the same port and accepts: everything arrives.
     receiver.setBehaviour(() => ({ status: 200 }));
     await receiver.restart();
-    await waitUntil(`all ${N} deliveries marked delivered`, async () => (await deliveries(backend)).every((row) => row.status === 'delivered'), 15_000);
+    await waitUntil(
+      `all ${N} deliveries marked delivered`,
+      async () => (await deliveries(backend)).every((row) => row.status === 'delivered'),
+      15_000,
+    );
 
     const attempts = receiver.attempts;
     const bodiesById = new Map<string, Set<string>>();
@@ -179,7 +192,13 @@ describe('hostile requests to the backend process', () => {
     cleanups.push(() => backend.stop());
     const queries = `${backend.url}/v1/agents/demo/queries`;
     const query = (suffix: string, extra: Record<string, unknown> = {}) =>
-      JSON.stringify({ query_id: `q_hostile${suffix}`, conversation_id: 'c_hostile0001', input: 'hi', params: { user_id: 'u_1' }, ...extra });
+      JSON.stringify({
+        query_id: `q_hostile${suffix}`,
+        conversation_id: 'c_hostile0001',
+        input: 'hi',
+        params: { user_id: 'u_1' },
+        ...extra,
+      });
     const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}, url = queries) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body });
     const errorCode = async (response: Response) => {
@@ -192,11 +211,14 @@ describe('hostile requests to the backend process', () => {
     expect([big.status, await errorCode(big)]).toEqual([413, 'body_too_large']);
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const { hostname, port } = new URL(backend.url);
-      const req = httpRequest({ host: hostname, port, method: 'POST', path: '/v1/agents/demo/queries', headers: { 'content-type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        { host: hostname, port, method: 'POST', path: '/v1/agents/demo/queries', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 12; i++) req.write('x'.repeat(8 * 1024));
       req.end();

@@ -51,7 +51,10 @@ describe('under a strict Content-Security-Policy', () => {
     const launcher = page.getByRole('button', { name: 'Open chat' });
     await launcher.waitFor();
     // The widget's stylesheet applied (a constructable sheet, which style-src 'self' allows).
-    expect(await launcher.evaluate((element) => [getComputedStyle(element).position, getComputedStyle(element).borderRadius])).toEqual(['fixed', '50%']);
+    expect(await launcher.evaluate((element) => [getComputedStyle(element).position, getComputedStyle(element).borderRadius])).toEqual([
+      'fixed',
+      '50%',
+    ]);
     await launcher.click();
     const input = page.getByRole('textbox', { name: 'Type your message…' });
     await input.fill('Hello under CSP');

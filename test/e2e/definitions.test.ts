@@ -27,7 +27,9 @@ let browser: Browser;
 beforeAll(async () => {
   site = await startStaticServer(DIST);
   receivers = { demo: await startReceiver(), 'demo-inline': await startReceiver() };
-  const agents = Object.fromEntries(Object.entries(demoFile.agents).map(([id, entry]) => [id, { ...entry, webhookUrl: `${receivers[id]!.url}/webhooks/${id}` }]));
+  const agents = Object.fromEntries(
+    Object.entries(demoFile.agents).map(([id, entry]) => [id, { ...entry, webhookUrl: `${receivers[id]!.url}/webhooks/${id}` }]),
+  );
   const file = join(mkdtempSync(join(tmpdir(), 'aicado-agents-')), 'agents.json');
   writeFileSync(file, JSON.stringify({ agents }));
   backend = await startBackend({ agentsFile: file, webhookSecret: secretOf('demo'), allowedOrigins: [site.url] });
@@ -44,7 +46,10 @@ afterAll(async () => {
  * A page with the queue install whose instrumentation runs first: it counts the frames that rendered
  * the launcher, and notes how many there had been when the definition was asked for.
  */
-async function openPage(calls: string, prepare?: (page: Page) => Promise<unknown>): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+async function openPage(
+  calls: string,
+  prepare?: (page: Page) => Promise<unknown>,
+): Promise<{ page: Page; requests: string[]; errors: string[] }> {
   const path = `/p${Math.random().toString(36).slice(2)}.html`;
   site.pages.set(path, {
     body: queuePage(`
@@ -79,19 +84,25 @@ async function openPage(calls: string, prepare?: (page: Page) => Promise<unknown
 }
 
 const definitionArrived = (page: Page) =>
-  page.waitForResponse((response) => response.url().endsWith('/v1/agents/demo') && response.request().method() === 'GET').then(() => page.waitForTimeout(50));
+  page
+    .waitForResponse((response) => response.url().endsWith('/v1/agents/demo') && response.request().method() === 'GET')
+    .then(() => page.waitForTimeout(50));
 const errorsOf = (page: Page) => page.evaluate(() => (window as unknown as { __errors: { code: string; keys: string[] }[] }).__errors);
 
 describe('agent definitions in the browser (demo/agents.json, built script tag)', () => {
   it('the definition is asked for only after the launcher has painted, and once per page load', async () => {
-    const { page, requests } = await openPage(`Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: { user_id: 'u_42' } });`);
+    const { page, requests } = await openPage(
+      `Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: { user_id: 'u_42' } });`,
+    );
     await definitionArrived(page);
     const frames = await page.evaluate(() => (window as unknown as { __framesAtDefinition: number[] }).__framesAtDefinition);
     expect(frames).toHaveLength(1);
     expect(frames[0]).toBeGreaterThanOrEqual(1);
 
     // A query, then destroy and init again as an SPA's route change would: still one definition request.
-    await page.evaluate(() => (window as unknown as { Aicado: (...args: unknown[]) => Promise<unknown> }).Aicado('send', 'Where is my order?'));
+    await page.evaluate(() =>
+      (window as unknown as { Aicado: (...args: unknown[]) => Promise<unknown> }).Aicado('send', 'Where is my order?'),
+    );
     await page.evaluate((apiBase) => {
       const aicado = (window as unknown as { Aicado: (...args: unknown[]) => unknown }).Aicado;
       aicado('destroy');
@@ -104,7 +115,9 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
   });
 
   it('once it is known, user_Id is refused as undeclared_param and a number for a declared string as invalid_param_type, before any request leaves', async () => {
-    const { page, requests, errors } = await openPage(`Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: { user_Id: 'u_42' } });`);
+    const { page, requests, errors } = await openPage(
+      `Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: { user_Id: 'u_42' } });`,
+    );
     await definitionArrived(page);
     // The init params are reported when the definition arrives, on the console too.
     expect(await errorsOf(page)).toEqual([{ code: 'undeclared_param', keys: ['user_Id:undeclared_param'] }]);
@@ -135,7 +148,10 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
         // then refuse the query itself. Here the definition arrives only once the query has left.
         let posted: () => void = () => undefined;
         const queryPosted = new Promise<void>((resolve) => (posted = resolve));
-        page.on('request', (request) => void (request.method() === 'POST' && request.url().endsWith('/v1/agents/demo/queries') && posted()));
+        page.on(
+          'request',
+          (request) => void (request.method() === 'POST' && request.url().endsWith('/v1/agents/demo/queries') && posted()),
+        );
         await page.route(`${backend.url}/v1/agents/demo`, async (route) => {
           await queryPosted;
           await route.continue();
@@ -160,7 +176,9 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
     const params = { user_id: 'u_42', session_id: 'sess_1', plan: 'pro' };
     const { page } = await openPage(`Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: ${JSON.stringify(params)} });`);
     await definitionArrived(page);
-    await page.evaluate(() => (window as unknown as { Aicado: (...args: unknown[]) => Promise<unknown> }).Aicado('send', 'Where is my order?'));
+    await page.evaluate(() =>
+      (window as unknown as { Aicado: (...args: unknown[]) => Promise<unknown> }).Aicado('send', 'Where is my order?'),
+    );
     const [webhook] = await receivers.demo!.waitFor(1);
     const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, secretOf('demo')));
     expect(event.data).toMatchObject({ agent_id: 'demo', input: 'Where is my order?', params });

@@ -28,7 +28,12 @@ describe('npm run demo prints what a newcomer needs', () => {
     const response = await fetch(`${backendUrl}${queriesPath('demo')}`, {
       method: 'POST',
       headers: { 'content-type': JSON_TYPE, accept: JSON_TYPE, [HEADERS.idempotencyKey]: queryId },
-      body: JSON.stringify({ query_id: queryId, conversation_id: `c_${randomBytes(12).toString('base64url')}`, input: 'hi', signed_params: token }),
+      body: JSON.stringify({
+        query_id: queryId,
+        conversation_id: `c_${randomBytes(12).toString('base64url')}`,
+        input: 'hi',
+        signed_params: token,
+      }),
     });
     expect(response.status).toBe(200);
   });

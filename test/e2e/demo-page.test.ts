@@ -30,7 +30,11 @@ const overflowPastCard = (page: Page, selector: string) =>
   page.evaluate((sel) => {
     const element = document.querySelector(sel)!;
     const card = element.closest('section')!;
-    return Math.max(0, element.getBoundingClientRect().right - card.getBoundingClientRect().right, element.scrollWidth - element.clientWidth);
+    return Math.max(
+      0,
+      element.getBoundingClientRect().right - card.getBoundingClientRect().right,
+      element.scrollWidth - element.clientWidth,
+    );
   }, selector);
 
 async function applyParams(page: Page, params: unknown): Promise<string> {
@@ -99,7 +103,10 @@ describe('at 390 px, with a webhook received', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const cells = await row.evaluate((tr) => {
       const table = tr.closest('table')!.getBoundingClientRect();
-      return [...tr.querySelectorAll('td')].map((td) => ({ width: td.getBoundingClientRect().width / table.width, label: getComputedStyle(td, '::before').content }));
+      return [...tr.querySelectorAll('td')].map((td) => ({
+        width: td.getBoundingClientRect().width / table.width,
+        label: getComputedStyle(td, '::before').content,
+      }));
     });
     expect(cells.length).toBeGreaterThan(0);
     for (const cell of cells) {

@@ -14,7 +14,7 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-it('npm run demo: a question asked in the bubble lands, verified, in the host app\'s SQLite and on the page', async () => {
+it("npm run demo: a question asked in the bubble lands, verified, in the host app's SQLite and on the page", async () => {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
@@ -25,8 +25,19 @@ it('npm run demo: a question asked in the bubble lands, verified, in the host ap
     await input.fill('Is the demo real?');
     await input.press('Enter');
     await page.locator('#answers td', { hasText: 'Is the demo real?' }).first().waitFor({ timeout: 15_000 });
-    const stored = (await (await fetch(`${url}/api/answers`)).json()) as { user_id: string; session_id: string; input: string; params: unknown }[];
-    expect(stored[0]).toMatchObject({ agent_id: 'demo', user_id: 'u_42', session_id: 'sess_demo_1', input: 'Is the demo real?', params: { user_id: 'u_42', session_id: 'sess_demo_1', plan: 'pro' } });
+    const stored = (await (await fetch(`${url}/api/answers`)).json()) as {
+      user_id: string;
+      session_id: string;
+      input: string;
+      params: unknown;
+    }[];
+    expect(stored[0]).toMatchObject({
+      agent_id: 'demo',
+      user_id: 'u_42',
+      session_id: 'sess_demo_1',
+      input: 'Is the demo real?',
+      params: { user_id: 'u_42', session_id: 'sess_demo_1', plan: 'pro' },
+    });
     expect(await page.locator('#chat aicado-embed').count()).toBe(1);
     expect(log.errors).toEqual([]);
   } finally {

@@ -39,7 +39,12 @@ async function verifiedWebhook(index: number) {
 
 /** Listeners on window now, but Playwright's own (its actions add hit-target and probe listeners through the same window). */
 const windowListenerCount = (page: Page) =>
-  page.evaluate(() => [...(window as unknown as { __windowListeners: Set<unknown> }).__windowListeners].filter((l) => !/_hitTargetInterceptor|seenEvent/.test(String(l))).length);
+  page.evaluate(
+    () =>
+      [...(window as unknown as { __windowListeners: Set<unknown> }).__windowListeners].filter(
+        (l) => !/_hitTargetInterceptor|seenEvent/.test(String(l)),
+      ).length,
+  );
 
 describe('<aicado-agent> in a plain HTML page (built bundle)', () => {
   it('mounts, carries its params, applies a change to the next query only, refuses A_ID, survives a move, and leaves nothing when removed', async () => {
@@ -81,10 +86,14 @@ describe('<aicado-agent> in a plain HTML page (built bundle)', () => {
     const refused = await page.evaluate(async () => {
       const agent = document.querySelector('aicado-agent')!;
       const heard = new Promise<{ code: string; keys: string[]; message: string; agentId: string }>((resolve) =>
-        document.addEventListener('aicado:error', (event) => {
-          const { error, agentId } = event.detail;
-          resolve({ code: error.code, keys: error.issues.map((issue) => issue.key), message: error.message, agentId });
-        }, { once: true }),
+        document.addEventListener(
+          'aicado:error',
+          (event) => {
+            const { error, agentId } = event.detail;
+            resolve({ code: error.code, keys: error.issues.map((issue) => issue.key), message: error.message, agentId });
+          },
+          { once: true },
+        ),
       );
       let threw = false;
       try {
@@ -117,7 +126,9 @@ describe('<aicado-agent> in a plain HTML page (built bundle)', () => {
   it('a new agent-id tears the agent down and starts the other; mode="inline" renders inside the element', async () => {
     loop.receiver.received.length = 0;
     loop.site.pages.set('/inline.html', {
-      body: elementPage(`<aicado-agent agent-id="demo" mode="inline" title="Ask the shop" api-base="${loop.backend.url}" storage="memory" style="height: 480px"></aicado-agent>`),
+      body: elementPage(
+        `<aicado-agent agent-id="demo" mode="inline" title="Ask the shop" api-base="${loop.backend.url}" storage="memory" style="height: 480px"></aicado-agent>`,
+      ),
     });
     const page = await loop.browser.newPage();
     await page.goto(`${loop.site.url}/inline.html`);

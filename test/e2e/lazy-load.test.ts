@@ -12,7 +12,9 @@ let loop: Awaited<ReturnType<typeof startLoop>>;
 beforeAll(async () => {
   loop = await startLoop(['--agent', 'demo', '--agent', 'support']);
   loop.site.pages.set('/lazy.html', {
-    body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', params: { user_id: 'u_lazy' } });`),
+    body: queuePage(
+      `Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', params: { user_id: 'u_lazy' } });`,
+    ),
   });
   loop.site.pages.set('/lazy-tr.html', {
     body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr-TR' });`),
@@ -20,7 +22,10 @@ beforeAll(async () => {
   // Two agents in Turkish: an inline one, which loads its panel at once, and a bubble.
   loop.site.pages.set('/lazy-tr-two.html', {
     body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr', mode: 'inline', container: '#chat' });
-  Aicado('init', { agentId: 'support', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr' });`).replace('<main>', '<main><div id="chat"></div>'),
+  Aicado('init', { agentId: 'support', apiBase: '${loop.backend.url}', storage: 'memory', locale: 'tr' });`).replace(
+      '<main>',
+      '<main><div id="chat"></div>',
+    ),
   });
 });
 afterAll(async () => {
@@ -81,7 +86,7 @@ describe('the split script tag', () => {
     await page.close();
   });
 
-  it("a widget in Turkish loads its panel texts, a part of their own, beside the lazy part, not after it", async () => {
+  it('a widget in Turkish loads its panel texts, a part of their own, beside the lazy part, not after it', async () => {
     const page = await loop.browser.newPage();
     const log = recordConsole(page);
     const parts = partEvents(page);

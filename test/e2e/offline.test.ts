@@ -54,10 +54,15 @@ async function typeMessage(page: Page, text: string): Promise<void> {
 /** The pending queries the SDK persisted, as the next load will read them. */
 async function pendingQueryIds(page: Page): Promise<string[]> {
   const stored = await page.evaluate(
-    (prefix) => Object.keys(localStorage).filter((key) => key.startsWith(prefix) && key.endsWith(':conversation')).map((key) => localStorage.getItem(key)),
+    (prefix) =>
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith(prefix) && key.endsWith(':conversation'))
+        .map((key) => localStorage.getItem(key)),
     STORAGE_PREFIX,
   );
-  return stored.flatMap((raw) => (JSON.parse(raw ?? '{}') as { pending?: { query_id: string }[] }).pending ?? []).map((query) => query.query_id);
+  return stored
+    .flatMap((raw) => (JSON.parse(raw ?? '{}') as { pending?: { query_id: string }[] }).pending ?? [])
+    .map((query) => query.query_id);
 }
 
 /** Waits for the answer, then checks there is exactly one, and exactly one webhook for this query, after a quiet period. */
@@ -68,7 +73,9 @@ async function expectExactlyOneAnswerAndWebhook(page: Page, text: string, queryI
   await loop.receiver.waitFor(1);
   // The outbox marks the delivery once the receiver has answered: wait for that, not for a fixed time.
   const deliveryStatuses = async () => {
-    const response = await fetch(`${loop.backend.url}/v1/deliveries?query_id=${queryId}`, { headers: { authorization: `Bearer ${loop.secret}` } });
+    const response = await fetch(`${loop.backend.url}/v1/deliveries?query_id=${queryId}`, {
+      headers: { authorization: `Bearer ${loop.secret}` },
+    });
     return ((await response.json()) as { deliveries: { status: string }[] }).deliveries.map((delivery) => delivery.status);
   };
   await expect.poll(deliveryStatuses, { timeout: 15_000 }).toEqual(['delivered']);
@@ -124,7 +131,10 @@ describe('a message typed while offline', () => {
     expect(queryId).toMatch(/^q_/);
 
     // Reloading with no network gets the browser's error page: the widget is gone, the query only in storage.
-    const reload = await page.reload().then(() => 'loaded', (error: Error) => error.message);
+    const reload = await page.reload().then(
+      () => 'loaded',
+      (error: Error) => error.message,
+    );
     expect(reload).toContain('ERR_INTERNET_DISCONNECTED');
     expect(await page.locator('aicado-embed').count()).toBe(0);
     expect(queryPosts()).toEqual([]);

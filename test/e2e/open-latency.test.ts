@@ -31,8 +31,16 @@ afterAll(async () => {
 const best = (values: number[]) => Math.min(...values);
 
 describe('opening the panel of the split script tag, at 4x CPU', () => {
-  it(`a click ${HOVER_TO_CLICK_MS} ms after a pointer-over opens it as fast as the single-file build; Tab then Enter, or a bare click, adds at most the lazy part's load`, { timeout: 180_000 }, async () => {
-    const times = { split: [] as number[], single: [] as number[], splitKey: [] as number[], singleKey: [] as number[], splitClick: [] as number[] };
+  it(`a click ${HOVER_TO_CLICK_MS} ms after a pointer-over opens it as fast as the single-file build; Tab then Enter, or a bare click, adds at most the lazy part's load`, {
+    timeout: 180_000,
+  }, async () => {
+    const times = {
+      split: [] as number[],
+      single: [] as number[],
+      splitKey: [] as number[],
+      singleKey: [] as number[],
+      splitClick: [] as number[],
+    };
     for (let run = 0; run < RUNS; run++) {
       times.split.push(await timeToOpen(browser, site.url, 'pointer-over'));
       times.single.push(await timeToOpen(browser, site.url, 'pointer-over', '/single.html'));

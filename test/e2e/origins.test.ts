@@ -16,7 +16,11 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 beforeAll(async () => {
   site = await startStaticServer(DIST);
   receiver = await startReceiver();
-  refusing = await startBackend({ webhookUrl: `${receiver.url}/webhooks`, webhookSecret: newWebhookSecret(), allowedOrigins: ['https://shop.example'] });
+  refusing = await startBackend({
+    webhookUrl: `${receiver.url}/webhooks`,
+    webhookSecret: newWebhookSecret(),
+    allowedOrigins: ['https://shop.example'],
+  });
   // No --allowed-origin at all: the reference backend's default, loopback on any port.
   defaults = await startBackend({ webhookUrl: `${receiver.url}/webhooks`, webhookSecret: newWebhookSecret(), allowedOrigins: [] });
   browser = await launchBrowser();
@@ -29,7 +33,9 @@ afterAll(async () => {
 });
 
 const page = (path: string, apiBase: string) => {
-  site.pages.set(path, { body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase, storage: 'memory', open: true })});`) });
+  site.pages.set(path, {
+    body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase, storage: 'memory', open: true })});`),
+  });
   return `${site.url.replace('127.0.0.1', 'localhost')}${path}`;
 };
 

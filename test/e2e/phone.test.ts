@@ -54,7 +54,9 @@ async function openPhone(path: string): Promise<Page> {
 }
 
 const settled = (page: Page) =>
-  page.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0);
+  page.waitForFunction(
+    () => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0,
+  );
 
 describe('on a phone (390×844)', () => {
   it('the composer stays inside the visual viewport when the keyboard shows, and its font is at least 16 px (no zoom on focus)', async () => {
@@ -88,7 +90,9 @@ describe('on a phone (390×844)', () => {
     await page.screenshot({ path: join(SHOTS, 'phone-keyboard.png') });
 
     await page.evaluate(() => (window as unknown as { __keyboard: (px: number) => void }).__keyboard(0));
-    await page.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.composer')!.getBoundingClientRect().bottom > 800);
+    await page.waitForFunction(
+      () => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.composer')!.getBoundingClientRect().bottom > 800,
+    );
     await page.close();
   });
 

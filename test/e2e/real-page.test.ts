@@ -89,7 +89,9 @@ describe('on a real host page', () => {
     expect(await panelBackground(dark)).toBe('rgb(17, 24, 39)');
     expect(await axeViolations(dark)).toEqual([]);
 
-    await dark.goto(hostPage('/forced-light.html', { open: true, theme: { colorScheme: 'light' } }, '<style>:root{color-scheme:light dark}</style>'));
+    await dark.goto(
+      hostPage('/forced-light.html', { open: true, theme: { colorScheme: 'light' } }, '<style>:root{color-scheme:light dark}</style>'),
+    );
     await dark.locator('aicado-embed textarea').waitFor();
     expect(await panelBackground(dark)).toBe('rgb(255, 255, 255)');
     await dark.close();

@@ -61,7 +61,9 @@ describe("locale 'ar' (right to left)", () => {
       await page.locator('aicado-embed .msg.agent', { hasText: `You said: "${text}"` }).waitFor({ timeout: 15_000 });
     }
     await page.waitForFunction(() => !document.querySelector('aicado-embed')?.shadowRoot?.querySelector('[aria-busy="true"]'));
-    await page.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0);
+    await page.waitForFunction(
+      () => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0,
+    );
 
     // The visitor's bubbles sit on the left (the end side), the agent's on the right.
     const panelBox = (await panel.boundingBox())!;

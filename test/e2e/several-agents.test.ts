@@ -22,7 +22,9 @@ async function ask(page: Page, agentId: string, text: string): Promise<void> {
   const input = widget(page, agentId).getByRole('textbox');
   await input.fill(text);
   await input.press('Enter');
-  await widget(page, agentId).locator('.msg.agent', { hasText: `You said: "${text}"` }).waitFor({ timeout: 15_000 });
+  await widget(page, agentId)
+    .locator('.msg.agent', { hasText: `You said: "${text}"` })
+    .waitFor({ timeout: 15_000 });
 }
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -93,7 +95,9 @@ describe('two agents on one page', () => {
     await page.goto(`${loop.site.url}/corners.html`);
     await widget(page, 'demo').locator('button.launcher').waitFor();
     const boxes = Object.fromEntries(
-      await Promise.all(['sales', 'support', 'demo'].map(async (id) => [id, (await widget(page, id).locator('button.launcher').boundingBox())!] as const)),
+      await Promise.all(
+        ['sales', 'support', 'demo'].map(async (id) => [id, (await widget(page, id).locator('button.launcher').boundingBox())!] as const),
+      ),
     );
     expect(boxes.sales!.x).toBeLessThan(100); // left
     expect(boxes.support!.x).toBeGreaterThan(1100); // right

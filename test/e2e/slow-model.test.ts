@@ -53,7 +53,9 @@ describe('a model 45 s from its first token', () => {
     await input.fill('think for a long time');
     const sentAt = Date.now();
     await input.press('Enter');
-    await page.locator('aicado-embed .msg.agent', { hasText: 'You said: "think for a long time"' }).waitFor({ timeout: FIRST_TOKEN_MS + 20_000 });
+    await page
+      .locator('aicado-embed .msg.agent', { hasText: 'You said: "think for a long time"' })
+      .waitFor({ timeout: FIRST_TOKEN_MS + 20_000 });
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(FIRST_TOKEN_MS - 1000);
     await loop.receiver.waitFor(1);
 

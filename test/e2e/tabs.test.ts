@@ -107,7 +107,9 @@ const userCount = (tab: Page) => tab.locator('aicado-embed .msg.user').count();
 /** The verified webhook of one query, once it has arrived. */
 async function webhookFor(queryId: string) {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 25))) {
-    const event = loop.receiver.received.map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret)).find((e) => e.data.query_id === queryId);
+    const event = loop.receiver.received
+      .map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret))
+      .find((e) => e.data.query_id === queryId);
     if (event) return event;
   }
   throw new Error(`no webhook for ${queryId}`);
@@ -120,7 +122,11 @@ describe.each([
   it('a message sent in tab A shows in tab B within 1 s, and so does its answer; both tabs speak in one conversation', async () => {
     loop.receiver.received.length = 0;
     const context = await newContext(fallback);
-    if (fallback) expect(await (await context.newPage()).evaluate(() => [typeof BroadcastChannel, typeof navigator.locks])).toEqual(['undefined', 'undefined']);
+    if (fallback)
+      expect(await (await context.newPage()).evaluate(() => [typeof BroadcastChannel, typeof navigator.locks])).toEqual([
+        'undefined',
+        'undefined',
+      ]);
     const posts = recordQueries(context);
     const [a, b] = await openTabs(context, sitePage('/tabs-live.html'));
 
@@ -135,7 +141,10 @@ describe.each([
     await type(b, 'And one from tab B');
     await answerBubble(a, 'And one from tab B').waitFor({ timeout: 15_000 });
     expect(await userBubble(a, 'Sent in tab A').count()).toBe(1);
-    expect(posts.map((post) => [post.queryId, post.tab === a ? 'a' : post.tab === b ? 'b' : '?'])).toEqual([[posts[0]!.queryId, 'a'], [posts[1]!.queryId, 'b']]);
+    expect(posts.map((post) => [post.queryId, post.tab === a ? 'a' : post.tab === b ? 'b' : '?'])).toEqual([
+      [posts[0]!.queryId, 'a'],
+      [posts[1]!.queryId, 'b'],
+    ]);
     expect(new Set(posts.map((post) => post.conversationId)).size).toBe(1);
     const events = (await loop.receiver.waitFor(2)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
     expect(events.map((event) => event.data.conversation_id)).toEqual([posts[0]!.conversationId, posts[0]!.conversationId]);
@@ -153,7 +162,13 @@ describe.each([
     await type(a, 'Pending in two tabs');
     await userBubble(b, 'Pending in two tabs').waitFor({ timeout: 1_000 });
     // Reloading without a network shows the browser's error page in both: the query is left in storage only.
-    for (const tab of [a, b]) expect(await tab.reload().then(() => 'loaded', (error: Error) => error.message)).toContain('ERR_INTERNET_DISCONNECTED');
+    for (const tab of [a, b])
+      expect(
+        await tab.reload().then(
+          () => 'loaded',
+          (error: Error) => error.message,
+        ),
+      ).toContain('ERR_INTERNET_DISCONNECTED');
     expect(posts()).toEqual([]);
 
     // Chromium's error page reloads itself once online, which would race the loads below (a load that is
@@ -204,7 +219,9 @@ describe('one conversation across tabs', () => {
     await answerBubble(b, 'Before logout').waitFor({ timeout: 15_000 });
 
     await a.evaluate(() => (window as unknown as { Aicado: (m: string) => void }).Aicado('logout'));
-    await b.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll('.msg.user').length === 0, null, { timeout: 1_000 });
+    await b.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll('.msg.user').length === 0, null, {
+      timeout: 1_000,
+    });
     expect(await answerBubble(b, 'Before logout').count()).toBe(0);
 
     await type(b, 'After logout');
@@ -224,14 +241,22 @@ describe('one conversation across tabs', () => {
     await type(a, 'As the first user');
     await answerBubble(b, 'As the first user').waitFor({ timeout: 15_000 });
 
-    await a.evaluate(() => (window as unknown as { Aicado: (m: string, v: unknown) => void }).Aicado('identify', { params: { user_id: 'u_next' } }));
-    await b.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll('.msg.user').length === 0, null, { timeout: 1_000 });
+    await a.evaluate(() =>
+      (window as unknown as { Aicado: (m: string, v: unknown) => void }).Aicado('identify', { params: { user_id: 'u_next' } }),
+    );
+    await b.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll('.msg.user').length === 0, null, {
+      timeout: 1_000,
+    });
     await type(b, 'As the next user');
     await answerBubble(a, 'As the next user').waitFor({ timeout: 15_000 });
-    expect(await b.evaluate(() => (window as unknown as { Aicado: (m: string) => unknown }).Aicado('getParams'))).toEqual({ user_id: 'u_next' });
+    expect(await b.evaluate(() => (window as unknown as { Aicado: (m: string) => unknown }).Aicado('getParams'))).toEqual({
+      user_id: 'u_next',
+    });
 
     await b.evaluate(() => (window as unknown as { Aicado: (m: string) => void }).Aicado('reset'));
-    await a.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll('.msg.user').length === 0, null, { timeout: 1_000 });
+    await a.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelectorAll('.msg.user').length === 0, null, {
+      timeout: 1_000,
+    });
     await type(a, 'After reset');
     await answerBubble(b, 'After reset').waitFor({ timeout: 15_000 });
     expect(new Set(posts.map((post) => post.conversationId)).size).toBe(3);

@@ -79,9 +79,15 @@ describe('trusted (signed) params', () => {
     const foreign = await shipped.signParams({ user_id: 'u_1' }, 'sk_some_other_secret_987654321', { expiresInSeconds: 300 });
     const realNow = Date.now;
     Date.now = () => realNow() - 3600_000;
-    const expired = await shipped.signParams({ user_id: 'u_1' }, SIGNING_SECRET, { expiresInSeconds: 60 }).finally(() => (Date.now = realNow));
+    const expired = await shipped
+      .signParams({ user_id: 'u_1' }, SIGNING_SECRET, { expiresInSeconds: 60 })
+      .finally(() => (Date.now = realNow));
 
-    for (const [name, token] of [['edited', edited], ['expired', expired], ['foreign', foreign]] as const) {
+    for (const [name, token] of [
+      ['edited', edited],
+      ['expired', expired],
+      ['foreign', foreign],
+    ] as const) {
       const page = await openPage(`/refused-${name}.html`, { signedParams: token });
       const statuses: number[] = [];
       page.on('response', (response) => {
@@ -114,10 +120,17 @@ describe('user switching', () => {
     const page = await openPage('/switch.html', { params: { user_id: 'u_alice', session_id: 's_a' } });
     await type(page, 'secret of alice');
     await answered(page, 'secret of alice');
-    await page.evaluate(() => (window as unknown as { Aicado: Aicado }).Aicado('identify', { params: { user_id: 'u_bob', session_id: 's_b' } }));
+    await page.evaluate(() =>
+      (window as unknown as { Aicado: Aicado }).Aicado('identify', { params: { user_id: 'u_bob', session_id: 's_b' } }),
+    );
 
     expect(await page.locator('aicado-embed .msg', { hasText: 'secret of alice' }).count()).toBe(0);
-    const storageText = () => page.evaluate(() => Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'));
+    const storageText = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .map((k) => `${k}=${localStorage.getItem(k)}`)
+          .join('\n'),
+      );
     expect(await storageText()).not.toContain('secret of alice');
 
     await type(page, 'hello from bob');

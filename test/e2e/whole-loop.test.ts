@@ -43,15 +43,12 @@ describe('the whole loop on the built script-tag bundle', () => {
   it('queue install: a typed message streams an answer and the signed webhook echoes the params with their JSON types', async () => {
     loop.receiver.received.length = 0;
     const params = { user_id: 'u_42', session_id: 's_9', plan: 'pro', count: 3, ratio: 0.5, beta: true, gamma: false, ghost: null };
-    loop.site.pages.set(
-      '/queue.html',
-      {
-        body: queuePage(`
+    loop.site.pages.set('/queue.html', {
+      body: queuePage(`
           window.__deltas = 0;
           Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', params: ${JSON.stringify(params)} });
           Aicado('on', 'delta', function () { window.__deltas++; });`),
-      },
-    );
+    });
     const page = await loop.browser.newPage();
     const console = recordConsole(page);
     await page.goto(`${loop.site.url}/queue.html`);
@@ -105,7 +102,10 @@ describe('the whole loop on the built script-tag bundle', () => {
     const byInput = Object.fromEntries(events.map((event) => [event.data.input, event.data.params]));
     expect(byInput['first question']).toStrictEqual({ user_id: 'u_1', plan: 'pro' });
     expect(byInput['second question']).toStrictEqual({ plan: 'free', seats: 5 });
-    expect(await page.evaluate(() => (window as unknown as { Aicado: (m: string) => unknown }).Aicado('getParams'))).toStrictEqual({ plan: 'free', seats: 5 });
+    expect(await page.evaluate(() => (window as unknown as { Aicado: (m: string) => unknown }).Aicado('getParams'))).toStrictEqual({
+      plan: 'free',
+      seats: 5,
+    });
     await page.close();
   });
 
@@ -126,7 +126,11 @@ describe('the whole loop on the built script-tag bundle', () => {
     const requests = backendRequests(page);
     await page.goto(`${loop.site.url}/restricted-esm.html`);
     const result = await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result).then((h) => h.jsonValue());
-    expect(result).toMatchObject({ name: 'AicadoError', code: 'invalid_params', keys: ['a_id:restricted_key', 'A_ID:restricted_key', 'muser:restricted_key'] });
+    expect(result).toMatchObject({
+      name: 'AicadoError',
+      code: 'invalid_params',
+      keys: ['a_id:restricted_key', 'A_ID:restricted_key', 'muser:restricted_key'],
+    });
     for (const key of ['"a_id"', '"A_ID"', '"muser"']) expect((result as { message: string }).message).toContain(key);
     expect(await page.locator('aicado-embed').count()).toBe(0);
 
@@ -142,7 +146,10 @@ describe('the whole loop on the built script-tag bundle', () => {
     const log = recordConsole(queued);
     await queued.goto(`${loop.site.url}/restricted-queue.html`);
     await queued.waitForFunction(() => (window as unknown as { __errors: string[] }).__errors.length >= 2);
-    expect(await queued.evaluate(() => (window as unknown as { __errors: string[] }).__errors)).toEqual(['invalid_params', 'not_initialised']);
+    expect(await queued.evaluate(() => (window as unknown as { __errors: string[] }).__errors)).toEqual([
+      'invalid_params',
+      'not_initialised',
+    ]);
     expect(log.errors.some((line) => line.includes('"MUSER"') && line.includes('"Raid"'))).toBe(true);
     await queued.waitForTimeout(300);
     expect(requests).toEqual([]);

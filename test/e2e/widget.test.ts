@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 function page(path: string, init: Record<string, unknown>, extra = ''): string {
-  loop.site.pages.set(path, { body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: loop.backend.url, ...init })});${extra}`) });
+  loop.site.pages.set(path, {
+    body: queuePage(`Aicado('init', ${JSON.stringify({ agentId: 'demo', apiBase: loop.backend.url, ...init })});${extra}`),
+  });
   return `${loop.site.url}${path}`;
 }
 
@@ -65,7 +67,9 @@ describe('accessibility (axe-core) and screenshots', () => {
     await phone.goto(page('/phone.html', { storage: 'memory' }));
     await phone.getByRole('button', { name: 'Open chat' }).click();
     await ask(phone, 'Hello from a phone');
-    await phone.waitForFunction(() => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0);
+    await phone.waitForFunction(
+      () => document.querySelector('aicado-embed')!.shadowRoot!.querySelector('section.panel')!.getAnimations().length === 0,
+    );
     const panel = await phone.locator('aicado-embed section.panel').boundingBox();
     expect(panel).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
     await expect(phone.getByRole('button', { name: 'Close chat' }).isVisible()).resolves.toBe(true);
@@ -152,19 +156,26 @@ describe('isolation from the host page', () => {
     expect(box?.width).toBe(56);
     await launcher.click();
     await ask(p, 'Still working?');
-    const fontSize = await p.evaluate(() => getComputedStyle(document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.msg.agent')!).fontSize);
+    const fontSize = await p.evaluate(
+      () => getComputedStyle(document.querySelector('aicado-embed')!.shadowRoot!.querySelector('.msg.agent')!).fontSize,
+    );
     expect(fontSize).toBe('15px');
     await p.close();
   });
 
   it('the host can theme it through CSS custom properties and ::part()', async () => {
     const css = '<style>aicado-embed { --aicado-accent: rgb(200, 0, 0) } aicado-embed::part(launcher) { border-radius: 12px }</style>';
-    loop.site.pages.set('/themed.html', { body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory' });`, css) });
+    loop.site.pages.set('/themed.html', {
+      body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', storage: 'memory' });`, css),
+    });
     const p = await loop.browser.newPage();
     await p.goto(`${loop.site.url}/themed.html`);
     const launcher = p.getByRole('button', { name: 'Open chat' });
     await launcher.waitFor();
-    expect(await launcher.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderTopLeftRadius])).toEqual(['rgb(200, 0, 0)', '12px']);
+    expect(await launcher.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderTopLeftRadius])).toEqual([
+      'rgb(200, 0, 0)',
+      '12px',
+    ]);
     await p.close();
   });
 
@@ -186,7 +197,12 @@ ${withWidget ? `<script async src="${SCRIPT_TAG.src}" data-agent-id="demo" data-
       const result = await p.evaluate(() =>
         ['html', 'body', '#h', '#p', '#a', '#b', '#d', '#t'].map((selector) => {
           const computed = getComputedStyle(document.querySelector(selector)!);
-          return [selector, Array.from(computed).map((name) => `${name}:${computed.getPropertyValue(name)}`).join(';')];
+          return [
+            selector,
+            Array.from(computed)
+              .map((name) => `${name}:${computed.getPropertyValue(name)}`)
+              .join(';'),
+          ];
         }),
       );
       const sheets = await p.evaluate(() => document.styleSheets.length + document.adoptedStyleSheets.length);
@@ -216,7 +232,9 @@ describe('persistence', () => {
     await p.getByRole('button', { name: 'Open chat' }).click();
     await p.locator('aicado-embed textarea').waitFor();
     expect(await p.locator('aicado-embed .msg.user').count()).toBe(0);
-    expect(await p.evaluate(() => Object.keys(localStorage).filter((k) => (localStorage.getItem(k) ?? '').includes('Remember me')))).toEqual([]);
+    expect(
+      await p.evaluate(() => Object.keys(localStorage).filter((k) => (localStorage.getItem(k) ?? '').includes('Remember me'))),
+    ).toEqual([]);
     await p.close();
   });
 

@@ -76,7 +76,9 @@ describe('agent output that quotes hostile input', () => {
   it(`renders ${VECTORS.length} XSS vectors as inert text: no script runs, no handler, src or unsafe URL in the DOM`, async () => {
     loop.site.pages.set('/xss.html', {
       // A param carries a vector too: the echo lists every param in each answer.
-      body: queuePage(`Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', params: { user_id: 'u_1', note: '<img src=x onerror="window.__xss=1">' } });`),
+      body: queuePage(
+        `Aicado('init', { agentId: 'demo', apiBase: '${loop.backend.url}', params: { user_id: 'u_1', note: '<img src=x onerror="window.__xss=1">' } });`,
+      ),
     });
     const context = await loop.browser.newContext();
     const page = await context.newPage();
@@ -95,7 +97,13 @@ describe('agent output that quotes hostile input', () => {
     const strayRequests: string[] = [];
     context.on('request', (request) => {
       const url = request.url();
-      const expected = url.startsWith(`${loop.backend.url}/`) || [`${loop.site.url}/xss.html`, ...SCRIPT_TAG.files.map((file) => `${loop.site.url}${file}`), `${loop.site.url}/favicon.ico`].includes(url);
+      const expected =
+        url.startsWith(`${loop.backend.url}/`) ||
+        [
+          `${loop.site.url}/xss.html`,
+          ...SCRIPT_TAG.files.map((file) => `${loop.site.url}${file}`),
+          `${loop.site.url}/favicon.ico`,
+        ].includes(url);
       if (!expected) strayRequests.push(url);
     });
     await page.goto(`${loop.site.url}/xss.html`);
@@ -127,7 +135,14 @@ describe('agent output that quotes hostile input', () => {
         for (const attribute of element.attributes) {
           const name = attribute.name.toLowerCase();
           if (name.startsWith('on')) found.handlers.push(`${element.tagName} ${name}`);
-          if (name === 'src' || name === 'srcdoc' || name === 'data' || name === 'formaction' || name === 'action' || name === 'xlink:href') {
+          if (
+            name === 'src' ||
+            name === 'srcdoc' ||
+            name === 'data' ||
+            name === 'formaction' ||
+            name === 'action' ||
+            name === 'xlink:href'
+          ) {
             found.srcs.push(`${element.tagName} ${name}=${attribute.value}`);
           }
           if (name === 'href') found.hrefs.push(attribute.value);

@@ -43,7 +43,10 @@ describe('package-lock.json', () => {
     // root entry does not (a peer dependency added by hand, a moved dependency).
     const dir = mkdtempSync(join(tmpdir(), 'aicado-lock-'));
     for (const name of ['package.json', 'package-lock.json']) copyFileSync(join(ROOT, name), join(dir, name));
-    await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, timeout: 120_000 });
+    await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      timeout: 120_000,
+    });
     expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
   }, 120_000);
 });
@@ -74,7 +77,9 @@ describe('the tarball', () => {
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
     expect(PACKAGE.license).toBe('MIT');
     expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
-    const missing = exportTargets().map((target) => target.replace(/^\.\//, '')).filter((target) => !files.includes(target));
+    const missing = exportTargets()
+      .map((target) => target.replace(/^\.\//, ''))
+      .filter((target) => !files.includes(target));
     expect(missing).toEqual([]);
   });
 
@@ -99,9 +104,14 @@ describe('package linters', () => {
     const { stdout } = await run(process.execPath, [attw, file, '--profile', 'node16', '--format', 'json'], { timeout: 60_000 }).catch(
       (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
     );
-    const report = JSON.parse(stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems?: Record<string, { entrypoint: string; resolutionKind?: string }[]> };
+    const report = JSON.parse(stdout) as {
+      analysis: { entrypoints: Record<string, unknown> };
+      problems?: Record<string, { entrypoint: string; resolutionKind?: string }[]>;
+    };
     const problems = Object.entries(report.problems ?? {}).flatMap(([kind, found]) =>
-      found.filter((problem) => problem.resolutionKind !== 'node10').map((problem) => `${kind} ${problem.entrypoint} (${problem.resolutionKind ?? 'all'})`),
+      found
+        .filter((problem) => problem.resolutionKind !== 'node10')
+        .map((problem) => `${kind} ${problem.entrypoint} (${problem.resolutionKind ?? 'all'})`),
     );
     expect(problems).toEqual([]);
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(Object.keys(PACKAGE.exports).sort());
@@ -117,7 +127,9 @@ describe('aicado-embed/element on a server', () => {
   ] as const) {
     it(`imports in plain Node (${kind}) without a throw, defining nothing`, async () => {
       const code = probe.replace('MODULE', load(join(ROOT, file)));
-      const { stdout } = await run(process.execPath, [kind === 'ESM' ? '--input-type=module' : '--input-type=commonjs', '-e', code], { timeout: 30_000 });
+      const { stdout } = await run(process.execPath, [kind === 'ESM' ? '--input-type=module' : '--input-type=commonjs', '-e', code], {
+        timeout: 30_000,
+      });
       expect(JSON.parse(stdout)).toEqual({ exports: [], customElements: 'undefined', window: 'undefined' });
     });
   }

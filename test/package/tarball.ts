@@ -47,7 +47,10 @@ export function packTarball(): Promise<Tarball> {
 
 /** The package a bare specifier names: `react/jsx-runtime` → `react`, `@scope/a/b` → `@scope/a`. */
 export function packageOf(specifier: string): string {
-  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 /** What a declaration file imports: `import`/`export … from`, `import('…')` types and `/// <reference types>`. */

@@ -21,7 +21,9 @@ describe('aicado-embed/server entry', () => {
   });
 
   it('only re-exports in index.ts', () => {
-    const lines = readFileSync(`${DIR}index.ts`, 'utf8').split('\n').filter((line) => line.trim());
+    const lines = readFileSync(`${DIR}index.ts`, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim());
     expect(lines.every((line) => /^export (type )?\{[^}]*\} from '[^']+';$/.test(line))).toBe(true);
   });
 

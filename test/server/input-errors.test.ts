@@ -69,7 +69,10 @@ describe('verifyWebhook given the wrong kind of input', () => {
       [{ maxBodyBytes: Number.NaN }, 'invalid_options', /maxBodyBytes/],
     ];
     for (const [options, code, message] of cases) {
-      expect(thrown(() => createWebhookHandler({ secret: SECRET, onEvent, ...options }))).toEqual({ code, message: expect.stringMatching(message) });
+      expect(thrown(() => createWebhookHandler({ secret: SECRET, onEvent, ...options }))).toEqual({
+        code,
+        message: expect.stringMatching(message),
+      });
     }
   });
 });

@@ -56,12 +56,17 @@ describe('signed-params token lifetime', () => {
   });
 
   it('signParams refuses a lifetime the verifier would refuse, and bad arguments, as AicadoError invalid_options', async () => {
-    await expect(signParams({ user_id: 'u' }, SECRET, { expiresInSeconds: SIGNED_PARAMS_LIMITS.maxLifetimeSeconds + 1 })).rejects.toMatchObject({
+    await expect(
+      signParams({ user_id: 'u' }, SECRET, { expiresInSeconds: SIGNED_PARAMS_LIMITS.maxLifetimeSeconds + 1 }),
+    ).rejects.toMatchObject({
       code: 'invalid_options',
       message: expect.stringMatching(/86400/),
     });
     await expect(signParams({ user_id: 'u' }, SECRET, { expiresInSeconds: Number.NaN })).rejects.toMatchObject({ code: 'invalid_options' });
-    await expect(signParams({ user_id: 'u' }, 'short')).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringMatching(/16 characters/) });
+    await expect(signParams({ user_id: 'u' }, 'short')).rejects.toMatchObject({
+      code: 'invalid_options',
+      message: expect.stringMatching(/16 characters/),
+    });
     await expect(verifySignedParams('a.b.c', 'short')).rejects.toMatchObject({ code: 'invalid_options' });
     const day = await signParams({ user_id: 'u' }, SECRET, { expiresInSeconds: SIGNED_PARAMS_LIMITS.maxLifetimeSeconds });
     await expect(verifySignedParams(day, SECRET)).resolves.toEqual({ user_id: 'u' });

@@ -13,7 +13,10 @@ describe('signed params', () => {
   });
 
   it('applies the params rules when signing', async () => {
-    await expect(signParams({ A_ID: 'x' } as never, SECRET)).rejects.toMatchObject({ code: 'invalid_params', issues: [{ key: 'A_ID', code: 'restricted_key' }] });
+    await expect(signParams({ A_ID: 'x' } as never, SECRET)).rejects.toMatchObject({
+      code: 'invalid_params',
+      issues: [{ key: 'A_ID', code: 'restricted_key' }],
+    });
     await expect(signParams({ user_id: 'u' }, 'short')).rejects.toMatchObject({ name: 'AicadoError', code: 'invalid_options' });
     await expect(signParams({ user_id: 'u' }, SECRET, { expiresInSeconds: 0 })).rejects.toThrow(/positive/);
   });
@@ -23,7 +26,10 @@ describe('signed params', () => {
     const [header, , signature] = token.split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ params: { user_id: 'u_2' }, exp: 9_999_999_999 })).toString('base64url')}.${signature}`;
     const expect401 = (promise: Promise<unknown>, message: RegExp) =>
-      expect(promise).rejects.toSatisfy((error: unknown) => error instanceof AicadoError && error.code === 'invalid_signed_params' && error.status === 401 && message.test(error.message));
+      expect(promise).rejects.toSatisfy(
+        (error: unknown) =>
+          error instanceof AicadoError && error.code === 'invalid_signed_params' && error.status === 401 && message.test(error.message),
+      );
 
     await expect401(verifySignedParams(forged, SECRET), /signature does not match/);
     await expect401(verifySignedParams(token, 'sk_another_secret_0000'), /signature does not match/);
@@ -35,10 +41,16 @@ describe('signed params', () => {
     vi.useRealTimers();
     await expect401(verifySignedParams(old, SECRET), /expired/);
 
-    const noExpiry = await new SignJWT({ params: { user_id: 'u_1' } }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+    const noExpiry = await new SignJWT({ params: { user_id: 'u_1' } })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
     await expect401(verifySignedParams(noExpiry, SECRET), /malformed/);
 
-    const badInside = await new SignJWT({ params: { muser: 'x' } }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+    const badInside = await new SignJWT({ params: { muser: 'x' } })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(SECRET));
     await expect401(verifySignedParams(badInside, SECRET), /break the rules/);
   });
 });

@@ -133,9 +133,18 @@ describe('verifyWebhook against hostile deliveries', () => {
     clockAt(KAT.timestamp);
     for (const name of Object.keys(KAT_HEADERS)) {
       const without = Object.fromEntries(Object.entries(KAT_HEADERS).filter(([key]) => key !== name));
-      expect(codeOf(() => verifyWebhook(KAT.payload, without, KAT.secret)), name).toBe('missing_headers');
-      expect(codeOf(() => verifyWebhook(KAT.payload, new Headers(without), KAT.secret)), name).toBe('missing_headers');
-      expect(codeOf(() => verifyWebhook(KAT.payload, { ...KAT_HEADERS, [name]: '' }, KAT.secret)), name).toBe('missing_headers');
+      expect(
+        codeOf(() => verifyWebhook(KAT.payload, without, KAT.secret)),
+        name,
+      ).toBe('missing_headers');
+      expect(
+        codeOf(() => verifyWebhook(KAT.payload, new Headers(without), KAT.secret)),
+        name,
+      ).toBe('missing_headers');
+      expect(
+        codeOf(() => verifyWebhook(KAT.payload, { ...KAT_HEADERS, [name]: '' }, KAT.secret)),
+        name,
+      ).toBe('missing_headers');
     }
     expect(codeOf(() => verifyWebhook(KAT.payload, {}, KAT.secret))).toBe('missing_headers');
   });
@@ -152,7 +161,10 @@ describe('verifyWebhook against hostile deliveries', () => {
     ];
     for (const [offset, code] of cases) {
       clockAt(KAT.timestamp + offset);
-      expect(codeOf(() => verifyWebhook(KAT.payload, KAT_HEADERS, KAT.secret)), `clock at vector ${offset >= 0 ? '+' : ''}${offset} s`).toBe(code);
+      expect(
+        codeOf(() => verifyWebhook(KAT.payload, KAT_HEADERS, KAT.secret)),
+        `clock at vector ${offset >= 0 ? '+' : ''}${offset} s`,
+      ).toBe(code);
     }
     clockAt(KAT.timestamp + 1000);
     expect(codeOf(() => verifyWebhook(KAT.payload, KAT_HEADERS, KAT.secret, { toleranceSeconds: 1000 }))).toBe('invalid_payload');

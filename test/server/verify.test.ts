@@ -78,7 +78,11 @@ describe('verifyWebhook', () => {
   });
 
   it('rejects a correctly signed body that is not JSON or not an Aicado event', () => {
-    for (const body of ['not json', JSON.stringify({ ...EVENT, type: 'other' }), JSON.stringify({ ...EVENT, data: { ...EVENT.data, params: { a: [1] } } })]) {
+    for (const body of [
+      'not json',
+      JSON.stringify({ ...EVENT, type: 'other' }),
+      JSON.stringify({ ...EVENT, data: { ...EVENT.data, params: { a: [1] } } }),
+    ]) {
       const message = signed(body);
       expect(codeOf(() => verifyWebhook(message.body, message.headers, SECRET))).toBe('invalid_payload');
     }

@@ -8,7 +8,14 @@ export function Chat({ userId, token }: { userId: string; token?: string }) {
   const ref = useRef<AicadoAgentElement>(null);
   return (
     <>
-      <aicado-agent ref={ref} agent-id="demo" api-base="https://api.example" mode="inline" params={{ user_id: userId, plan: 'pro' }} signedParams={token} />
+      <aicado-agent
+        ref={ref}
+        agent-id="demo"
+        api-base="https://api.example"
+        mode="inline"
+        params={{ user_id: userId, plan: 'pro' }}
+        signedParams={token}
+      />
       <button type="button" onClick={() => ref.current?.open()}>
         Help
       </button>

@@ -15,10 +15,11 @@ function record<E extends keyof AgentEvents>(agent: AicadoAgent, event: E): Agen
   agent.on(event, (payload) => seen.push(payload));
   return seen;
 }
-const messages = () => JSON.parse(localStorage.getItem('aicado:v1:demo:conversation') ?? '{}') as {
-  messages: { role: string; status: string; text: string; rating?: string; sources?: unknown[]; at?: number }[];
-  pending: unknown[];
-};
+const messages = () =>
+  JSON.parse(localStorage.getItem('aicado:v1:demo:conversation') ?? '{}') as {
+    messages: { role: string; status: string; text: string; rating?: string; sources?: unknown[]; at?: number }[];
+    pending: unknown[];
+  };
 
 beforeEach(() => localStorage.clear());
 afterEach(() => {
@@ -30,7 +31,10 @@ afterEach(() => {
 
 describe('stop', () => {
   it('asks the API to stop the streaming answer; the stopped done ends it, and it is never resent, not after a reload', async () => {
-    const api = liveQueryApi((request) => ({ status: 200, body: { query_id: request.url.split('/').at(-2), output: 'Once upon', status: 'stopped', sources: [] } }));
+    const api = liveQueryApi((request) => ({
+      status: 200,
+      body: { query_id: request.url.split('/').at(-2), output: 'Once upon', status: 'stopped', sources: [] },
+    }));
     const agent = start();
     const stopped = record(agent, 'stopped');
     const responses = record(agent, 'response');
@@ -127,7 +131,6 @@ describe('progress, sources and times', () => {
     const stored = messages().messages;
     expect(stored.at(-1)).toMatchObject({ status: 'done', sources: kept });
     for (const message of stored) expect(message.at).toBeGreaterThanOrEqual(before);
-
   });
 });
 
@@ -143,23 +146,36 @@ describe('rate', () => {
     expect(up!.url).toBe(`http://api.test/v1/agents/demo/queries/${queryId}/feedback`);
     expect(up!.body).toEqual({ conversation_id: query!.body.conversation_id, rating: 'up' });
     expect(none!.body).toEqual({ conversation_id: query!.body.conversation_id, rating: null });
-    expect(feedback).toEqual([{ queryId, rating: 'up' }, { queryId, rating: null }]);
+    expect(feedback).toEqual([
+      { queryId, rating: 'up' },
+      { queryId, rating: null },
+    ]);
     expect(messages().messages.at(-1)?.rating).toBeUndefined();
     await agent.rate(queryId, 'down');
     expect(messages().messages.at(-1)?.rating).toBe('down');
   });
 
   it('refuses an unknown query or a bad rating without sending, and takes the rating back when the API refuses it', async () => {
-    const { requests } = stubQueryApi({ deltas: ['fine'] }, { status: 404, body: { error: { code: 'unknown_query', message: 'No answered query' } } });
+    const { requests } = stubQueryApi(
+      { deltas: ['fine'] },
+      { status: 404, body: { error: { code: 'unknown_query', message: 'No answered query' } } },
+    );
     const agent = start();
     const errors = record(agent, 'error');
     const { queryId } = await agent.send('hi');
     await expect(agent.rate('q_unknown', 'up')).rejects.toMatchObject({ code: 'unknown_query' });
-    await expect(agent.rate(queryId, 'meh' as 'up')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining("'up', 'down' or null") });
+    await expect(agent.rate(queryId, 'meh' as 'up')).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining("'up', 'down' or null"),
+    });
     expect(requests).toHaveLength(1);
     await expect(agent.rate(queryId, 'up')).rejects.toMatchObject({ code: 'unknown_query', status: 404 });
     expect(messages().messages.at(-1)?.rating).toBeUndefined();
-    expect(errors.map((e) => [e.error.code, e.queryId])).toEqual([['unknown_query', 'q_unknown'], ['invalid_input', queryId], ['unknown_query', queryId]]);
+    expect(errors.map((e) => [e.error.code, e.queryId])).toEqual([
+      ['unknown_query', 'q_unknown'],
+      ['invalid_input', queryId],
+      ['unknown_query', queryId],
+    ]);
   });
 });
 
@@ -195,7 +211,12 @@ describe('DOM events for tag managers', () => {
     const seen: { type: string; detail: Record<string, unknown>; composed: boolean; target: string }[] = [];
     const listener = (event: Event) => {
       const custom = event as CustomEvent<Record<string, unknown>>;
-      seen.push({ type: custom.type, detail: custom.detail, composed: custom.composed, target: (custom.target as Element).tagName.toLowerCase() });
+      seen.push({
+        type: custom.type,
+        detail: custom.detail,
+        composed: custom.composed,
+        target: (custom.target as Element).tagName.toLowerCase(),
+      });
     };
     const names = ['ready', 'open', 'query', 'delta', 'response', 'unread', 'close', 'params'];
     for (const name of names) document.addEventListener(`aicado:${name}`, listener);
@@ -210,7 +231,10 @@ describe('DOM events for tag managers', () => {
       expect(of('ready')).toEqual([{ agentId: 'demo' }]);
       expect(of('open')).toEqual([{ agentId: 'demo' }]);
       expect(of('query')).toEqual([{ agentId: 'demo', queryId, input: 'hi', params: { user_id: 'u_1' } }]);
-      expect(of('delta')).toEqual([{ agentId: 'demo', queryId, text: 'He' }, { agentId: 'demo', queryId, text: 'llo' }]);
+      expect(of('delta')).toEqual([
+        { agentId: 'demo', queryId, text: 'He' },
+        { agentId: 'demo', queryId, text: 'llo' },
+      ]);
       expect(of('response')).toEqual([{ agentId: 'demo', queryId, output: 'Hello', status: 'completed', sources: [] }]);
       expect(of('params')).toEqual([{ agentId: 'demo', params: { user_id: 'u_1', plan: 'pro' } }]);
       expect(seen.every((event) => event.composed && event.target === 'aicado-embed')).toBe(true);

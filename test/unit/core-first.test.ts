@@ -184,4 +184,3 @@ describe('a switch of user or a reset before the conversation has loaded', () =>
     expect(requests[0]!.body.conversation_id).not.toBe('c_previous00');
   });
 });
-

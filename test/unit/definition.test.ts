@@ -87,11 +87,18 @@ describe('the agent definition', () => {
     })();
     expect(error).toMatchObject({ name: 'AicadoError', code: 'undeclared_param' });
     expect(error?.issues).toEqual([
-      { key: 'user_Id', code: 'undeclared_param', message: '"user_Id" is not declared (did you mean "user_id"?); declared: user_id, plan, seats' },
+      {
+        key: 'user_Id',
+        code: 'undeclared_param',
+        message: '"user_Id" is not declared (did you mean "user_id"?); declared: user_id, plan, seats',
+      },
       { key: 'seats', code: 'invalid_param_type', message: '"seats" must be a number, got "3"' },
     ]);
     expect(codeOf(() => agent.setParams({ seats: true }))).toEqual({ code: 'invalid_param_type', issues: ['seats:invalid_param_type'] });
-    expect(codeOf(() => agent.identify({ params: { userid: 'u_7' } }))).toEqual({ code: 'undeclared_param', issues: ['userid:undeclared_param'] });
+    expect(codeOf(() => agent.identify({ params: { userid: 'u_7' } }))).toEqual({
+      code: 'undeclared_param',
+      issues: ['userid:undeclared_param'],
+    });
     expect(agent.getParams()).toEqual({ user_id: 'u_42' });
     // Valid ones still pass; enum values and lengths are the API's to check.
     agent.setParams({ plan: 'pro', seats: 3 });
@@ -120,7 +127,12 @@ describe('the agent definition', () => {
   });
 
   it('keeps the rule every agent shares when the API is unreachable, answers an error or no definition, or declares nothing', async () => {
-    const replies = [new TypeError('Failed to fetch'), { status: 500, body: {} }, { status: 200, body: { params: { x: { type: 'date' } } } }, { status: 200, body: { ...DEMO, params: {} } }];
+    const replies = [
+      new TypeError('Failed to fetch'),
+      { status: 500, body: {} },
+      { status: 200, body: { params: { x: { type: 'date' } } } },
+      { status: 200, body: { ...DEMO, params: {} } },
+    ];
     for (const reply of replies) {
       apiBase = `http://api${++count}.test`;
       stubDefinition(reply);
@@ -134,9 +146,14 @@ describe('the agent definition', () => {
     }
   });
 
-  it('a query sent before it arrives meets the API\'s check: the refusal comes back as undeclared_param with its issues', async () => {
-    const issues = [{ key: 'user_Id', code: 'undeclared_param', message: '"user_Id" is not declared (did you mean "user_id"?); declared: user_id' }];
-    stubQueryApi({ status: 400, body: { error: { code: 'undeclared_param', message: `Params do not match the agent's definition: ${issues[0]!.message}`, issues } } });
+  it("a query sent before it arrives meets the API's check: the refusal comes back as undeclared_param with its issues", async () => {
+    const issues = [
+      { key: 'user_Id', code: 'undeclared_param', message: '"user_Id" is not declared (did you mean "user_id"?); declared: user_id' },
+    ];
+    stubQueryApi({
+      status: 400,
+      body: { error: { code: 'undeclared_param', message: `Params do not match the agent's definition: ${issues[0]!.message}`, issues } },
+    });
     const agent = start({ params: { user_Id: 'u' } });
     const sent = agent.send('hi');
     await expect(sent).rejects.toMatchObject({ code: 'undeclared_param', status: 400, issues });

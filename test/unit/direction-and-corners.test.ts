@@ -41,10 +41,25 @@ describe('language and direction', () => {
   });
 
   it('puts the launcher at the end side by default, mirrored in right-to-left; physical positions never mirror', () => {
-    const side = (position: string | undefined, locale: string) => normalize({ locale, ...(position ? { theme: { position } } : {}) }).theme.side;
-    expect([undefined, 'bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'].map((p) => side(p, 'en'))).toEqual(['right', 'right', 'left', 'right', 'left']);
-    expect([undefined, 'bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'].map((p) => side(p, 'ar'))).toEqual(['left', 'left', 'right', 'right', 'left']);
-    expect(() => normalize({ theme: { position: 'top-right' } })).toThrow(/theme.position is invalid.*'bottom-end', 'bottom-start', 'bottom-right' or 'bottom-left'/);
+    const side = (position: string | undefined, locale: string) =>
+      normalize({ locale, ...(position ? { theme: { position } } : {}) }).theme.side;
+    expect([undefined, 'bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'].map((p) => side(p, 'en'))).toEqual([
+      'right',
+      'right',
+      'left',
+      'right',
+      'left',
+    ]);
+    expect([undefined, 'bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'].map((p) => side(p, 'ar'))).toEqual([
+      'left',
+      'left',
+      'right',
+      'right',
+      'left',
+    ]);
+    expect(() => normalize({ theme: { position: 'top-right' } })).toThrow(
+      /theme.position is invalid.*'bottom-end', 'bottom-start', 'bottom-right' or 'bottom-left'/,
+    );
   });
 
   it('the widget carries dir and lang', async () => {
@@ -60,8 +75,15 @@ describe('several bubbles', () => {
     start('one');
     start('two');
     start('left', { theme: { position: 'bottom-start' } });
-    const place = (id: string) => [host(id).style.getPropertyValue('--aicado-stack'), host(id).style.getPropertyValue('--aicado-stack-top')];
-    expect([place('one'), place('two'), place('left')]).toEqual([['0', '1'], ['1', '1'], ['0', '0']]);
+    const place = (id: string) => [
+      host(id).style.getPropertyValue('--aicado-stack'),
+      host(id).style.getPropertyValue('--aicado-stack-top'),
+    ];
+    expect([place('one'), place('two'), place('left')]).toEqual([
+      ['0', '1'],
+      ['1', '1'],
+      ['0', '0'],
+    ]);
     agents.shift()!.destroy();
     expect(place('two')).toEqual(['0', '0']);
   });

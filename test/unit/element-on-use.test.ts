@@ -40,7 +40,10 @@ describe('defineElementOnUse', () => {
 
   it('tries a failed load again when the page adds another element', async () => {
     const defineAgentElement = vi.fn();
-    const load = vi.fn<() => Promise<ElementPart>>().mockRejectedValueOnce(new TypeError('Failed to fetch')).mockResolvedValue({ defineAgentElement });
+    const load = vi
+      .fn<() => Promise<ElementPart>>()
+      .mockRejectedValueOnce(new TypeError('Failed to fetch'))
+      .mockResolvedValue({ defineAgentElement });
     document.body.innerHTML = '<aicado-agent agent-id="demo"></aicado-agent>';
     defineElementOnUse(init, load);
     await flush();

@@ -16,7 +16,8 @@ let restoreWindow: () => void;
 
 function makeElement(attributes: Record<string, string> = {}): AicadoAgentElement {
   const element = document.createElement('aicado-agent');
-  for (const [name, value] of Object.entries({ 'agent-id': 'demo', 'api-base': 'http://api.test', storage: 'memory', ...attributes })) element.setAttribute(name, value);
+  for (const [name, value] of Object.entries({ 'agent-id': 'demo', 'api-base': 'http://api.test', storage: 'memory', ...attributes }))
+    element.setAttribute(name, value);
   return element;
 }
 
@@ -112,7 +113,8 @@ describe('<aicado-agent>', () => {
     const seen: string[] = [];
     const onElement = vi.fn();
     element.addEventListener('aicado:response', onElement);
-    for (const type of ['ready', 'query', 'delta', 'response', 'params']) document.addEventListener(`aicado:${type}`, () => seen.push(type));
+    for (const type of ['ready', 'query', 'delta', 'response', 'params'])
+      document.addEventListener(`aicado:${type}`, () => seen.push(type));
     const off = element.on('response', (detail) => seen.push(`on:${detail.output}`));
     document.body.append(element);
     await tick();
@@ -232,7 +234,7 @@ describe('<aicado-agent>', () => {
     document.addEventListener('aicado:error', (event) => seen.push(event.detail.error), { once: true });
     await mounted({ params: '{user_id:1}' });
     expect(widgets()).toHaveLength(0);
-    expect(String(seen[0])).toContain("params is not valid JSON");
+    expect(String(seen[0])).toContain('params is not valid JSON');
     expect(error).toHaveBeenCalledOnce();
   });
 
@@ -240,7 +242,8 @@ describe('<aicado-agent>', () => {
     stubQueryApi({ deltas: ['ok'] });
     const element = makeElement();
     document.body.append(element);
-    for (const method of ['send', 'open', 'close', 'toggle', 'reset', 'getParams', 'on'] as const) expect(element[method]).toBeTypeOf('function');
+    for (const method of ['send', 'open', 'close', 'toggle', 'reset', 'getParams', 'on'] as const)
+      expect(element[method]).toBeTypeOf('function');
     const opened = vi.fn();
     element.addEventListener('aicado:open', opened);
     element.open(); // in the same task as the insertion, before the batched start
@@ -253,7 +256,8 @@ describe('<aicado-agent>', () => {
   it('reads exactly the options the script tag reads from its data attributes', () => {
     const script = document.createElement('script');
     const values: Record<string, string> = {};
-    for (const name of ATTRIBUTE_OPTIONS) values[name] = name === 'params' ? '{"user_id":"u_1"}' : name === 'suggestions' ? '["Hi"]' : `value-of-${name}`;
+    for (const name of ATTRIBUTE_OPTIONS)
+      values[name] = name === 'params' ? '{"user_id":"u_1"}' : name === 'suggestions' ? '["Hi"]' : `value-of-${name}`;
     for (const [name, value] of Object.entries(values)) script.dataset[name] = value;
     const fromScript = { ...optionsFromScript(script) } as Record<string, unknown>;
     delete fromScript.nonce;

@@ -5,7 +5,14 @@ import pkg from '../../package.json' with { type: 'json' };
 
 describe('public surface', () => {
   it('the browser entry exports exactly these names', () => {
-    expect(Object.keys(sdk).sort()).toEqual(['AicadoError', 'PARAMS_LIMITS', 'RESTRICTED_PARAM_KEYS', 'init', 'isAicadoError', 'validateParams']);
+    expect(Object.keys(sdk).sort()).toEqual([
+      'AicadoError',
+      'PARAMS_LIMITS',
+      'RESTRICTED_PARAM_KEYS',
+      'init',
+      'isAicadoError',
+      'validateParams',
+    ]);
   });
 
   it('the restricted keys are the ones Aicado documents', () => {

@@ -13,13 +13,19 @@ const listeners: Listener[] = [];
 /** Every timer and animation frame scheduled that has neither run nor been cancelled. */
 const pendingTimers = new Set<unknown>();
 
-const captureOf = (options: unknown) => (typeof options === 'boolean' ? options : Boolean((options as { capture?: boolean } | undefined)?.capture));
+const captureOf = (options: unknown) =>
+  typeof options === 'boolean' ? options : Boolean((options as { capture?: boolean } | undefined)?.capture);
 
-function trackListeners(owner: { addEventListener: EventTarget['addEventListener']; removeEventListener: EventTarget['removeEventListener'] }, fixedTarget?: EventTarget) {
+function trackListeners(
+  owner: { addEventListener: EventTarget['addEventListener']; removeEventListener: EventTarget['removeEventListener'] },
+  fixedTarget?: EventTarget,
+) {
   const add = owner.addEventListener;
   const remove = owner.removeEventListener;
   const find = (entry: Omit<Listener, 'listener'> & { listener: unknown }) =>
-    listeners.findIndex((l) => l.target === entry.target && l.type === entry.type && l.listener === entry.listener && l.capture === entry.capture);
+    listeners.findIndex(
+      (l) => l.target === entry.target && l.type === entry.type && l.listener === entry.listener && l.capture === entry.capture,
+    );
   owner.addEventListener = function (this: EventTarget, type: string, listener: unknown, options?: unknown) {
     const entry = { target: fixedTarget ?? this, type, listener, capture: captureOf(options) };
     if (listener && find(entry) === -1) listeners.push(entry);
@@ -69,7 +75,8 @@ trackTimers('setInterval', 'clearInterval', true);
 trackTimers('requestAnimationFrame', 'cancelAnimationFrame');
 
 let init: typeof import('../../src/index.js').init;
-const panelOf = (agentId: string) => document.querySelector(`aicado-embed[data-agent-id="${agentId}"]`)?.shadowRoot?.querySelector('section.panel');
+const panelOf = (agentId: string) =>
+  document.querySelector(`aicado-embed[data-agent-id="${agentId}"]`)?.shadowRoot?.querySelector('section.panel');
 beforeAll(async () => {
   ({ init } = await import('../../src/index.js'));
   // The page loads the lazy part (panel, transport) once; the cycles below run after that, as on a page
@@ -164,16 +171,25 @@ describe('100 init/destroy cycles leave the page as it was', () => {
     // An answer that never comes: only the abort signal ends the request.
     globalThis.fetch = ((_url: string, request: RequestInit) =>
       new Promise((_resolve, reject) => {
-        request.signal?.addEventListener('abort', () => {
-          aborted++;
-          reject(new DOMException('aborted', 'AbortError'));
-        }, { once: true });
+        request.signal?.addEventListener(
+          'abort',
+          () => {
+            aborted++;
+            reject(new DOMException('aborted', 'AbortError'));
+          },
+          { once: true },
+        );
       })) as typeof fetch;
     const outcomes: Promise<unknown>[] = [];
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const agent = init({ agentId: AGENT_ID, storage: 'memory', apiBase: 'http://127.0.0.1:9' });
       agent.open();
-      outcomes.push(agent.send('Are you there?').then(() => 'answered', (error: { code?: string }) => error.code));
+      outcomes.push(
+        agent.send('Are you there?').then(
+          () => 'answered',
+          (error: { code?: string }) => error.code,
+        ),
+      );
       await nextFrame();
       agent.destroy();
     }
@@ -193,7 +209,11 @@ describe('100 init/destroy cycles leave the page as it was', () => {
       agent.open();
       await nextFrame();
       agent.destroy();
-      const stored = JSON.parse(localStorage.getItem(CONVERSATION_KEY) ?? 'null') as { conversationId: string; messages: unknown[]; pending: unknown[] };
+      const stored = JSON.parse(localStorage.getItem(CONVERSATION_KEY) ?? 'null') as {
+        conversationId: string;
+        messages: unknown[];
+        pending: unknown[];
+      };
       conversations.add(stored.conversationId);
       expect(stored.messages).toEqual([]);
       expect(stored.pending).toEqual([]);
@@ -211,7 +231,10 @@ describe('100 init/destroy cycles leave the page as it was', () => {
     const fresh = (await import('../../src/index.js')).init;
     const agents = Array.from({ length: 3 }, (_, i) => fresh({ agentId: `${AGENT_ID}-${i}`, storage: 'memory', open: i === 0 }));
     agents[1]!.open();
-    const sent = agents[2]!.send('never sent').then(() => 'answered', (error: { code?: string }) => error.code);
+    const sent = agents[2]!.send('never sent').then(
+      () => 'answered',
+      (error: { code?: string }) => error.code,
+    );
     for (const agent of agents) agent.destroy();
     expect(await sent).toBe('aborted');
     // The import has settled now (the aborted send waited for it): nothing was mounted after destroy.

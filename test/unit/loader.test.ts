@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installStub, loadBundle, scriptTagWindow as win, stubQueryApi } from './support.js';
 
-
 beforeEach(() => {
   localStorage.clear();
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -74,7 +73,7 @@ describe('script-tag loader', () => {
     expect(console.error).toHaveBeenCalledTimes(3);
   });
 
-  it("reports a refused queued send as an error event, not only in the console", async () => {
+  it('reports a refused queued send as an error event, not only in the console', async () => {
     const { fetchMock } = stubQueryApi({ deltas: ['ok'] });
     const aicado = installStub();
     const errors: string[] = [];
@@ -94,7 +93,9 @@ describe('script-tag loader', () => {
     proto.loaded = true;
     try {
       // The stub exactly as the README tells a host page to paste it.
-      const snippet = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8').match(/^\s*(window\.Aicado = window\.Aicado \|\| .*)$/m)?.[1];
+      const snippet = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8').match(
+        /^\s*(window\.Aicado = window\.Aicado \|\| .*)$/m,
+      )?.[1];
       expect(snippet).toBeDefined();
       new Function(snippet!)();
       const stub = win.Aicado!;

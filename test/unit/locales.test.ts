@@ -86,7 +86,11 @@ describe("the built-in locales' panel texts", () => {
     agents.push(first as AicadoAgent, second as AicadoAgent);
     first.open();
     await vi.waitFor(() => expect(asked).toEqual(['tr']));
-    await vi.waitFor(() => expect(document.querySelector('aicado-embed[data-agent-id="locale-once-1"]')!.shadowRoot!.querySelector('.load-notice')?.textContent).not.toBe(''));
+    await vi.waitFor(() =>
+      expect(
+        document.querySelector('aicado-embed[data-agent-id="locale-once-1"]')!.shadowRoot!.querySelector('.load-notice')?.textContent,
+      ).not.toBe(''),
+    );
     failing = false;
     first.open();
     await panelMounted('locale-once-1');
@@ -110,7 +114,9 @@ describe("the built-in locales' panel texts", () => {
     agents.push(agent as AicadoAgent);
     agent.open();
     const shadow = document.querySelector<HTMLElement>('aicado-embed[data-agent-id="locale-ar"]')!.shadowRoot!;
-    await vi.waitFor(() => expect(shadow.querySelector('.load-notice')?.textContent).toBe('تعذّر تحميل المحادثة. تحقّق من اتصالك ثم افتحها مجددًا.'));
+    await vi.waitFor(() =>
+      expect(shadow.querySelector('.load-notice')?.textContent).toBe('تعذّر تحميل المحادثة. تحقّق من اتصالك ثم افتحها مجددًا.'),
+    );
     expect(shadow.querySelector('.panel')).toBeNull();
     failing = false;
     agent.open();

@@ -11,8 +11,7 @@ function renderToContainer(markdown: string): HTMLDivElement {
 
 const html = (markdown: string) => renderToContainer(markdown).innerHTML;
 const p = (inner: string) => `<p class="md-p" dir="auto">${inner}</p>`;
-const link = (href: string, label: string) =>
-  `<a class="md-link" href="${href}" target="_blank" rel="noopener noreferrer">${label}</a>`;
+const link = (href: string, label: string) => `<a class="md-link" href="${href}" target="_blank" rel="noopener noreferrer">${label}</a>`;
 
 const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'start', 'dir']);
 const FORBIDDEN_ELEMENTS = 'script, img, svg, iframe, style, object, embed, form, input, math';
@@ -60,17 +59,33 @@ const cases: [string, string, string][] = [
   ['double backtick code', '``a ` b``', p('<code class="md-code">a ` b</code>')],
   ['code span content is verbatim', '`` `x` ``', p('<code class="md-code"> `x` </code>')],
   ['unclosed backtick', 'a `b', p('a `b')],
-  ['fenced code', '```ts\nconst a = *b*;\n<b>x</b>\n```\nafter', '<pre class="md-pre" dir="ltr"><code class="language-ts">const a = *b*;\n&lt;b&gt;x&lt;/b&gt;</code></pre>' + p('after')],
+  [
+    'fenced code',
+    '```ts\nconst a = *b*;\n<b>x</b>\n```\nafter',
+    '<pre class="md-pre" dir="ltr"><code class="language-ts">const a = *b*;\n&lt;b&gt;x&lt;/b&gt;</code></pre>' + p('after'),
+  ],
   ['tilde fence', '~~~\nx\n~~~', '<pre class="md-pre" dir="ltr"><code>x</code></pre>'],
   ['only the same fence closes a block', '```\nx\n````', '<pre class="md-pre" dir="ltr"><code>x\n````</code></pre>'],
-  ['unclosed fence runs to the end', 'see:\n```py\nprint(1)\n\n**x**', p('see:') + '<pre class="md-pre" dir="ltr"><code class="language-py">print(1)\n\n**x**</code></pre>'],
+  [
+    'unclosed fence runs to the end',
+    'see:\n```py\nprint(1)\n\n**x**',
+    p('see:') + '<pre class="md-pre" dir="ltr"><code class="language-py">print(1)\n\n**x**</code></pre>',
+  ],
   ['one-line triple backticks are not a fence', '```x``` y', p('<code class="md-code">x</code> y')],
   ['fence language is sanitised', '```"><x\ny\n```', '<pre class="md-pre" dir="ltr"><code>y</code></pre>'],
-  ['bullet list', '- one\n- **two**\n* three', '<ul class="md-list"><li dir="auto">one</li><li dir="auto"><strong>two</strong></li><li dir="auto">three</li></ul>'],
+  [
+    'bullet list',
+    '- one\n- **two**\n* three',
+    '<ul class="md-list"><li dir="auto">one</li><li dir="auto"><strong>two</strong></li><li dir="auto">three</li></ul>',
+  ],
   ['ordered list', '1. a\n2. b', '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>'],
   ['ordered list keeps its start', '3. c\n4. d', '<ol class="md-list" start="3"><li dir="auto">c</li><li dir="auto">d</li></ol>'],
   ['parenthesis list markers', '1) a\n2) b', '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>'],
-  ['list after a paragraph line', 'Steps:\n1. a\n2. b\nDone', p('Steps:') + '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>' + p('Done')],
+  [
+    'list after a paragraph line',
+    'Steps:\n1. a\n2. b\nDone',
+    p('Steps:') + '<ol class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ol>' + p('Done'),
+  ],
   ['loose list stays one list', '- a\n\n- b', '<ul class="md-list"><li dir="auto">a</li><li dir="auto">b</li></ul>'],
   ['indented continuation line', '- a\n  more', '<ul class="md-list"><li dir="auto">a<br>more</li></ul>'],
   ['switching list kind', '- a\n1. b', '<ul class="md-list"><li dir="auto">a</li></ul><ol class="md-list"><li dir="auto">b</li></ol>'],
@@ -84,7 +99,11 @@ const cases: [string, string, string][] = [
   // Link titles are not supported: the bracket text stays literal and the URL is autolinked.
   ['link with title', '[a](https://example.com "Title")', p(`[a](${link('https://example.com/', 'https://example.com')} "Title")`)],
   ['link with parentheses', '[w](https://en.wikipedia.org/wiki/Foo_(bar))', p(link('https://en.wikipedia.org/wiki/Foo_(bar)', 'w'))],
-  ['link with two levels of parentheses is text', '[w](https://x.org/a((b)))', p(`[w](${link('https://x.org/a', 'https://x.org/a')}((b)))`)],
+  [
+    'link with two levels of parentheses is text',
+    '[w](https://x.org/a((b)))',
+    p(`[w](${link('https://x.org/a', 'https://x.org/a')}((b)))`),
+  ],
   ['mailto link', '[mail](mailto:help@example.com)', p(link('mailto:help@example.com', 'mail'))],
   ['link href is normalised', '[x]( HTTPS://Example.COM/a%20b )', p(link('https://example.com/a%20b', 'x'))],
   // As in CommonMark, a destination cannot contain spaces; the old renderer linked it with %20.
@@ -115,9 +134,19 @@ const cases: [string, string, string][] = [
   ['img onerror', '<img src=x onerror=alert(1)>', p('&lt;img src=x onerror=alert(1)&gt;')],
   ['svg onload', '<svg onload=alert(1)>', p('&lt;svg onload=alert(1)&gt;')],
   ['html anchor', '<a href="javascript:alert(1)">x</a>', p('&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;')],
-  ['iframe and style', '<iframe src="https://x"></iframe><style>*{}</style>', p('&lt;iframe src="<a class="md-link" href="https://x/" target="_blank" rel="noopener noreferrer">https://x</a>"&gt;&lt;/iframe&gt;&lt;style&gt;*{}&lt;/style&gt;')],
+  [
+    'iframe and style',
+    '<iframe src="https://x"></iframe><style>*{}</style>',
+    p(
+      '&lt;iframe src="<a class="md-link" href="https://x/" target="_blank" rel="noopener noreferrer">https://x</a>"&gt;&lt;/iframe&gt;&lt;style&gt;*{}&lt;/style&gt;',
+    ),
+  ],
   ['entities stay literal', '&lt;b&gt; &amp;', p('&amp;lt;b&amp;gt; &amp;amp;')],
-  ['broken link markup', '[unclosed](https://example.com', p('[unclosed](<a class="md-link" href="https://example.com/" target="_blank" rel="noopener noreferrer">https://example.com</a>')],
+  [
+    'broken link markup',
+    '[unclosed](https://example.com',
+    p('[unclosed](<a class="md-link" href="https://example.com/" target="_blank" rel="noopener noreferrer">https://example.com</a>'),
+  ],
   ['broken markup mix', '**[a](`x)** _', p('<strong>[a](`x)</strong> _')],
   ['stray markers', '* \n_\n**\n`', '<ul class="md-list"><li dir="auto"></li></ul>' + p('_<br>**<br>`')],
 ];
@@ -157,10 +186,56 @@ describe('renderMarkdown', () => {
   it('never throws and stays safe on arbitrary markdown/HTML soup', () => {
     const fragment = fc.oneof(
       fc.constantFrom(
-        '*', '**', '***', '_', '__', '`', '```', '```js\n', '~~~', '\n', '\n\n', ' ', '\t', '\\', '#', '# ', '- ', '* ', '1. ',
-        '[', ']', '(', ')', '](', '<', '>', '"', "'", '&', '&#106;', '&#x09;', 'javascript:', 'JaVaScRiPt:', 'java\tscript:',
-        'data:text/html,', 'vbscript:', 'mailto:', 'https://', 'http://', 'example.com', '<script>', '</script>',
-        '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>', '<iframe>', '<style>', 'onclick=', 'alert(1)', 'snake_case', 'word',
+        '*',
+        '**',
+        '***',
+        '_',
+        '__',
+        '`',
+        '```',
+        '```js\n',
+        '~~~',
+        '\n',
+        '\n\n',
+        ' ',
+        '\t',
+        '\\',
+        '#',
+        '# ',
+        '- ',
+        '* ',
+        '1. ',
+        '[',
+        ']',
+        '(',
+        ')',
+        '](',
+        '<',
+        '>',
+        '"',
+        "'",
+        '&',
+        '&#106;',
+        '&#x09;',
+        'javascript:',
+        'JaVaScRiPt:',
+        'java\tscript:',
+        'data:text/html,',
+        'vbscript:',
+        'mailto:',
+        'https://',
+        'http://',
+        'example.com',
+        '<script>',
+        '</script>',
+        '<img src=x onerror=alert(1)>',
+        '<svg onload=alert(1)>',
+        '<iframe>',
+        '<style>',
+        'onclick=',
+        'alert(1)',
+        'snake_case',
+        'word',
       ),
       fc.string({ maxLength: 8 }),
       fc.string({ unit: 'binary', maxLength: 4 }),

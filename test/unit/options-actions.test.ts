@@ -23,10 +23,21 @@ describe('options of the second round', () => {
     completeStrings(normalized);
     expect(normalized.strings.agent).toBe('Assistant');
     const given = normalizeOptions(
-      { ...base, suggestions: ['Where is my order?', 'Talk to sales'], launcher: false, agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png' },
+      {
+        ...base,
+        suggestions: ['Where is my order?', 'Talk to sales'],
+        launcher: false,
+        agentName: 'Ada',
+        avatarUrl: 'https://cdn.example.com/ada.png',
+      },
       'en',
     );
-    expect(given).toMatchObject({ suggestions: ['Where is my order?', 'Talk to sales'], launcher: false, agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png' });
+    expect(given).toMatchObject({
+      suggestions: ['Where is my order?', 'Talk to sales'],
+      launcher: false,
+      agentName: 'Ada',
+      avatarUrl: 'https://cdn.example.com/ada.png',
+    });
     // The name the widget says for the agent, to screen readers too; the panel's table leaves it on top.
     expect(given.strings.agent).toBe('Ada');
     completeStrings(given);
@@ -34,7 +45,9 @@ describe('options of the second round', () => {
   });
 
   it('refuses too many or too long suggestions, a launcher that is not a boolean, and an avatar that is not https', () => {
-    expect(invalid({ suggestions: ['a', 'b', 'c', 'd', 'e'] })).toMatch(/suggestions is invalid \(got an array\); allowed: at most 4 non-empty strings of at most 120 characters/);
+    expect(invalid({ suggestions: ['a', 'b', 'c', 'd', 'e'] })).toMatch(
+      /suggestions is invalid \(got an array\); allowed: at most 4 non-empty strings of at most 120 characters/,
+    );
     expect(invalid({ suggestions: ['x'.repeat(121)] })).toMatch(/suggestions is invalid/);
     expect(invalid({ suggestions: ['  '] })).toMatch(/suggestions is invalid/);
     expect(invalid({ suggestions: 'Where is my order?' })).toMatch(/suggestions is invalid/);
@@ -58,8 +71,18 @@ describe('options of the second round', () => {
       agentName: 'Ada',
       avatarUrl: 'https://cdn.example.com/ada.png',
     });
-    const element: Record<string, string> = { agentId: 'demo', suggestions: '["Hi"]', launcher: 'none', agentName: 'Ada', avatarUrl: 'https://cdn.example.com/ada.png' };
-    expect(optionsFromAttributes((name) => element[name], 'params')).toMatchObject({ suggestions: ['Hi'], launcher: false, agentName: 'Ada' });
+    const element: Record<string, string> = {
+      agentId: 'demo',
+      suggestions: '["Hi"]',
+      launcher: 'none',
+      agentName: 'Ada',
+      avatarUrl: 'https://cdn.example.com/ada.png',
+    };
+    expect(optionsFromAttributes((name) => element[name], 'params')).toMatchObject({
+      suggestions: ['Hi'],
+      launcher: false,
+      agentName: 'Ada',
+    });
     script.dataset.suggestions = "['single quotes']";
     expect(() => optionsFromScript(script)).toThrow(/data-suggestions is not valid JSON.*data-suggestions='\["Where is my order\?"\]'/);
   });

@@ -52,7 +52,11 @@ function throughSignedWebhook(params: Record<string, unknown>) {
     data: { agent_id: 'demo', query_id: 'q_property01', conversation_id: 'c_property01', input: 'hi', output: 'hi', params },
   });
   const at = new Date();
-  const headers = { 'webhook-id': 'evt_property', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(SECRET).sign('evt_property', at, body) };
+  const headers = {
+    'webhook-id': 'evt_property',
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(SECRET).sign('evt_property', at, body),
+  };
   return verifyWebhook(body, headers, SECRET);
 }
 
@@ -116,9 +120,28 @@ describe('params rules, property-based (SDK validator)', { timeout: 30_000 }, ()
 
   it('restricted keys, bad keys and bad values are all reported at once, each with its code, and nothing else', () => {
     const jsOnlyBadValue = fc.constantFrom<unknown>(
-      Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10n, () => 1, Symbol('s'), new Date(0), [1, 2], {},
-      new Map([['a', 1]]), new Set([1]), Object.create(null) as object, new (class Point { x = 1; })(), new Number(1), new String('x'),
-      new Boolean(true), /re/, new Uint8Array(2), new Error('e'), Promise.resolve(1),
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      10n,
+      () => 1,
+      Symbol('s'),
+      new Date(0),
+      [1, 2],
+      {},
+      new Map([['a', 1]]),
+      new Set([1]),
+      Object.create(null) as object,
+      new (class Point {
+        x = 1;
+      })(),
+      new Number(1),
+      new String('x'),
+      new Boolean(true),
+      /re/,
+      new Uint8Array(2),
+      new Error('e'),
+      Promise.resolve(1),
     );
     const violation = fc.oneof(
       jsonViolation,
@@ -176,8 +199,16 @@ describe('params rules, property-based (SDK validator)', { timeout: 30_000 }, ()
     );
     const input = fc.oneof(
       fc.anything({
-        withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true,
-        withObjectString: true, withSparseArray: true, withTypedArray: true, withUnicodeString: true,
+        withBigInt: true,
+        withBoxedValues: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+        withObjectString: true,
+        withSparseArray: true,
+        withTypedArray: true,
+        withUnicodeString: true,
       }),
       hostile.map((make) => make()),
       fc.dictionary(fc.oneof(validKey, restrictedKey), fc.anything(), { maxKeys: 60 }),

@@ -10,7 +10,12 @@ function issuesOf(input: unknown) {
 describe('params rules', () => {
   it('accepts every allowed value type and drops undefined', () => {
     expect(validateParams({ user_id: 'u_42', count: 3, ratio: -0.5, ok: true, no: false, none: null, gone: undefined })).toEqual({
-      user_id: 'u_42', count: 3, ratio: -0.5, ok: true, no: false, none: null,
+      user_id: 'u_42',
+      count: 3,
+      ratio: -0.5,
+      ok: true,
+      no: false,
+      none: null,
     });
     expect(validateParams(undefined)).toEqual({});
     expect(validateParams(Object.create(null))).toEqual({});
@@ -35,7 +40,10 @@ describe('params rules', () => {
     const aicado = error as AicadoError;
     expect(aicado.code).toBe('invalid_params');
     expect(aicado.issues.map((i) => [i.key, i.code])).toEqual([
-      ['a_id', 'restricted_key'], ['MUSER', 'restricted_key'], ['bad key', 'invalid_key'], ['nested', 'invalid_value'],
+      ['a_id', 'restricted_key'],
+      ['MUSER', 'restricted_key'],
+      ['bad key', 'invalid_key'],
+      ['nested', 'invalid_value'],
     ]);
     for (const key of ['a_id', 'MUSER', 'bad key', 'nested']) expect(aicado.message).toContain(`"${key}"`);
     expect(aicado.message).toContain(RESTRICTED_PARAM_KEYS.join(', '));
@@ -45,13 +53,21 @@ describe('params rules', () => {
     const proto = JSON.parse('{"__proto__": 1}') as object;
     expect(issuesOf(proto)).toEqual([{ key: '__proto__', code: 'invalid_key' }]);
     expect(issuesOf({ constructor: 'x', prototype: 'y' }).map((i) => i.code)).toEqual(['invalid_key', 'invalid_key']);
-    for (const key of ['', '1abc', 'a b', 'é', 'a.b', 'x'.repeat(65)]) expect(issuesOf({ [key]: 1 })).toEqual([{ key, code: 'invalid_key' }]);
+    for (const key of ['', '1abc', 'a b', 'é', 'a.b', 'x'.repeat(65)])
+      expect(issuesOf({ [key]: 1 })).toEqual([{ key, code: 'invalid_key' }]);
     expect(issuesOf({ ['x'.repeat(64)]: 1, _a: 1, 'A-b_9': 1 })).toEqual([]);
   });
 
   it.each([
-    ['nested object', { a: 1 }], ['array', [1]], ['NaN', Number.NaN], ['Infinity', Number.POSITIVE_INFINITY],
-    ['bigint', 1n], ['function', () => 1], ['symbol', Symbol('s')], ['Date', new Date()], ['long string', 'x'.repeat(1001)],
+    ['nested object', { a: 1 }],
+    ['array', [1]],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['bigint', 1n],
+    ['function', () => 1],
+    ['symbol', Symbol('s')],
+    ['Date', new Date()],
+    ['long string', 'x'.repeat(1001)],
   ])('refuses a %s value', (_label, value) => {
     expect(issuesOf({ key: value })).toEqual([{ key: 'key', code: 'invalid_value' }]);
   });
@@ -67,10 +83,33 @@ describe('params rules', () => {
   it('rejects non-plain objects and hostile objects without crashing or calling getters', () => {
     let called = false;
     const withGetter = Object.defineProperty({}, 'user_id', { get: () => ((called = true), 'x'), enumerable: true });
-    const throwingProxy = new Proxy({}, { ownKeys() { throw new Error('boom'); } });
-    const throwingDescriptor = new Proxy({ a: 1 }, { getOwnPropertyDescriptor() { throw new Error('boom'); } });
-    const throwingProto = new Proxy({}, { getPrototypeOf() { throw new Error('boom'); } });
-    class Custom { a = 1; }
+    const throwingProxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('boom');
+        },
+      },
+    );
+    const throwingDescriptor = new Proxy(
+      { a: 1 },
+      {
+        getOwnPropertyDescriptor() {
+          throw new Error('boom');
+        },
+      },
+    );
+    const throwingProto = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('boom');
+        },
+      },
+    );
+    class Custom {
+      a = 1;
+    }
     for (const input of [withGetter, throwingProxy, throwingDescriptor, throwingProto, new Custom(), new Map(), [], 'str', 42]) {
       const result = checkParams(input);
       expect(result.ok).toBe(false);

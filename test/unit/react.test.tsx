@@ -28,7 +28,10 @@ const hosts = () => document.querySelectorAll('aicado-embed');
 /** The visitor's messages as a screen reader starts them ("You: …"), without their time. */
 const messages = () =>
   [...(hosts()[0]?.shadowRoot?.querySelectorAll('.msg.user') ?? [])].map((m) =>
-    [...m.childNodes].filter((node) => !(node instanceof Element && node.classList.contains('meta'))).map((node) => node.textContent).join(''),
+    [...m.childNodes]
+      .filter((node) => !(node instanceof Element && node.classList.contains('meta')))
+      .map((node) => node.textContent)
+      .join(''),
   );
 
 function widget(props: Partial<AicadoAgentProps<TestParams>> = {}, wrap: (node: ReactNode) => ReactNode = (node) => node) {
@@ -41,7 +44,10 @@ async function render(node: ReactNode) {
 /** An unverified JWT-shaped token whose payload carries `params`, as `signParams` on the server makes. */
 function token(params: Record<string, unknown>, nonce = 'sig') {
   const segment = (value: unknown) =>
-    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   return `${segment({ alg: 'HS256', typ: 'JWT' })}.${segment({ params, exp: 2_000_000_000 })}.${nonce}`;
 }
 

@@ -54,7 +54,11 @@ describe('init', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(AicadoError);
-    expect((error as AicadoError).issues.map((i) => `${i.key}:${i.code}`)).toEqual(['a_id:restricted_key', 'A_ID:restricted_key', 'nested:invalid_value']);
+    expect((error as AicadoError).issues.map((i) => `${i.key}:${i.code}`)).toEqual([
+      'a_id:restricted_key',
+      'A_ID:restricted_key',
+      'nested:invalid_value',
+    ]);
     expect(document.querySelector('aicado-embed')).toBeNull();
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -106,7 +110,10 @@ describe('queries', () => {
     expect(agent.getParams()).toEqual({ plan: 'free', seats: 3 });
     await first;
     await agent.send('two');
-    expect(requests.map((r) => r.body.params)).toEqual([{ user_id: 'u_1', plan: 'pro' }, { plan: 'free', seats: 3 }]);
+    expect(requests.map((r) => r.body.params)).toEqual([
+      { user_id: 'u_1', plan: 'pro' },
+      { plan: 'free', seats: 3 },
+    ]);
   });
 
   it('retries 5xx and network errors with the same query id, and does not retry a 400', async () => {
@@ -125,10 +132,17 @@ describe('queries', () => {
     expect(requests).toHaveLength(4);
     vi.useRealTimers();
 
-    const bad = stubQueryApi({ status: 400, body: { error: { code: 'invalid_params', message: 'bad', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] } } });
+    const bad = stubQueryApi({
+      status: 400,
+      body: { error: { code: 'invalid_params', message: 'bad', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] } },
+    });
     const errors: string[] = [];
     agent.on('error', (e) => errors.push(e.error.code));
-    await expect(agent.send('again')).rejects.toMatchObject({ code: 'invalid_params', status: 400, issues: [{ key: 'a_id', code: 'restricted_key' }] });
+    await expect(agent.send('again')).rejects.toMatchObject({
+      code: 'invalid_params',
+      status: 400,
+      issues: [{ key: 'a_id', code: 'restricted_key' }],
+    });
     expect(bad.requests).toHaveLength(1);
     expect(errors).toEqual(['invalid_params']);
   });
@@ -179,7 +193,10 @@ describe('stored state from older versions or other scripts', () => {
   it('never resends a pending query whose message is no longer stored', async () => {
     const { requests } = stubQueryApi({ deltas: ['ok'] });
     const orphan = { query_id: 'q_orphanorphan', conversation_id: 'c_storedstored1', input: 'old', params: {} };
-    localStorage.setItem('aicado:v1:demo:conversation', JSON.stringify({ conversationId: 'c_storedstored1', messages: [], pending: [orphan] }));
+    localStorage.setItem(
+      'aicado:v1:demo:conversation',
+      JSON.stringify({ conversationId: 'c_storedstored1', messages: [], pending: [orphan] }),
+    );
     start({ ...base, storage: 'local' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(requests).toHaveLength(0);
@@ -187,9 +204,18 @@ describe('stored state from older versions or other scripts', () => {
 
   it('resends a pending query with the signed-params token in force now, not the one stored with it', async () => {
     const { requests } = stubQueryApi({ deltas: ['ok'] });
-    const pending = { query_id: 'q_pendingpending', conversation_id: 'c_storedstored1', input: 'hi', params: {}, signed_params: 'old.token.value' };
+    const pending = {
+      query_id: 'q_pendingpending',
+      conversation_id: 'c_storedstored1',
+      input: 'hi',
+      params: {},
+      signed_params: 'old.token.value',
+    };
     const message = { id: pending.query_id, role: 'agent', text: '', queryId: pending.query_id, status: 'retrying' };
-    localStorage.setItem('aicado:v1:demo:conversation', JSON.stringify({ conversationId: 'c_storedstored1', messages: [message], pending: [pending] }));
+    localStorage.setItem(
+      'aicado:v1:demo:conversation',
+      JSON.stringify({ conversationId: 'c_storedstored1', messages: [message], pending: [pending] }),
+    );
     start({ ...base, storage: 'local', signedParams: 'new.token.value' });
     await vi.waitFor(() => expect(requests).toHaveLength(1));
     expect(requests[0]!.body).toMatchObject({ query_id: 'q_pendingpending', signed_params: 'new.token.value' });

@@ -35,10 +35,11 @@ describe('several agents through the script-tag queue', () => {
     expect(byAgent.support).toMatchObject({ input: 'to support', params: { user_id: 'u_1', ticket: 7 } });
     expect(byAgent.sales!.conversation_id).not.toBe(byAgent.support!.conversation_id);
     // Each agent stores its own conversation.
-    expect(Object.keys(localStorage).filter((k) => k.endsWith(':conversation')).sort()).toEqual([
-      expect.stringMatching(/^aicado:v1:sales:/),
-      expect.stringMatching(/^aicado:v1:support:/),
-    ]);
+    expect(
+      Object.keys(localStorage)
+        .filter((k) => k.endsWith(':conversation'))
+        .sort(),
+    ).toEqual([expect.stringMatching(/^aicado:v1:sales:/), expect.stringMatching(/^aicado:v1:support:/)]);
   });
 
   it('refuses a call without agentId while several agents run, naming them, through console.error and the error event', async () => {
@@ -64,7 +65,9 @@ describe('several agents through the script-tag queue', () => {
     const errors: ErrorEvent['error'][] = [];
     win.Aicado!('on', 'error', (e: ErrorEvent) => errors.push(e.error));
     win.Aicado!('open', { agentId: 'billing' });
-    expect(errors).toEqual([expect.objectContaining({ code: 'unknown_agent', message: expect.stringMatching(/"billing".*running: "sales"/) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'unknown_agent', message: expect.stringMatching(/"billing".*running: "sales"/) }),
+    ]);
   });
 
   it('destroys only the named agent; with one left, calls without agentId reach it again', async () => {

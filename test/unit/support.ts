@@ -33,7 +33,10 @@ export function stubQueryApi(...replies: Reply[]) {
     if (reply instanceof Error) throw reply;
     if ('deltas' in reply) {
       const output = reply.output ?? reply.deltas.join('');
-      const events = [...reply.deltas.map((text) => `event: delta\ndata: ${JSON.stringify({ text })}\n\n`), `event: done\ndata: ${JSON.stringify({ query_id: body.query_id, output })}\n\n`];
+      const events = [
+        ...reply.deltas.map((text) => `event: delta\ndata: ${JSON.stringify({ text })}\n\n`),
+        `event: done\ndata: ${JSON.stringify({ query_id: body.query_id, output })}\n\n`,
+      ];
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           for (const event of events) controller.enqueue(new TextEncoder().encode(event));
@@ -42,14 +45,20 @@ export function stubQueryApi(...replies: Reply[]) {
       });
       return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
     }
-    return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status, headers: { 'content-type': 'application/json', ...reply.headers } });
+    return new Response(JSON.stringify(reply.body ?? {}), {
+      status: reply.status,
+      headers: { 'content-type': 'application/json', ...reply.headers },
+    });
   });
   const dispatch = async (url: string, init?: RequestInit) => {
     if ((init?.method ?? 'GET') !== 'GET') return fetchMock(url, init as RequestInit);
     definitionRequests.push({ url, init });
     if (definition instanceof Error) throw definition;
     if ('deltas' in definition) throw new Error('a definition reply is a status and a body');
-    return new Response(JSON.stringify(definition.body ?? {}), { status: definition.status, headers: { 'content-type': 'application/json', ...definition.headers } });
+    return new Response(JSON.stringify(definition.body ?? {}), {
+      status: definition.status,
+      headers: { 'content-type': 'application/json', ...definition.headers },
+    });
   };
   vi.stubGlobal('fetch', vi.fn(dispatch));
   return { requests, fetchMock, definitionRequests };

@@ -7,7 +7,14 @@ import { mergeConversations, type ChatMessage, type StoredConversation } from '.
 import { stubQueryApi } from './support.js';
 
 const user = (id: string): ChatMessage => ({ id: `${id}:user`, role: 'user', text: id, queryId: id, status: 'done' });
-const agent = (id: string, status: ChatMessage['status'], rev?: number, text = ''): ChatMessage => ({ id, role: 'agent', text, queryId: id, status, rev });
+const agent = (id: string, status: ChatMessage['status'], rev?: number, text = ''): ChatMessage => ({
+  id,
+  role: 'agent',
+  text,
+  queryId: id,
+  status,
+  rev,
+});
 const request = (id: string) => ({ query_id: id, conversation_id: 'c_shared00', input: id, params: {} });
 const conversation = (messages: ChatMessage[], pending: string[] = []): StoredConversation => ({
   conversationId: 'c_shared00',
@@ -22,7 +29,14 @@ describe('merging two tabs’ copies of a conversation', () => {
     const b = conversation([...base, user('q_fromB000'), agent('q_fromB000', 'sending')], ['q_fromB000']);
     // B's write landed over A's; A merges it with its own, then B merges what A stored.
     const storedByA = mergeConversations(b, a);
-    expect(storedByA.messages.map((m) => m.id)).toEqual(['q_first000:user', 'q_first000', 'q_fromB000:user', 'q_fromB000', 'q_fromA000:user', 'q_fromA000']);
+    expect(storedByA.messages.map((m) => m.id)).toEqual([
+      'q_first000:user',
+      'q_first000',
+      'q_fromB000:user',
+      'q_fromB000',
+      'q_fromA000:user',
+      'q_fromA000',
+    ]);
     expect(storedByA.pending.map((r) => r.query_id).sort()).toEqual(['q_fromA000', 'q_fromB000']);
     expect(mergeConversations(storedByA, b)).toEqual(storedByA);
   });
@@ -53,7 +67,10 @@ describe('merging two tabs’ copies of a conversation', () => {
   });
 
   it('messages that fell off the 50 kept are not brought back', () => {
-    const messages = Array.from({ length: 30 }, (_, i) => [user(`q_${String(i).padStart(8, '0')}`), agent(`q_${String(i).padStart(8, '0')}`, 'done', 2)]).flat();
+    const messages = Array.from({ length: 30 }, (_, i) => [
+      user(`q_${String(i).padStart(8, '0')}`),
+      agent(`q_${String(i).padStart(8, '0')}`, 'done', 2),
+    ]).flat();
     const stored = conversation(messages.slice(10));
     expect(mergeConversations(stored, conversation(messages)).messages).toEqual(stored.messages);
   });
@@ -69,7 +86,11 @@ describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
   });
   // A tab's agent with its conversation loaded, as once the lazy part is there.
   const openTab = async (storage: 'local' | 'memory' = 'local', params = { user_id: 'u_1' }) => {
-    const tab = new AgentCore(normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'), params, async () => createAgent);
+    const tab = new AgentCore(
+      normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'),
+      params,
+      async () => createAgent,
+    );
     tabs.push(tab);
     await tab.conversation();
     return tab;
@@ -79,7 +100,12 @@ describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
     const { requests } = stubQueryApi({ deltas: ['Hel', 'lo'] });
     const [a, b] = [await openTab(), await openTab()];
     await a.send('from tab A');
-    await vi.waitFor(() => expect(b.state.messages.map((m) => [m.role, m.text, m.status])).toEqual([['user', 'from tab A', 'done'], ['agent', 'Hello', 'done']]));
+    await vi.waitFor(() =>
+      expect(b.state.messages.map((m) => [m.role, m.text, m.status])).toEqual([
+        ['user', 'from tab A', 'done'],
+        ['agent', 'Hello', 'done'],
+      ]),
+    );
     expect(b.state.conversationId).toBe(a.state.conversationId);
     expect(requests).toHaveLength(1);
   });

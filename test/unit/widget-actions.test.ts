@@ -11,7 +11,8 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-const start = (options: Partial<InitOptions> = {}) => (agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', open: true, ...options }));
+const start = (options: Partial<InitOptions> = {}) =>
+  (agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', open: true, ...options }));
 const shadow = () => document.querySelector('aicado-embed')!.shadowRoot!;
 const $ = <E extends Element = HTMLElement>(selector: string) => shadow().querySelector<E>(selector);
 const $$ = (selector: string) => [...shadow().querySelectorAll<HTMLElement>(selector)];
@@ -77,7 +78,10 @@ describe('the agent at work', () => {
     stream.send('done', {
       query_id: stream.request.body.query_id,
       output: 'See these.',
-      sources: [{ title: '<img src=x onerror=alert(1)> Guide', url: 'https://example.com/guide' }, { title: '', url: 'https://docs.example.com/a' }],
+      sources: [
+        { title: '<img src=x onerror=alert(1)> Guide', url: 'https://example.com/guide' },
+        { title: '', url: 'https://docs.example.com/a' },
+      ],
     });
     stream.close();
     await vi.waitFor(() => expect($$('.sources a')).toHaveLength(2));
@@ -102,9 +106,22 @@ describe('the agent at work', () => {
 
 describe('a stored transcript', () => {
   it('shows only the stored sources that pass the guard: one planted by another script of the origin is not a link', async () => {
-    const message = (extra: object) => ({ id: 'q_storedstored01', role: 'agent', text: 'Stored answer', queryId: 'q_storedstored01', status: 'done', ...extra });
-    const sources = [{ title: 'Planted', url: 'javascript:alert(1)' }, { title: 'Guide', url: 'https://example.com/guide' }];
-    localStorage.setItem('aicado:v1:demo:conversation', JSON.stringify({ conversationId: 'c_storedstored1', messages: [message({ sources })], pending: [] }));
+    const message = (extra: object) => ({
+      id: 'q_storedstored01',
+      role: 'agent',
+      text: 'Stored answer',
+      queryId: 'q_storedstored01',
+      status: 'done',
+      ...extra,
+    });
+    const sources = [
+      { title: 'Planted', url: 'javascript:alert(1)' },
+      { title: 'Guide', url: 'https://example.com/guide' },
+    ];
+    localStorage.setItem(
+      'aicado:v1:demo:conversation',
+      JSON.stringify({ conversationId: 'c_storedstored1', messages: [message({ sources })], pending: [] }),
+    );
     await started({ storage: 'local' });
     await vi.waitFor(() => expect($$('.sources a')).toHaveLength(1));
     expect($('.sources a')!.getAttribute('href')).toBe('https://example.com/guide');

@@ -21,7 +21,9 @@ function typeText(text: string) {
 }
 
 function press(key: string, init: KeyboardEventInit = {}) {
-  shadow().querySelector('textarea')!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+  shadow()
+    .querySelector('textarea')!
+    .dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
 }
 
 describe('widget UI', () => {
@@ -82,7 +84,14 @@ describe('widget UI', () => {
   });
 
   it('uses the built-in Turkish strings and lets `strings` override any text', async () => {
-    agent = init({ agentId: 'demo', apiBase: 'http://api.test', storage: 'memory', locale: 'tr-TR', strings: { send: 'Yolla' }, open: true });
+    agent = init({
+      agentId: 'demo',
+      apiBase: 'http://api.test',
+      storage: 'memory',
+      locale: 'tr-TR',
+      strings: { send: 'Yolla' },
+      open: true,
+    });
     await panelMounted();
     expect(shadow().querySelector('button.launcher')!.getAttribute('aria-label')).toBe('Sohbeti kapat');
     expect(shadow().querySelector('h2')!.textContent).toBe('Asistanımıza sorun');

@@ -2,14 +2,38 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DefinitionCheckSchema, PublicDefinitionSchema } from '../../src/contract/agent-definition.js';
 import { asDefinition } from '../../src/sdk/definition.js';
-import { ApiErrorSchema, DeltaEventSchema, DoneEventSchema, ErrorEventSchema, SourcesSchema, StatusEventSchema } from '../../src/contract/schemas.js';
+import {
+  ApiErrorSchema,
+  DeltaEventSchema,
+  DoneEventSchema,
+  ErrorEventSchema,
+  SourcesSchema,
+  StatusEventSchema,
+} from '../../src/contract/schemas.js';
 import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent, asSources, asStatusEvent } from '../../src/transport/wire.js';
 
-const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.string()), fc.object());
+const anyValue = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.array(fc.string()),
+  fc.object(),
+);
 // Sources as a hostile or sloppy server might send them: schemes a link must never have, long titles and URLs, markup.
 const url = fc.oneof(
   fc.webUrl(),
-  fc.constantFrom('javascript:alert(1)', 'java\tscript:alert(1)', ' https://example.com/x', 'https://', 'data:text/html,x', 'mailto:a@b.c', '//example.com', 'HTTP://EXAMPLE.COM'),
+  fc.constantFrom(
+    'javascript:alert(1)',
+    'java\tscript:alert(1)',
+    ' https://example.com/x',
+    'https://',
+    'data:text/html,x',
+    'mailto:a@b.c',
+    '//example.com',
+    'HTTP://EXAMPLE.COM',
+  ),
   fc.webUrl().map((u) => `${u}/${'a'.repeat(2030)}`),
   anyValue,
 );
@@ -51,13 +75,26 @@ describe('wire guards agree with the protocol schemas', () => {
       }),
       { numRuns: 1000, seed: 42 },
     );
-    expect(asSources([{ title: 'x', url: 'javascript:alert(1)' }, { title: 'ok', url: 'https://example.com/' }])).toEqual([{ title: 'ok', url: 'https://example.com/' }]);
+    expect(
+      asSources([
+        { title: 'x', url: 'javascript:alert(1)' },
+        { title: 'ok', url: 'https://example.com/' },
+      ]),
+    ).toEqual([{ title: 'ok', url: 'https://example.com/' }]);
   });
 
   it('API error body', () => {
     const issue = fc.record({ key: anyValue, code: anyValue, message: anyValue }, { requiredKeys: [] });
     const body = fc.record(
-      { error: fc.oneof(anyValue, fc.record({ code: anyValue, message: anyValue, issues: fc.oneof(fc.constant(undefined), fc.array(issue), anyValue) }, { requiredKeys: [] })) },
+      {
+        error: fc.oneof(
+          anyValue,
+          fc.record(
+            { code: anyValue, message: anyValue, issues: fc.oneof(fc.constant(undefined), fc.array(issue), anyValue) },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
@@ -67,14 +104,17 @@ describe('wire guards agree with the protocol schemas', () => {
       }),
       { numRuns: 1000, seed: 42 },
     );
-    expect(asApiError({ error: { code: 'invalid_params', message: 'm', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] } })).toEqual({
+    expect(
+      asApiError({ error: { code: 'invalid_params', message: 'm', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] } }),
+    ).toEqual({
       error: { code: 'invalid_params', message: 'm', issues: [{ key: 'a_id', code: 'restricted_key', message: 'x' }] },
     });
   });
 
   it('agent definition: the guard accepts what DefinitionCheckSchema accepts, and every public definition', () => {
     // Mostly well-formed fields, each sometimes replaced by anything, so both answers are explored.
-    const or = <T,>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary }, { weight: 1, arbitrary: fc.oneof(anyValue, fc.double()) });
+    const or = <T>(arbitrary: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 4, arbitrary }, { weight: 1, arbitrary: fc.oneof(anyValue, fc.double()) });
     const param = fc.record(
       {
         type: or(fc.constantFrom('string', 'number', 'boolean', 'date')),
@@ -85,7 +125,10 @@ describe('wire guards agree with the protocol schemas', () => {
       },
       { requiredKeys: [] },
     );
-    const definition = fc.record({ agent_id: or(fc.string()), name: or(fc.string()), params: or(fc.dictionary(fc.string(), param, { maxKeys: 3 })) }, { requiredKeys: [] });
+    const definition = fc.record(
+      { agent_id: or(fc.string()), name: or(fc.string()), params: or(fc.dictionary(fc.string(), param, { maxKeys: 3 })) },
+      { requiredKeys: [] },
+    );
     let accepted = 0;
     fc.assert(
       fc.property(fc.oneof(definition, anyValue), (input) => {
@@ -97,7 +140,11 @@ describe('wire guards agree with the protocol schemas', () => {
       { numRuns: 3000, seed: 42 },
     );
     expect(accepted).toBeGreaterThan(100);
-    const valid = { agent_id: 'demo', name: 'Demo', params: { plan: { type: 'string', description: 'p', enum: ['free', 'pro'], maxLength: 4, required: true } } };
+    const valid = {
+      agent_id: 'demo',
+      name: 'Demo',
+      params: { plan: { type: 'string', description: 'p', enum: ['free', 'pro'], maxLength: 4, required: true } },
+    };
     expect(asDefinition(valid)).toBe(valid);
     expect(asDefinition({ params: { x: { type: 'date' } } })).toBeUndefined();
   });

@@ -49,7 +49,9 @@ export function echoAnswer(request: ModelRequest): string {
 export function echoSources(input: string): { title: string; url: string }[] {
   const links = [...input.matchAll(/\[([^\]]*)\]\(([^)\s]*)\)/g)].map(([, title = '', url = '']) => ({ title, url }));
   const rest = input.replace(/\[[^\]]*\]\([^)\s]*\)/g, ' ');
-  const bare = [...rest.matchAll(/https?:\/\/[^\s<>"'()\[\]]+/g)].map(([match]) => match.replace(/[.,;:!?]+$/, '')).map((url) => ({ title: url, url }));
+  const bare = [...rest.matchAll(/https?:\/\/[^\s<>"'()\[\]]+/g)]
+    .map(([match]) => match.replace(/[.,;:!?]+$/, ''))
+    .map((url) => ({ title: url, url }));
   return [...links, ...bare];
 }
 

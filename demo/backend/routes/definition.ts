@@ -28,7 +28,9 @@ export function createDefinitionRoute(agents: readonly AgentConfig[]) {
     const definition = served.get(agentId);
     if (!definition) throw unknownAgent(agentId, served.keys());
     const headers = { [DEFINITION_CACHING.etagHeader]: definition.etag, 'cache-control': DEFINITION_CACHING.cacheControl };
-    const tags = String(req.headers[DEFINITION_CACHING.ifNoneMatchHeader] ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    const tags = String(req.headers[DEFINITION_CACHING.ifNoneMatchHeader] ?? '')
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''));
     if (tags.includes(definition.etag) || tags.includes('*')) {
       res.writeHead(304, headers).end();
       return;

@@ -40,7 +40,11 @@ function limitOf(value: string | null): number {
   if (value === null || value === '') return DELIVERIES_PAGE.defaultLimit;
   const limit = Number(value);
   if (!/^\d+$/.test(value) || limit < 1 || limit > DELIVERIES_PAGE.maxLimit) {
-    throw new HttpError(400, 'invalid_request', `limit must be a whole number from 1 to ${DELIVERIES_PAGE.maxLimit}, got "${value.slice(0, 20)}"`);
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `limit must be a whole number from 1 to ${DELIVERIES_PAGE.maxLimit}, got "${value.slice(0, 20)}"`,
+    );
   }
   return limit;
 }

@@ -49,7 +49,8 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
         try {
           // Only a new query needs the token: a stored answer is replayed for its query_id, as the
           // protocol promises, even after the token that first authorised it has expired.
-          if (signedParams !== undefined) query.verifiedParams ??= await verifyToken(signedParams, agent.signingSecret, deps.signedParamsMaxLifetimeSeconds);
+          if (signedParams !== undefined)
+            query.verifiedParams ??= await verifyToken(signedParams, agent.signingSecret, deps.signedParamsMaxLifetimeSeconds);
           // Per conversation, and per client address, which a visitor cannot pick afresh for every query.
           const refused = deps.rateLimiter.take([
             { key: `conversation:${agentId}/${query.conversationId}`, perMinute: deps.rateLimits.perConversation },
@@ -117,7 +118,12 @@ class QueryReply implements ModelOutput {
 }
 
 /** The `done` event of an answer; the same body answers a JSON client and a stop. */
-export const doneEventOf = (queryId: string, { output, status, sources }: Answer): DoneEvent => ({ query_id: queryId, output, status, sources });
+export const doneEventOf = (queryId: string, { output, status, sources }: Answer): DoneEvent => ({
+  query_id: queryId,
+  output,
+  status,
+  sources,
+});
 
 /** 404 for an agent this backend does not serve, naming those it does. */
 export function unknownAgent(agentId: string, served: Iterable<string>): HttpError {

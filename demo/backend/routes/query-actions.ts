@@ -30,7 +30,13 @@ export function createQueryActionsRoute({ agents, runner, store, outbox, rateLim
   const known = new Set(agents);
   const unknownQuery = (queryId: string) => new HttpError(404, 'unknown_query', `No answered query ${queryId} in this conversation`);
 
-  return async function handleAction(req: IncomingMessage, res: ServerResponse, agentId: string, queryId: string, action: QueryAction): Promise<void> {
+  return async function handleAction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    agentId: string,
+    queryId: string,
+    action: QueryAction,
+  ): Promise<void> {
     if (!known.has(agentId)) throw unknownAgent(agentId, known);
     const body = await readJsonBody(req, QUERY_LIMITS.maxActionBodyBytes);
 

@@ -26,7 +26,11 @@ document.getElementById('apply').addEventListener('click', () => {
   }
   try {
     // Remove keys that disappeared from the editor, then apply: validated before anything changes.
-    const removed = Object.fromEntries(Object.keys(inline.getParams()).filter((k) => !(k in next)).map((k) => [k, undefined]));
+    const removed = Object.fromEntries(
+      Object.keys(inline.getParams())
+        .filter((k) => !(k in next))
+        .map((k) => [k, undefined]),
+    );
     inline.setParams({ ...removed, ...next });
     window.Aicado('setParams', { ...removed, ...next });
     status.textContent = `Applied. The next query carries ${JSON.stringify(inline.getParams())}`;
@@ -46,7 +50,15 @@ const labels = [...document.querySelectorAll('thead th')].map((th) => th.textCon
 function addRow(answer, atTop) {
   rows.querySelector('.empty')?.remove();
   const row = document.createElement('tr');
-  const cells = [new Date(answer.received_at).toLocaleTimeString(), answer.agent_id || '—', answer.user_id ?? '—', answer.session_id ?? '—', answer.input, answer.output, JSON.stringify(answer.params)];
+  const cells = [
+    new Date(answer.received_at).toLocaleTimeString(),
+    answer.agent_id || '—',
+    answer.user_id ?? '—',
+    answer.session_id ?? '—',
+    answer.input,
+    answer.output,
+    JSON.stringify(answer.params),
+  ];
   cells.forEach((value, index) => {
     const cell = document.createElement('td');
     cell.dataset.label = labels[index];

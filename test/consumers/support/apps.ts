@@ -26,7 +26,10 @@ export function appDir(name: AppName): string {
 export async function installApp(root: string, name: AppName): Promise<number> {
   const dir = join(root, name);
   cpSync(join(TEMPLATES, name), dir, { recursive: true });
-  const { durationMs } = await runCommand('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeoutMs: 240_000 });
+  const { durationMs } = await runCommand('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    timeoutMs: 240_000,
+  });
   return durationMs;
 }
 
@@ -61,7 +64,10 @@ export async function startReceiverApp(name: 'node-cjs' | 'node-esm', secret: st
     /** The next verified event the app printed after `from` characters of output. */
     async nextEvent(from: number) {
       const [, json] = await running.waitForLine(/^verified (.*)$/, { from, timeoutMs: 20_000 });
-      return JSON.parse(json!) as { user_id: unknown; event: { type: string; data: { input: string; output: string; params: Record<string, unknown> } } };
+      return JSON.parse(json!) as {
+        user_id: unknown;
+        event: { type: string; data: { input: string; output: string; params: Record<string, unknown> } };
+      };
     },
   };
 }

@@ -14,5 +14,9 @@ export function recordSize(app: string, figures: Record<string, number>): void {
   }
   all[app] = figures;
   writeFileSync(FILE, `${JSON.stringify(all, null, 2)}\n`);
-  console.log(`${app}: ${Object.entries(figures).map(([name, value]) => `${name} ${(value / 1024).toFixed(1)} KB`).join(', ')}`);
+  console.log(
+    `${app}: ${Object.entries(figures)
+      .map(([name, value]) => `${name} ${(value / 1024).toFixed(1)} KB`)
+      .join(', ')}`,
+  );
 }

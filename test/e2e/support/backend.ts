@@ -33,14 +33,20 @@ export interface BackendOptions {
 export async function startBackend(options: BackendOptions): Promise<BackendProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'aicado-backend-'));
   const args = [
-    '--import', 'tsx', join(ROOT, 'demo/backend/cli.ts'),
-    '--port', String(options.port ?? 0),
-    '--host', '127.0.0.1',
+    '--import',
+    'tsx',
+    join(ROOT, 'demo/backend/cli.ts'),
+    '--port',
+    String(options.port ?? 0),
+    '--host',
+    '127.0.0.1',
     ...(options.agentsFile
       ? ['--agents-file', options.agentsFile]
       : ['--agent', 'demo', '--webhook-url', options.webhookUrl ?? '', '--webhook-secret', options.webhookSecret]),
-    '--data-dir', dataDir,
-    '--echo-delay-ms', '5',
+    '--data-dir',
+    dataDir,
+    '--echo-delay-ms',
+    '5',
     ...(options.allowedOrigins ?? []).flatMap((origin) => ['--allowed-origin', origin]),
     ...(options.extra ?? []),
   ];
@@ -82,8 +88,14 @@ export async function fetchDeliveries<T>(backend: { url: string; webhookSecret: 
   const rows: T[] = [];
   let cursor: string | null = '';
   for (let page = 0; cursor !== null && page < 1000; page++) {
-    const search = new URLSearchParams({ limit: String(DELIVERIES_PAGE.maxLimit), ...(queryId ? { query_id: queryId } : {}), ...(cursor ? { cursor } : {}) });
-    const response = await fetch(`${backend.url}${DELIVERIES_PATH}?${search}`, { headers: { authorization: `Bearer ${backend.webhookSecret}` } });
+    const search = new URLSearchParams({
+      limit: String(DELIVERIES_PAGE.maxLimit),
+      ...(queryId ? { query_id: queryId } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    const response = await fetch(`${backend.url}${DELIVERIES_PATH}?${search}`, {
+      headers: { authorization: `Bearer ${backend.webhookSecret}` },
+    });
     if (response.status !== 200) throw new Error(`GET ${DELIVERIES_PATH} answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as { deliveries: T[]; next_cursor: string | null };
     rows.push(...body.deliveries);

@@ -61,8 +61,29 @@ export const validKey: fc.Arbitrary<string> = fc
     {
       weight: 1,
       arbitrary: fc.constantFrom(
-        'user_id', 'session_id', 'plan', '_', 'A', 'a-', 'ss', 'ts', 'sl_', 'at1', 'u_id_', 'x_a_id', 'muser2', 'oldid',
-        'Constructor', 'PROTOTYPE', '__proto', 'proto__', '__PROTO__', 'toString', 'hasOwnProperty', 'valueOf', 'k'.repeat(64),
+        'user_id',
+        'session_id',
+        'plan',
+        '_',
+        'A',
+        'a-',
+        'ss',
+        'ts',
+        'sl_',
+        'at1',
+        'u_id_',
+        'x_a_id',
+        'muser2',
+        'oldid',
+        'Constructor',
+        'PROTOTYPE',
+        '__proto',
+        'proto__',
+        '__PROTO__',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        'k'.repeat(64),
       ),
     },
   )
@@ -88,9 +109,7 @@ export const validValue: fc.Arbitrary<JsonParamValue> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ minLength: 200, maxLength: SPEC_LIMITS.maxStringLength }) },
   {
     weight: 1,
-    arbitrary: fc
-      .string({ unit: 'binary', minLength: 100, maxLength: 600 })
-      .filter((text) => text.length <= SPEC_LIMITS.maxStringLength),
+    arbitrary: fc.string({ unit: 'binary', minLength: 100, maxLength: 600 }).filter((text) => text.length <= SPEC_LIMITS.maxStringLength),
   },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(SPEC_LIMITS.maxStringLength), '😀'.repeat(SPEC_LIMITS.maxStringLength / 2)) },
 );
@@ -113,16 +132,16 @@ export function fillToBytes(keys: readonly string[], bytes: number): Record<stri
 }
 
 /** Any valid params object (JSON values only), from empty to the limits. */
-export const validParams: fc.Arbitrary<Record<string, JsonParamValue>> = fc.oneof(
-  { weight: 6, arbitrary: fc.dictionary(validKey, validValue, { maxKeys: SPEC_LIMITS.maxKeys }) },
-  { weight: 2, arbitrary: fc.dictionary(validKey, smallValue, { minKeys: 40, maxKeys: SPEC_LIMITS.maxKeys }) },
-  { weight: 1, arbitrary: paramsAtTheLimits },
-).filter((params) => jsonBytes(params) <= SPEC_LIMITS.maxJsonBytes);
+export const validParams: fc.Arbitrary<Record<string, JsonParamValue>> = fc
+  .oneof(
+    { weight: 6, arbitrary: fc.dictionary(validKey, validValue, { maxKeys: SPEC_LIMITS.maxKeys }) },
+    { weight: 2, arbitrary: fc.dictionary(validKey, smallValue, { minKeys: 40, maxKeys: SPEC_LIMITS.maxKeys }) },
+    { weight: 1, arbitrary: paramsAtTheLimits },
+  )
+  .filter((params) => jsonBytes(params) <= SPEC_LIMITS.maxJsonBytes);
 
 /** Valid params small enough that injected violations can never add a too_many or too_large issue. */
-export const smallValidParams = fc
-  .dictionary(validKey, smallValue, { maxKeys: 20 })
-  .filter((params) => jsonBytes(params) <= 4096);
+export const smallValidParams = fc.dictionary(validKey, smallValue, { maxKeys: 20 }).filter((params) => jsonBytes(params) <= 4096);
 
 /** A restricted key in a random letter case. */
 export const restrictedKey: fc.Arbitrary<string> = fc.constantFrom(...SPEC_RESTRICTED_KEYS).chain((key) => fc.mixedCase(fc.constant(key)));
@@ -134,7 +153,23 @@ export const badKey: fc.Arbitrary<string> = fc
     fc.string({ maxLength: 12 }),
     fc.stringMatching(/^[0-9-][A-Za-z0-9_-]{0,10}$/),
     fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{64,90}$/),
-    fc.constantFrom(...SPEC_PROTOTYPE_KEYS, '', ' ', '1', '42', '-x', 'a b', 'a.b', 'user id', 'ключ', 'a\u0000', 'a\n', 'émoji😀', ' a_id', 'a_id '),
+    fc.constantFrom(
+      ...SPEC_PROTOTYPE_KEYS,
+      '',
+      ' ',
+      '1',
+      '42',
+      '-x',
+      'a b',
+      'a.b',
+      'user id',
+      'ключ',
+      'a\u0000',
+      'a\n',
+      'émoji😀',
+      ' a_id',
+      'a_id ',
+    ),
   )
   .filter((key) => keyVerdict(key) === 'invalid_key');
 
@@ -152,7 +187,9 @@ export const badJsonValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(new RawJson('1e999'), new RawJson('-1e999'), new RawJson('1E400')),
 );
 
-const violationOf = (code: IssueCode) => ([key, value]: [string, unknown]): Violation => ({ key, value, code });
+const violationOf =
+  (code: IssueCode) =>
+  ([key, value]: [string, unknown]): Violation => ({ key, value, code });
 
 /** One violating entry of any kind, JSON-representable. */
 export const jsonViolation: fc.Arbitrary<Violation> = fc.oneof(
@@ -168,7 +205,11 @@ export function withViolations(
   count: { minLength: number; maxLength: number },
 ): fc.Arbitrary<{ entries: Entry[]; violations: Violation[] }> {
   return fc
-    .tuple(base, fc.uniqueArray(violation, { ...count, selector: (v) => v.key }), fc.array(fc.nat(), { minLength: count.maxLength, maxLength: count.maxLength }))
+    .tuple(
+      base,
+      fc.uniqueArray(violation, { ...count, selector: (v) => v.key }),
+      fc.array(fc.nat(), { minLength: count.maxLength, maxLength: count.maxLength }),
+    )
     .filter(([params, violations]) => violations.every((v) => !Object.hasOwn(params, v.key)))
     .map(([params, violations, positions]) => {
       const entries: Entry[] = Object.entries(params);
@@ -180,29 +221,41 @@ export function withViolations(
 /** 51 to 80 valid keys with small values, well under 8 KiB: only `too_many` applies. */
 export const tooManyKeys: fc.Arbitrary<Record<string, JsonParamValue>> = fc
   .uniqueArray(shortKey, { minLength: SPEC_LIMITS.maxKeys + 1, maxLength: 80 })
-  .chain((keys) => fc.tuple(fc.constant(keys), fc.array(fc.oneof(fc.string({ maxLength: 16 }), fc.integer(), fc.boolean(), fc.constant(null)), { minLength: keys.length, maxLength: keys.length })))
+  .chain((keys) =>
+    fc.tuple(
+      fc.constant(keys),
+      fc.array(fc.oneof(fc.string({ maxLength: 16 }), fc.integer(), fc.boolean(), fc.constant(null)), {
+        minLength: keys.length,
+        maxLength: keys.length,
+      }),
+    ),
+  )
   .map(([keys, values]) => Object.fromEntries(keys.map((key, index) => [key, values[index] ?? null])))
   .filter((params) => jsonBytes(params) <= SPEC_LIMITS.maxJsonBytes);
 
 /** At most 50 keys, every value allowed, but more than 8 KiB of JSON together: only `too_large` applies. */
-export const tooManyBytes: fc.Arbitrary<Record<string, JsonParamValue>> = fc.oneof(
-  fc
-    .uniqueArray(validKey, { minLength: 17, maxLength: SPEC_LIMITS.maxKeys })
-    .chain((keys) =>
-      fc.tuple(
-        fc.constant(keys),
-        fc.array(fc.string({ unit: fc.constantFrom('x', 'é', '€', '😀', '"', '\\', '\n'), minLength: 500, maxLength: 500 }), {
-          minLength: keys.length,
-          maxLength: keys.length,
-        }),
+export const tooManyBytes: fc.Arbitrary<Record<string, JsonParamValue>> = fc
+  .oneof(
+    fc
+      .uniqueArray(validKey, { minLength: 17, maxLength: SPEC_LIMITS.maxKeys })
+      .chain((keys) =>
+        fc.tuple(
+          fc.constant(keys),
+          fc.array(fc.string({ unit: fc.constantFrom('x', 'é', '€', '😀', '"', '\\', '\n'), minLength: 500, maxLength: 500 }), {
+            minLength: keys.length,
+            maxLength: keys.length,
+          }),
+        ),
+      )
+      .map(([keys, values]) =>
+        Object.fromEntries(keys.map((key, index) => [key, (values[index] ?? '').slice(0, SPEC_LIMITS.maxStringLength)])),
       ),
-    )
-    .map(([keys, values]) => Object.fromEntries(keys.map((key, index) => [key, (values[index] ?? '').slice(0, SPEC_LIMITS.maxStringLength)]))),
-  // One byte over the limit.
-  fc
-    .uniqueArray(validKey, { minLength: 20, maxLength: SPEC_LIMITS.maxKeys })
-    .map((keys) => fillToBytes(keys, SPEC_LIMITS.maxJsonBytes + 1)),
-).filter((params) => jsonBytes(params) > SPEC_LIMITS.maxJsonBytes);
+    // One byte over the limit.
+    fc
+      .uniqueArray(validKey, { minLength: 20, maxLength: SPEC_LIMITS.maxKeys })
+      .map((keys) => fillToBytes(keys, SPEC_LIMITS.maxJsonBytes + 1)),
+  )
+  .filter((params) => jsonBytes(params) > SPEC_LIMITS.maxJsonBytes);
 
 /** `{key, code}` pairs, sorted, for comparing issue lists regardless of order. */
 export function issueSet(issues: readonly { key: string; code: string }[]): string[] {
