@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { defineConfig, type LibraryOptions, type Plugin } from 'vite';
-import { LENT_MODULES, LENT_MODULES_KEY } from './src/loader/lent-modules.js';
+import { LENT_MODULES, LENT_MODULES_KEY } from './src/at-load/loader/lent-modules.js';
 
 // One library build per entry, so no entry shares a chunk with another; each npm entry is built as ESM
 // (`.js`, what `import` resolves to) and as CommonJS (`.cjs`, what `require` resolves to):
@@ -29,10 +29,10 @@ const entries: Record<string, LibraryOptions> = {
   server: npmEntry('src/server/index.ts', 'server'),
   react: npmEntry('src/react/index.ts', 'react'),
   element: npmEntry('src/element/index.ts', 'element'),
-  iife: { entry: 'src/loader/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
+  iife: { entry: 'src/script-tag.ts', formats: ['iife'], name: 'AicadoEmbedBundle', fileName: () => 'aicado-embed.iife.js' },
   'iife-lazy': {
     entry: {
-      lazy: 'src/lazy-part.ts',
+      lazy: 'src/on-intent/index.ts',
       ...Object.fromEntries(panelLocales.map((locale) => [`locale-${locale}`, `src/i18n/panel-strings/${locale}.ts`])),
     },
     formats: ['es'],
@@ -40,7 +40,7 @@ const entries: Record<string, LibraryOptions> = {
   },
   'iife-element': { entry: 'src/element/define.ts', formats: ['es'], fileName: () => 'aicado-embed.element.js' },
   'iife-single': {
-    entry: 'src/loader/script-tag-single.ts',
+    entry: 'src/script-tag-single.ts',
     formats: ['iife'],
     name: 'AicadoEmbedBundle',
     fileName: () => 'aicado-embed.single.iife.js',
@@ -57,7 +57,7 @@ const npmOutput = (format: 'es' | 'cjs') => ({
 
 /**
  * The script tag's lazy and element parts read the modules its first part has too from the first part,
- * which lends them (src/loader/lent-modules.ts) before importing either: each module becomes the
+ * which lends them (src/at-load/loader/lent-modules.ts) before importing either: each module becomes the
  * exports of the lent copy.
  */
 const borrowFromFirstPart = (): Plugin => ({

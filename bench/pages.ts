@@ -1,7 +1,7 @@
 // The host pages the browser bench loads. In-page code is plain JavaScript in strings: functions passed
 // to `page.evaluate` would be serialised after tsx rewrites them (it adds `__name` helpers).
 
-import { MAX_STORED_MESSAGES } from '../src/sdk/transcript.js';
+import { MAX_STORED_MESSAGES } from '../src/on-intent/conversation/transcript.js';
 
 export const AGENT_ID = 'bench';
 export const STREAM_DELTAS = 2_000;

@@ -1,4 +1,4 @@
-import { createInit, type InitFunction } from './boot/create-init.js';
+import { createInit, type InitFunction } from './at-load/create-init.js';
 import { importPanelStrings } from './i18n/panel-locales.js';
 
 /**
@@ -11,4 +11,4 @@ import { importPanelStrings } from './i18n/panel-locales.js';
  * code, and each locale's texts, are dynamic imports, which an app's bundler splits off and the page
  * loads on intent.
  */
-export const init: InitFunction = createInit(() => import('./lazy-part.js'), importPanelStrings);
+export const init: InitFunction = createInit(() => import('./on-intent/index.js'), importPanelStrings);

@@ -1,4 +1,4 @@
-import type { AicadoAgent } from '../sdk/handle.js';
+import type { AicadoAgent } from '../at-load/core/handle.js';
 import { userIdOf } from '../contract/identity.js';
 import type { ParamValue } from '../contract/params.js';
 import { paramsPatch } from './params-diff.js';

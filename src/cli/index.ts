@@ -1,5 +1,5 @@
 // `npx aicado-embed <command>`: the package's command line (built to dist/cli.js, the package's `bin`).
-import { SDK_VERSION } from '../version.js';
+import { SDK_VERSION } from '../contract/version.js';
 import { TYPES_USAGE, UsageError, runTypesCommand } from './types-command.js';
 
 const USAGE = `aicado-embed ${SDK_VERSION}

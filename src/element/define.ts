@@ -1,9 +1,9 @@
 import type { AicadoAgent, InitOptions } from 'aicado-embed';
 import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
 import { AicadoError, isAicadoError } from '../contract/errors.js';
-import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../bindings/attributes.js';
-import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../sdk/dom-events.js';
-import { ELEMENT_TAG } from './tag.js';
+import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../at-load/loader/attributes.js';
+import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../at-load/core/dom-events.js';
+import { ELEMENT_TAG } from '../at-load/loader/element-tag.js';
 
 export { ELEMENT_TAG };
 

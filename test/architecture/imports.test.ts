@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The layering of src/, read from the code's own imports: contract at the bottom, then transport,
-// sdk, the shell (the widget's first part: host element, launcher) and ui (the panel, loaded on
-// intent), the composition root (boot, init), the bindings, and the entries on top. A cycle, or an
-// import that runs against these layers, fails here before it can become a habit. Dynamic `import()`s
-// count as imports.
+// The layering of src/, read from the code's own imports, by folder: the contract and the locales at the
+// bottom, then what every page runs (at-load), then what loads on intent (on-intent), the bindings and the
+// entries on top. A cycle, or an import that runs against these layers, fails here. Dynamic `import()`s
+// and type-only imports count as imports.
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const files = (function walk(dir: string): string[] {
@@ -55,36 +54,34 @@ describe('src/ import graph', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('keeps the layers: sdk never imports ui, nothing below the entries imports init or an entry', () => {
-    // Which layers each layer may import; the entries and the composition root sit on top.
+  it('keeps the layers: each folder imports only the folders below it', () => {
+    // Which layers each layer may import. The contract and the locales lie below everything; what every
+    // page runs (at-load) below what loads on intent (on-intent), which may use it; the entries on top.
     const allowed: Record<string, string[]> = {
-      version: [],
       contract: ['contract'],
       i18n: ['i18n'],
-      transport: ['contract', 'transport'],
-      server: ['contract', 'server', 'transport', 'version'],
-      cli: ['contract', 'cli', 'version'],
-      sdk: ['contract', 'transport', 'sdk', 'i18n', 'version'],
-      shell: ['contract', 'sdk', 'i18n', 'shell'],
-      ui: ['contract', 'sdk', 'i18n', 'ui', 'shell'],
-      boot: ['contract', 'sdk', 'shell', 'i18n', 'boot'],
-      'lazy-part': ['ui', 'sdk', 'transport'],
-      init: ['boot', 'i18n', 'lazy-part'],
-      loader: ['contract', 'sdk', 'boot', 'init', 'i18n', 'lazy-part', 'bindings', 'element', 'version', 'loader'],
-      // How markup and framework props become init() options and live changes (script tag, element, React).
-      bindings: ['contract', 'sdk', 'bindings'],
-      element: ['contract', 'sdk', 'bindings', 'element'],
+      server: ['contract', 'server'],
+      cli: ['contract', 'cli'],
+      'at-load': ['contract', 'i18n', 'at-load'],
+      'on-intent': ['contract', 'i18n', 'at-load', 'on-intent'],
+      // How markup and framework props become init() options and live changes (element, React).
+      bindings: ['contract', 'at-load', 'bindings'],
+      element: ['contract', 'at-load', 'bindings', 'element'],
       react: ['bindings', 'react'],
+      init: ['at-load', 'i18n', 'on-intent'],
+      index: ['contract', 'at-load', 'i18n', 'init'],
+      'script-tag': ['at-load', 'i18n'],
+      'script-tag-single': ['at-load', 'i18n', 'on-intent', 'element'],
     };
     const wrong = [...graph].flatMap(([file, targets]) => {
       const rule = allowed[layerOf(file)];
-      return rule ? targets.filter((t) => !rule.includes(layerOf(t))).map((t) => `${file} -> ${t}`) : [];
+      return rule ? targets.filter((t) => !rule.includes(layerOf(t))).map((t) => `${file} -> ${t}`) : [`${file}: in no layer`];
     });
     expect(wrong).toEqual([]);
   });
 
-  it('keeps Preact, the panel and the transport out of the first part: only the lazy-part entry reaches them', () => {
-    // What src/loader/script-tag.ts and src/init.ts load at once: their static imports, followed.
+  it('keeps Preact and everything that loads on intent out of the first part', () => {
+    // What src/script-tag.ts and src/init.ts load at once: their static imports, followed.
     const STATIC = /^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm;
     const reached = new Set<string>();
     const visit = (file: string) => {
@@ -93,21 +90,12 @@ describe('src/ import graph', () => {
       const text = readFileSync(join(SRC, file), 'utf8');
       for (const m of text.matchAll(STATIC)) {
         const target = relative(SRC, resolve(dirname(join(SRC, file)), m[1]!.replace(/\.js$/, '')));
-        visit([`${target}.ts`, `${target}.tsx`].find((c) => graph.has(c)) ?? target);
+        visit([`${target}.ts`, `${target}.tsx`, `${target}/index.ts`].find((c) => graph.has(c)) ?? target);
       }
     };
-    visit('loader/script-tag.ts');
+    visit('script-tag.ts');
     visit('init.ts');
-    const lazyOnly = [...reached].filter(
-      (file) =>
-        file.startsWith('ui/') ||
-        file.startsWith('transport/') ||
-        file === 'sdk/attempt.ts' ||
-        file === 'sdk/rating.ts' ||
-        file === 'sdk/shown-sources.ts' ||
-        file === 'lazy-part.ts',
-    );
-    expect(lazyOnly).toEqual([]);
+    expect([...reached].filter((file) => file.startsWith('on-intent/'))).toEqual([]);
     const preact = [...reached].filter((file) => /from\s+['"]preact/.test(readFileSync(join(SRC, file), 'utf8')));
     expect(preact).toEqual([]);
   });

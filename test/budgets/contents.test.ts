@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAst } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { LENT_MODULES, LENT_MODULES_KEY } from '../../src/loader/lent-modules.js';
+import { LENT_MODULES, LENT_MODULES_KEY } from '../../src/at-load/loader/lent-modules.js';
 import { BROWSER_FORBIDDEN_SOURCES, BROWSER_GLOBALS, SERVER_FORBIDDEN_SOURCES } from './budgets.js';
 import { LOCALE_PARTS, PACKAGE, browserEntries, distFile, entryFiles, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
 
@@ -121,20 +121,17 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
   );
 });
 
-/** The split script tag's one import: its lazy part, from a URL it computes beside its own (src/loader/script-tag.ts). */
+/** The split script tag's one import: its lazy part, from a URL it computes beside its own (src/script-tag.ts). */
 const isLazyPartImport = (file: string, specifier: string) => basename(file) === 'aicado-embed.iife.js' && specifier === '(computed)';
 
 describe('the script tag is split at the mount boundary', () => {
   const lazyPartSources = (file: string) =>
-    sourcesOf(distFile(file)).filter((source) => /(^|\/)src\/(ui|transport)\/|node_modules\/preact\/|src\/sdk\/attempt/.test(source));
+    sourcesOf(distFile(file)).filter((source) => /(^|\/)src\/on-intent\/(panel|transport)\/|node_modules\/preact\//.test(source));
 
   it('the first part carries no Preact, no panel and no transport; it names its lazy part, which exists beside it', () => {
     expect(lazyPartSources('aicado-embed.iife.js')).toEqual([]);
-    // Nor the conversation: transcript, queries and their retries, the tabs' shared conversation.
-    const conversation =
-      /src\/sdk\/(agent|transcript|query-queue|query-retry|request|shared-conversation|tab-channel|cancellation-scope)\.ts$/;
-    expect(sourcesOf(distFile('aicado-embed.iife.js')).filter((source) => conversation.test(source))).toEqual([]);
-    expect(sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => conversation.test(source))).toHaveLength(8);
+    // Nor anything of what loads on intent: the conversation, its transport, the panel.
+    expect(sourcesOf(distFile('aicado-embed.iife.js')).filter((source) => source.startsWith('src/on-intent/'))).toEqual([]);
     expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.lazy.js');
     expect(lazyPartSources('aicado-embed.lazy.js').length).toBeGreaterThan(5);
   });
@@ -145,7 +142,7 @@ describe('the script tag is split at the mount boundary', () => {
     expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.element.js');
     const element = sourcesOf(distFile('aicado-embed.element.js'));
     expect(element).toContain('src/element/define.ts');
-    expect(element.filter((source) => first.has(source)).sort()).toEqual(['src/element/tag.ts']);
+    expect(element.filter((source) => first.has(source)).sort()).toEqual(['src/at-load/loader/element-tag.ts']);
     expect(readFileSync(distFile('aicado-embed.element.js'), 'utf8')).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
     // The single file defines it at load, with everything else.
     expect(sourcesOf(distFile('aicado-embed.single.iife.js'))).toContain('src/element/define.ts');
@@ -154,7 +151,7 @@ describe('the script tag is split at the mount boundary', () => {
   it('the lazy part carries no second copy of the core: of the first part, only protocol constants and the version; the rest it borrows', () => {
     const first = new Set(sourcesOf(distFile('aicado-embed.iife.js')));
     const shared = sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => first.has(source));
-    expect(shared.sort()).toEqual(['src/contract/protocol.ts', 'src/version.ts']);
+    expect(shared.sort()).toEqual(['src/contract/protocol.ts', 'src/contract/version.ts']);
     // What the lazy part uses of the params rules, storage, identity and errors, it reads from the first part.
     const lazy = readFileSync(distFile('aicado-embed.lazy.js'), 'utf8');
     const element = readFileSync(distFile('aicado-embed.element.js'), 'utf8');

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInit, type LazyPart } from '../../src/boot/create-init.js';
+import { createInit, type LazyPart } from '../../src/at-load/create-init.js';
 import { importPanelStrings } from '../../src/i18n/panel-locales.js';
-import * as lazyPart from '../../src/lazy-part.js';
-import type { AicadoAgent } from '../../src/sdk/handle.js';
+import * as lazyPart from '../../src/on-intent/index.js';
+import type { AicadoAgent } from '../../src/at-load/core/handle.js';
 import { stubQueryApi } from './support.js';
 
 // The agent's core runs at load; its conversation (transcript, queries, tabs) comes with the lazy part.

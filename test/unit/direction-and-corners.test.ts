@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, type AicadoAgent } from '../../src/index.js';
-import { normalizeOptions } from '../../src/sdk/options.js';
+import { normalizeOptions } from '../../src/at-load/core/options.js';
 import { panelMounted } from './support.js';
 
 let agents: AicadoAgent[] = [];

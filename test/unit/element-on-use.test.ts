@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { InitWithAgents } from '../../src/boot/create-init.js';
-import { defineElementOnUse, type ElementPart } from '../../src/loader/element-on-use.js';
+import type { InitWithAgents } from '../../src/at-load/create-init.js';
+import { defineElementOnUse, type ElementPart } from '../../src/at-load/loader/element-on-use.js';
 
 // The script tag loads <aicado-agent>'s definition only for a page that has the element.
 

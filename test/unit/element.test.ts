@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../src/element/index.js';
 import type { AicadoAgentElement, ElementParams } from '../../src/element/types.js';
 import { isAicadoError } from '../../src/index.js';
-import { ATTRIBUTE_OPTIONS, optionsFromAttributes, optionsFromScript } from '../../src/bindings/attributes.js';
+import { ATTRIBUTE_OPTIONS, optionsFromAttributes, optionsFromScript } from '../../src/at-load/loader/attributes.js';
 import { stubQueryApi } from './support.js';
 
 // <aicado-agent> over init(): attributes and live properties, events on the element, lifecycle.

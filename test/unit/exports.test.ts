@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as sdk from '../../src/index.js';
-import { SDK_VERSION } from '../../src/version.js';
+import { SDK_VERSION } from '../../src/contract/version.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 describe('public surface', () => {

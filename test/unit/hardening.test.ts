@@ -14,7 +14,7 @@ const start = (options: InitOptions) => {
 };
 
 // The lazy part (panel, transport) loads once per page; loaded here so fake timers never hold its import.
-beforeAll(() => import('../../src/lazy-part.js'));
+beforeAll(() => import('../../src/on-intent/index.js'));
 beforeEach(() => localStorage.clear());
 afterEach(() => {
   for (const agent of agents) agent.destroy();

@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInit, type LazyPart } from '../../src/boot/create-init.js';
+import { createInit, type LazyPart } from '../../src/at-load/create-init.js';
 import { completeStrings, type PanelStrings } from '../../src/i18n/locales.js';
 import { importPanelStrings } from '../../src/i18n/panel-locales.js';
 import { builtInLocale } from '../../src/i18n/strings.js';
-import * as lazyPart from '../../src/lazy-part.js';
-import type { AicadoAgent } from '../../src/sdk/handle.js';
+import * as lazyPart from '../../src/on-intent/index.js';
+import type { AicadoAgent } from '../../src/at-load/core/handle.js';
 import { panelMounted } from './support.js';
 
 // English's panel texts come with the panel; every other built-in locale's are a part of their own,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { render } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/ui/markdown.js';
+import { renderMarkdown } from '../../src/on-intent/panel/markdown.js';
 
 function renderToContainer(markdown: string): HTMLDivElement {
   const container = document.createElement('div');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { optionsFromAttributes, optionsFromScript } from '../../src/bindings/attributes.js';
+import { optionsFromAttributes, optionsFromScript } from '../../src/at-load/loader/attributes.js';
 import { completeStrings } from '../../src/i18n/locales.js';
-import { normalizeOptions } from '../../src/sdk/options.js';
+import { normalizeOptions } from '../../src/at-load/core/options.js';
 
 const base = { agentId: 'demo' };
 const invalid = (options: Record<string, unknown>) => {

@@ -116,7 +116,7 @@ describe('several agents through the script-tag queue', () => {
     second.dataset.storage = 'memory';
     vi.spyOn(document, 'currentScript', 'get').mockReturnValue(second);
     vi.resetModules();
-    await import('../../src/loader/script-tag-single.js');
+    await import('../../src/script-tag-single.js');
     expect([...document.querySelectorAll('aicado-embed')].map((e) => e.getAttribute('data-agent-id'))).toEqual(['sales', 'support']);
   });
 });

@@ -148,5 +148,5 @@ export function installStub(): AicadoQueue {
 /** Runs the single-file script-tag bundle's entry again, as a fresh page load would. */
 export async function loadBundle(): Promise<void> {
   vi.resetModules();
-  await import('../../src/loader/script-tag-single.js');
+  await import('../../src/script-tag-single.js');
 }

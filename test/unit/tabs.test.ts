@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAgent } from '../../src/lazy-part.js';
-import type { Agent } from '../../src/sdk/agent.js';
-import { AgentCore } from '../../src/sdk/agent-core.js';
-import { normalizeOptions } from '../../src/sdk/options.js';
-import { mergeConversations, type ChatMessage, type StoredConversation } from '../../src/sdk/transcript.js';
+import { createAgent } from '../../src/on-intent/index.js';
+import type { Agent } from '../../src/on-intent/conversation/agent.js';
+import { AgentCore } from '../../src/at-load/core/agent-core.js';
+import { normalizeOptions } from '../../src/at-load/core/options.js';
+import type { ChatMessage } from '../../src/at-load/core/agent-state.js';
+import { mergeConversations, type StoredConversation } from '../../src/on-intent/conversation/transcript.js';
 import { stubQueryApi } from './support.js';
 
 const user = (id: string): ChatMessage => ({ id: `${id}:user`, role: 'user', text: id, queryId: id, status: 'done' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DefinitionCheckSchema, PublicDefinitionSchema } from '../../src/contract/agent-definition.js';
-import { asDefinition } from '../../src/sdk/definition.js';
+import { asDefinition } from '../../src/at-load/core/definition.js';
 import {
   ApiErrorSchema,
   DeltaEventSchema,
@@ -10,7 +10,7 @@ import {
   SourcesSchema,
   StatusEventSchema,
 } from '../../src/contract/schemas.js';
-import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent, asSources, asStatusEvent } from '../../src/transport/wire.js';
+import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent, asSources, asStatusEvent } from '../../src/on-intent/transport/wire.js';
 
 const anyValue = fc.oneof(
   fc.string(),

@@ -1,5 +1,5 @@
 import { EVENT_STREAM_TYPE, JSON_TYPE } from '../../../src/contract/protocol.js';
-import { readServerSentEvents } from '../../../src/transport/sse.js';
+import { readServerSentEvents } from '../../../src/on-intent/transport/sse.js';
 import type { LlmConfig } from '../config.js';
 import type { ChatModel, ModelRequest } from './model.js';
 

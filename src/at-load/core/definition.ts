@@ -1,0 +1,61 @@
+import type { DeclaredParamTypes, DefinitionCheck } from '../../contract/agent-definition.js';
+import { DECLARED_PARAM_TYPES, agentPath } from '../../contract/protocol.js';
+import type { CoreView } from './agent-core.js';
+
+// The agent's definition is read by the first part of the script tag (the core), after the launcher has
+// been painted; so its request and its guard live here rather than in transport/, the lazy part.
+
+/** One request per agent and page load: later inits (an SPA's route changes, destroy and init) reuse it. */
+const requests = new Map<string, Promise<DeclaredParamTypes | undefined>>();
+
+/** A definition is a few KB; a longer body is not one. */
+const MAX_BYTES = 65_536;
+
+const declaredTypes: readonly unknown[] = DECLARED_PARAM_TYPES;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What the SDK reads of the definition (each declared param's type), or undefined: the guard that
+ * keeps zod out of the browser, held to `DefinitionCheckSchema` by a unit test.
+ */
+export const asDefinition = (value: unknown): DefinitionCheck | undefined =>
+  isObject(value) &&
+  isObject(value.params) &&
+  Object.values(value.params).every((param) => isObject(param) && declaredTypes.includes(param.type))
+    ? (value as DefinitionCheck)
+    : undefined;
+
+/**
+ * The types the agent declares, from `GET {apiBase}/v1/agents/{agentId}`; undefined when the API is
+ * unreachable, answers an error or something that is no definition: the SDK then keeps to the rules
+ * every agent shares, and the API still enforces the declared ones. The browser's HTTP cache
+ * revalidates it with its ETag.
+ */
+export function fetchDeclaredParamTypes(apiBase: string, agentId: string): Promise<DeclaredParamTypes | undefined> {
+  const url = apiBase + agentPath(agentId);
+  let request = requests.get(url);
+  if (!request) {
+    request = fetch(url, { credentials: 'omit' })
+      .then((response) => (response.ok && !(Number(response.headers.get('content-length')) > MAX_BYTES) ? response.json() : undefined))
+      .then((body) => asDefinition(body)?.params)
+      .catch(() => undefined);
+    requests.set(url, request);
+  }
+  return request;
+}
+
+/**
+ * Asks for the agent's definition once the launcher has been painted (never on the critical path): the
+ * next frame renders it, the task after that frame asks. Returns the function that cancels the wait.
+ */
+export function loadDefinitionAfterPaint(agent: CoreView): () => void {
+  const { apiBase, agentId } = agent.options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(() => void fetchDeclaredParamTypes(apiBase, agentId).then((declared) => declared && agent.define(declared)));
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}

@@ -1,0 +1,79 @@
+import type { PanelStrings } from '../../i18n/locales.js';
+import type { Agent } from '../../on-intent/conversation/agent.js';
+import type { AgentCore } from '../core/agent-core.js';
+import type { WidgetModule, WidgetShell } from './shell.js';
+
+/** With no sign of intent, the lazy part still loads once the page has been idle this long after init. */
+export const IDLE_LOAD_DELAY_MS = 3000;
+
+/**
+ * Mounts the panel once its code has loaded, and loads it on the first sign that the visitor may open
+ * it: the pointer over or focus on the launcher, `open()`, a query (sent now, or resumed from the last
+ * visit), the inline mode, or the page idle for a few seconds. A failed load leaves the launcher in
+ * place; opening again retries it, and a polite status beside the launcher says so. Returns the unmount.
+ */
+export function lazyWidget(
+  agent: AgentCore<Agent>,
+  shell: WidgetShell,
+  load: () => Promise<readonly [WidgetModule, Agent, PanelStrings | undefined]>,
+  resumed: boolean,
+): () => void {
+  const { strings, mode } = agent.options;
+  const notice = shell.root.appendChild(document.createElement('div'));
+  notice.className = 'load-notice';
+  notice.setAttribute('role', 'status');
+  let unmount: (() => void) | undefined;
+  let loading = false;
+  let failed = false;
+  let { open: wasOpen, online: wasOnline } = agent.state;
+  // An open asked for after init moves focus into the composer once the panel is there; one at load does not.
+  let requested = false;
+
+  const ensure = (needed: boolean): void => {
+    if (unmount || agent.isDestroyed) return;
+    if (needed && failed) notice.textContent = strings.loading;
+    if (loading) return;
+    loading = true;
+    load().then(
+      ([part, conversation, panelStrings]) => {
+        if (unmount || agent.isDestroyed) return;
+        unmount = part.mountWidget(conversation, shell, { focusComposer: agent.state.open && requested, panelStrings });
+        shell.launcher?.setAttribute('aria-controls', shell.panelId);
+        notice.textContent = '';
+      },
+      () => {
+        loading = false;
+        failed = true;
+        // The panel was asked for and cannot come: say so; the launcher stays, ready to retry.
+        if (agent.isDestroyed || !(agent.state.open || mode === 'inline')) return;
+        agent.close();
+        notice.textContent = strings.loadFailed;
+      },
+    );
+  };
+  const warm = () => ensure(false);
+
+  // The agent forgets these when destroyed; the launcher's handlers go with the launcher.
+  agent.subscribe(() => {
+    const { open, online } = agent.state;
+    if (open && !wasOpen) requested = true;
+    // Opening needs the panel; so does an inline widget whose load failed, once the connection is back.
+    if ((open && !wasOpen) || (mode === 'inline' && online && !wasOnline)) ensure(true);
+    wasOpen = open;
+    wasOnline = online;
+  });
+  if (shell.launcher) shell.launcher.onpointerenter = shell.launcher.onfocus = warm;
+  let idle: number | undefined;
+  const timer = setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(warm, { timeout: IDLE_LOAD_DELAY_MS });
+    else warm();
+  }, IDLE_LOAD_DELAY_MS);
+  // Inline and an open bubble show the panel at once; a resumed query's answer renders as it streams.
+  if (agent.state.open || mode === 'inline' || resumed) ensure(true);
+
+  return () => {
+    clearTimeout(timer);
+    if (idle !== undefined) cancelIdleCallback(idle);
+    unmount?.();
+  };
+}

@@ -1,0 +1,76 @@
+import type { RefObject } from 'preact';
+import type { Rating } from '../../contract/protocol.js';
+import type { Agent, AgentState } from '../conversation/agent.js';
+import { Composer } from './composer.js';
+import { CloseIcon } from './icons.js';
+import { MessageList } from './message-list.js';
+
+interface ChatPanelProps {
+  agent: Agent;
+  state: AgentState;
+  panelId: string;
+  inputRef: RefObject<HTMLTextAreaElement | null>;
+  onClose?: () => void;
+}
+
+/** Header, conversation and composer; a dialog above the launcher in bubble mode, a region inline. */
+export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPanelProps) {
+  const { strings } = agent.options;
+  const bubble = agent.options.mode === 'bubble';
+  const titleId = `${panelId}-title`;
+  // Failures are shown in the message list; the promise rejection is handled there, not here.
+  const send = (text: string) => void agent.send(text).catch(() => undefined);
+  const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
+  const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
+  const working = state.messages.filter(agent.inProgress);
+  // Said once per wait, politely; the status line that follows is shown, not announced over it.
+  const announcement = working.some((message) => message.text === '') ? strings.typing : '';
+
+  return (
+    <section
+      id={panelId}
+      class={`panel${state.open || !bubble ? ' open' : ''}`}
+      part="panel"
+      role={bubble ? 'dialog' : 'region'}
+      aria-labelledby={titleId}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && onClose) {
+          event.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <div class="header" part="header">
+        <h2 id={titleId}>{strings.title}</h2>
+        {onClose && (
+          <button type="button" class="icon-button" aria-label={strings.close} onClick={onClose}>
+            <CloseIcon />
+          </button>
+        )}
+      </div>
+      <MessageList
+        messages={state.messages}
+        options={agent.options}
+        inProgress={agent.inProgress}
+        onSend={send}
+        onRetry={retry}
+        onRate={rate}
+      />
+      <div class="sr announcer" aria-live="polite">
+        {announcement}
+      </div>
+      {!state.online && (
+        <div class="notice" role="status">
+          {strings.offline}
+        </div>
+      )}
+      <Composer
+        strings={strings}
+        onSend={send}
+        inputRef={inputRef}
+        maxLength={agent.maxInputLength}
+        {...(working.length ? { onStop: () => agent.stop() } : {})}
+      />
+    </section>
+  );
+}
