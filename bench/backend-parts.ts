@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DELIVERIES_PAGE, DELIVERIES_PATH, HEADERS, JSON_TYPE, queriesPath } from '../src/contract/protocol.js';
+import { DELIVERIES_PAGE, DELIVERIES_PATH } from '../demo/backend/protocol.js';
+import { HEADERS, JSON_TYPE, queriesPath } from '../src/contract/protocol.js';
 
 // The pieces of `npm run bench:backend`: the backend and a loopback webhook receiver that dedupes by
 // webhook-id, each as its own process, and a load generator that retries like the SDK (same query_id).

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HEADERS, QUERY_REQUEST_HEADERS } from '../../src/contract/protocol.js';
+import { HEADERS } from '../../src/contract/protocol.js';
+import { QUERY_REQUEST_HEADERS } from './protocol.js';
 import { HttpError, sendError } from './http.js';
 
 const ALLOWED_METHODS = 'POST, GET';

@@ -13,14 +13,8 @@ import { createQueryActionsRoute } from './routes/query-actions.js';
 import { createQueriesRoute } from './routes/queries.js';
 import { BackendStore } from './store.js';
 import type { ChatModel } from './models/index.js';
-import {
-  AGENT_PATH_PATTERN,
-  DELIVERIES_PATH,
-  HEALTH_PATH,
-  QUERIES_PATH_PATTERN,
-  QUERY_ACTION_PATH_PATTERN,
-  type QueryAction,
-} from '../../src/contract/protocol.js';
+import type { QueryAction } from '../../src/contract/protocol.js';
+import { AGENT_PATH_PATTERN, DELIVERIES_PATH, HEALTH_PATH, QUERIES_PATH_PATTERN, QUERY_ACTION_PATH_PATTERN } from './protocol.js';
 
 export interface RunningBackend {
   /** Base URL, e.g. `http://127.0.0.1:8787`, with the real port when `port` was 0. */

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { EVENT_STREAM_TYPE, SSE_EVENTS, SSE_HEARTBEAT, type SseEventName } from '../../src/contract/protocol.js';
+import { EVENT_STREAM_TYPE, SSE_EVENTS } from '../../src/contract/protocol.js';
+import { SSE_HEARTBEAT, type SseEventName } from './protocol.js';
 import type { DeltaEvent, DoneEvent, ErrorEvent, StatusEvent } from '../../src/contract/schemas.js';
 
 /**

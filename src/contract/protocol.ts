@@ -4,44 +4,23 @@
 
 /** Path of an agent's public definition: `GET {apiBase}/v1/agents/{agentId}` (name and declared params). */
 export const agentPath = (agentId: string): string => `/v1/agents/${encodeURIComponent(agentId)}`;
-/** Matches the definition path; group 1 is the (encoded) agent id. */
-export const AGENT_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/?$/;
 /** Path of the query endpoint: `POST {apiBase}/v1/agents/{agentId}/queries`. */
 export const queriesPath = (agentId: string): string => `${agentPath(agentId)}/queries`;
-/** Matches the query path; group 1 is the (encoded) agent id. */
-export const QUERIES_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
 /** What a visitor does with one answer: stop it while it streams, or rate it. */
 export const QUERY_ACTIONS = /* @__PURE__ */ Object.freeze({ stop: 'stop', feedback: 'feedback' } as const);
 export type QueryAction = (typeof QUERY_ACTIONS)[keyof typeof QUERY_ACTIONS];
 /** `POST {apiBase}/v1/agents/{agentId}/queries/{query_id}/{stop | feedback}`. */
 export const queryActionPath = (agentId: string, queryId: string, action: QueryAction): string =>
   `${queriesPath(agentId)}/${encodeURIComponent(queryId)}/${action}`;
-/** Matches an action path; groups: the (encoded) agent id, the query id, the action. */
-export const QUERY_ACTION_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/([^/]+)\/(stop|feedback)\/?$/;
-/** Webhook deliveries of the reference backend, for operators (`authorization: Bearer <webhook secret>`). */
-export const DELIVERIES_PATH = '/v1/deliveries';
-export const DELIVERIES_PAGE = /* @__PURE__ */ Object.freeze({ defaultLimit: 100, maxLimit: 1000 });
-export const HEALTH_PATH = '/healthz';
 
 /** Request and response headers of the query API, lower case as Node reads them. */
 export const HEADERS = /* @__PURE__ */ Object.freeze({ idempotencyKey: 'idempotency-key', retryAfter: 'retry-after' });
-/**
- * Caching of the public definition: it carries an `etag` and is revalidated (`if-none-match`, 304) on
- * every use, which the browser's HTTP cache does by itself; the SDK never names these headers.
- */
-export const DEFINITION_CACHING = /* @__PURE__ */ Object.freeze({
-  etagHeader: 'etag',
-  ifNoneMatchHeader: 'if-none-match',
-  cacheControl: 'no-cache',
-});
 /** Standard Webhooks headers of every webhook request. */
 export const WEBHOOK_HEADERS = /* @__PURE__ */ Object.freeze({
   id: 'webhook-id',
   timestamp: 'webhook-timestamp',
   signature: 'webhook-signature',
 });
-/** The headers a browser sends cross-origin with a query (CORS allow-list). */
-export const QUERY_REQUEST_HEADERS = ['content-type', 'accept', HEADERS.idempotencyKey] as const;
 
 export const JSON_TYPE = 'application/json';
 export const EVENT_STREAM_TYPE = 'text/event-stream';
@@ -50,9 +29,6 @@ export const QUERY_ACCEPT = `${EVENT_STREAM_TYPE}, ${JSON_TYPE};q=0.9`;
 
 /** Server-Sent Events of a query stream: zero or more `delta` or `status`, then `done` or `error`. */
 export const SSE_EVENTS = /* @__PURE__ */ Object.freeze({ delta: 'delta', status: 'status', done: 'done', error: 'error' } as const);
-export type SseEventName = (typeof SSE_EVENTS)[keyof typeof SSE_EVENTS];
-/** A comment line the server sends while a model is silent; any byte is progress to the client. */
-export const SSE_HEARTBEAT = ': keep-alive\n\n';
 
 export const QUERY_LIMITS = /* @__PURE__ */ Object.freeze({
   maxInputLength: 4000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERIES_PAGE, DELIVERIES_PATH } from '../../src/contract/protocol.js';
+import { DELIVERIES_PAGE, DELIVERIES_PATH } from '../../demo/backend/protocol.js';
 import { postQuery, queryBody, startTestBackend } from './helpers.js';
 
 interface Page {

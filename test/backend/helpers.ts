@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { BackendOptions } from '../../demo/backend/config.js';
-import { DELIVERIES_PATH } from '../../src/contract/protocol.js';
+import { DELIVERIES_PATH } from '../../demo/backend/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
 
 /** The repository root. */

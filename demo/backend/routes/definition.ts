@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { publicDefinitionOf } from '../../../src/contract/agent-definition.js';
-import { DEFINITION_CACHING } from '../../../src/contract/protocol.js';
+import { DEFINITION_CACHING } from '../protocol.js';
 import type { AgentConfig } from '../config.js';
 import { sendJson } from '../http.js';
 import { unknownAgent } from './queries.js';

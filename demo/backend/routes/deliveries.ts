@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DELIVERIES_PAGE } from '../../../src/contract/protocol.js';
+import { DELIVERIES_PAGE } from '../protocol.js';
 import { HttpError, sendJson } from '../http.js';
 import type { BackendStore, DeliveryRow, DeliveryStatus } from '../store.js';
 

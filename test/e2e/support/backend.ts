@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DELIVERIES_PAGE, DELIVERIES_PATH } from '../../../src/contract/protocol.js';
+import { DELIVERIES_PAGE, DELIVERIES_PATH } from '../../../demo/backend/protocol.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
