@@ -3,15 +3,14 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/contract/protocol.js';
 
-// One closed list of error codes: the README explains exactly these, and the reference backend answers
+// One closed list of error codes: docs/errors.md explains exactly these, and the reference backend answers
 // with no other (its HttpError is typed by the list; this also catches codes written as plain strings).
 const ROOT = resolve(import.meta.dirname, '../..');
 
 describe('error codes', () => {
-  it("the README's error table lists exactly ERROR_CODES", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 1));
-    const documented = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+  it("docs/errors.md's table lists exactly ERROR_CODES", () => {
+    const page = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
+    const documented = [...page.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
     expect(new Set(documented).size).toBe(documented.length);
     expect([...documented].sort()).toEqual([...ERROR_CODES].sort());
   });
