@@ -4,7 +4,7 @@ export { RESTRICTED_PARAM_KEYS, PARAMS_LIMITS, validateParams } from './contract
 export type { AicadoErrorCode } from './contract/errors.js';
 export type { AicadoAgent, InitOptions } from './at-load/core/handle.js';
 export type { BaseInitOptions, ThemeOptions } from './at-load/core/options.js';
-export type { AgentEvents } from './on-intent/conversation/agent.js';
+export type { AgentEvents } from './at-load/core/agent-state.js';
 export type { ChatMessage, QueryAnswer } from './at-load/core/agent-state.js';
 export type { Params, ParamValue, ParamIssue, ParamIssueCode, RestrictedParamKey } from './contract/params.js';
 export type { CheckedParams, ParamsPatch, ParamsShape } from './contract/params-types.js';

@@ -1,4 +1,5 @@
-import { createInit, type LazyPart } from './at-load/create-init.js';
+import { createInit } from './at-load/create-init.js';
+import type { LazyPart } from './at-load/lazy-part.js';
 import { defineElementOnUse, type ElementPart } from './at-load/loader/element-on-use.js';
 import { lendModules } from './at-load/loader/lent-modules.js';
 import { installLoader } from './at-load/loader/queue.js';

@@ -2,38 +2,39 @@ import type { ParamsShape } from '../contract/params-types.js';
 import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
 import type { LoadPanelStrings } from '../i18n/panel-locales.js';
-import type { Agent } from '../on-intent/conversation/agent.js';
-import { AgentCore, type CreateAgent } from './core/agent-core.js';
-import type { AicadoAgent, InitOptions } from './core/handle.js';
+import { Agent } from './core/agent.js';
+import type { AgentHandle, AicadoAgent, InitOptions } from './core/handle.js';
 import { loadDefinitionAfterPaint } from './core/definition.js';
 import { normalizeOptions } from './core/options.js';
+import type { LazyPart } from './lazy-part.js';
+import { loadPart, type PartLoad } from './loader/load-part.js';
 import { createLauncher } from './shell/launcher.js';
-import { createShell, type WidgetModule } from './shell/shell.js';
+import { createShell } from './shell/shell.js';
 import { lazyWidget } from './shell/widget-loading.js';
 
 export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>) => AicadoAgent<P>;
 
 /** An `init` and the agents it started that are running, by agent id, in the order they were started. */
-export type InitWithAgents = InitFunction & { readonly agents: ReadonlyMap<string, AicadoAgent<never>> };
-
-/** The part of the SDK that loads on intent (src/on-intent/index.ts): the panel, and the conversation with the code that sends queries, stops and ratings. */
-export interface LazyPart extends WidgetModule {
-  createAgent: CreateAgent<Agent>;
-}
+export type InitWithAgents = InitFunction & { readonly agents: ReadonlyMap<string, AgentHandle> };
 
 /**
- * The composition root, given where the lazy part and the locales' panel texts come from: the agent
- * core, the shell and the launcher now; the panel and the query transport on intent, or with the first
- * query. The npm entry passes dynamic `import()`s (an app's bundler splits them off); the script tag
- * imports its sibling files.
+ * The composition root, given where the lazy part and the locales' panel texts come from: the agent,
+ * the shell and the launcher now; the conversation and the panel on intent, or with the first query.
+ * The npm entry passes dynamic `import()`s (an app's bundler splits them off); the script tag imports
+ * its sibling files.
  */
 export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrings: LoadPanelStrings): InitWithAgents {
-  const running = new Map<string, AicadoAgent<never>>();
+  const running = new Map<string, AgentHandle>();
   // The agents whose panel is a bubble: one of them is open at a time.
   const bubbles = new Set<string>();
   // One load of the lazy part for every agent, and of each locale's panel texts for all its agents.
-  const lazyPart = shared<void, LazyPart>(loadLazyPart);
-  const panelStrings = shared(loadPanelStrings);
+  const lazyPart = loadPart(loadLazyPart);
+  const localeParts = new Map<string, PartLoad<Awaited<ReturnType<LoadPanelStrings>>>>();
+  const panelStrings: LoadPanelStrings = (locale) => {
+    let part = localeParts.get(locale);
+    if (!part) localeParts.set(locale, (part = loadPart(() => loadPanelStrings(locale))));
+    return part.get();
+  };
   function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
     if (typeof window === 'undefined' || typeof document === 'undefined') {
       throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
@@ -45,10 +46,10 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
       console.warn(
         `[aicado] init() was called again for agent "${normalized.agentId}"; returning the running instance (call destroy() first to re-create it)`,
       );
-      return existing as AicadoAgent<never> as AicadoAgent<P>;
+      return existing as AicadoAgent<P>;
     }
 
-    const agent = new AgentCore(normalized, params, () => lazyPart().then((part) => part.createAgent));
+    const agent = new Agent(normalized, params, () => lazyPart.get().then((part) => part.createConversation));
     let release: (() => void) | undefined;
     try {
       release = mount(agent, lazyPart, panelStrings);
@@ -57,12 +58,12 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
       agent.destroy();
       throw error;
     }
-    const handle = createHandle<P>(agent, () => {
+    const handle = createHandle(agent, () => {
       release?.();
       running.delete(normalized.agentId);
       bubbles.delete(normalized.agentId);
     });
-    running.set(normalized.agentId, handle as AicadoAgent<never>);
+    running.set(normalized.agentId, handle);
     if (normalized.mode === 'bubble') {
       bubbles.add(normalized.agentId);
       // One bubble panel open at a time: panels of one corner would cover each other, and on a phone each fills the screen.
@@ -72,9 +73,9 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
     }
     // Emitted after init() returns, so a listener added right after init() still hears it.
     queueMicrotask(() => agent.events.emit('ready', { agentId: normalized.agentId }));
-    return handle;
+    return handle as AicadoAgent<P>;
   }
-  return Object.assign(init, { agents: running as ReadonlyMap<string, AicadoAgent<never>> });
+  return Object.assign(init, { agents: running });
 }
 
 /**
@@ -82,15 +83,15 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
  * locale is not English); the last visit's pending queries are resumed once their code has loaded, which
  * they ask for at once; asks for the agent's definition once the launcher has been painted.
  */
-function mount(agent: AgentCore<Agent>, lazyPart: () => Promise<LazyPart>, loadPanelStrings: LoadPanelStrings): () => void {
+function mount(agent: Agent, lazyPart: PartLoad<LazyPart>, loadPanelStrings: LoadPanelStrings): () => void {
   const shell = createShell(agent);
   if (agent.options.mode === 'bubble') shell.launcher = createLauncher(agent, shell.root);
   const { builtInLocale } = agent.options;
   const load = () =>
     Promise.all([
-      agent.conversation().then((conversation) => lazyPart().then((part) => [part, conversation] as const)),
+      agent.conversation().then(() => lazyPart.get()),
       builtInLocale === 'en' ? undefined : loadPanelStrings(builtInLocale).then((table) => table.strings),
-    ]).then(([[part, conversation], panelStrings]) => [part, conversation, panelStrings] as const);
+    ] as const);
   const unmount = lazyWidget(agent, shell, load, agent.resumable);
   const stopDefinition = loadDefinitionAfterPaint(agent);
   return () => {
@@ -100,36 +101,17 @@ function mount(agent: AgentCore<Agent>, lazyPart: () => Promise<LazyPart>, loadP
   };
 }
 
-/**
- * A load made once per key and shared; a failed one is forgotten, so the next need tries again (the
- * script tag would otherwise fetch a part it has as a retry, under a new URL).
- */
-function shared<K, T>(load: (key: K) => Promise<T>): (key: K) => Promise<T> {
-  const loads = new Map<K, Promise<T>>();
-  return (key) => {
-    let loading = loads.get(key);
-    if (!loading) {
-      loading = load(key).catch((error: unknown) => {
-        loads.delete(key);
-        throw error;
-      });
-      loads.set(key, loading);
-    }
-    return loading;
-  };
-}
-
-function createHandle<P>(agent: AgentCore<Agent>, release: () => void): AicadoAgent<P> {
+function createHandle(agent: Agent, release: () => void): AgentHandle {
   return Object.freeze({
     agentId: agent.options.agentId,
-    send: (input: string) => agent.send(input),
-    setParams: (patch: object) => agent.setParams(patch as Record<string, unknown>),
-    getParams: () => agent.getParams() as never,
-    setSignedParams: (token: string | undefined) => agent.setSignedParams(token),
-    identify: (identity: { params?: object; signedParams?: string }) => agent.identify(identity),
-    logout: () => agent.logout(),
+    send: (input) => agent.send(input),
+    setParams: (patch) => agent.setParams(patch),
+    getParams: () => agent.getParams(),
+    setSignedParams: (token) => agent.setSignedParams(token),
+    identify: (identity) => agent.identify(identity),
+    logout: () => agent.identify({}),
     stop: () => agent.stop(),
-    rate: (queryId: string, rating) => agent.rate(queryId, rating),
+    rate: (queryId, rating) => agent.rate(queryId, rating),
     open: () => agent.open(),
     close: () => agent.close(),
     toggle: () => agent.toggle(),
@@ -140,5 +122,5 @@ function createHandle<P>(agent: AgentCore<Agent>, release: () => void): AicadoAg
       release();
       agent.destroy();
     },
-  } satisfies AicadoAgent<P>);
+  } satisfies AgentHandle);
 }

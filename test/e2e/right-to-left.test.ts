@@ -49,6 +49,8 @@ describe("locale 'ar' (right to left)", () => {
     const input = page.getByRole('textbox', { name: 'اكتب رسالتك…' });
     await input.waitFor();
     expect(await panel.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    // The empty composer too: its placeholder starts on the right, its ellipsis on the left.
+    expect(await input.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
     expect(await page.locator('aicado-embed .root').getAttribute('lang')).toBe('ar');
     // A `strings` override works as for any built-in locale.
     await page.locator('aicado-embed').getByRole('button', { name: 'أرسل' }).waitFor();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInit, type LazyPart } from '../../src/at-load/create-init.js';
+import { createInit } from '../../src/at-load/create-init.js';
+import type { LazyPart } from '../../src/at-load/lazy-part.js';
 import { importPanelStrings } from '../../src/i18n/panel-locales.js';
 import * as lazyPart from '../../src/on-intent/index.js';
 import type { AicadoAgent } from '../../src/at-load/core/handle.js';
@@ -182,5 +183,33 @@ describe('a switch of user or a reset before the conversation has loaded', () =>
     expect((await agent.send('a new start')).output).toBe('ok');
     expect(requests.map((request) => request.body.input)).toEqual(['a new start']);
     expect(requests[0]!.body.conversation_id).not.toBe('c_previous00');
+  });
+});
+
+describe('a message sent offline before the conversation has loaded', () => {
+  afterEach(() => localStorage.clear());
+
+  it('is stored at once, survives a reload, and is sent once, with its id, when the connection is back', async () => {
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    const offline = controlledInit();
+    offline.fail(true);
+    const before = offline.init({ agentId: 'core-first-offline', apiBase: 'http://api.test', storage: 'local' });
+    before.send('sent offline').catch(() => undefined);
+    await tick();
+    const stored = JSON.parse(localStorage.getItem('aicado:v1:core-first-offline:early') ?? '[]') as { queryId: string; input: string }[];
+    expect(stored.map((query) => query.input)).toEqual(['sent offline']);
+    // The page is left (the reload), its code never having come.
+    before.destroy();
+    expect(requests).toHaveLength(0);
+
+    onLine.mockReturnValue(true);
+    const after = controlledInit().init({ agentId: 'core-first-offline', apiBase: 'http://api.test', storage: 'local' });
+    agents.push(after as AicadoAgent);
+    await vi.waitFor(() => expect(requests.map((request) => request.body.input)).toEqual(['sent offline']));
+    expect(requests[0]!.body.query_id).toBe(stored[0]!.queryId);
+    await vi.waitFor(() => expect(localStorage.getItem('aicado:v1:core-first-offline:early')).toBeNull());
+    await tick();
+    expect(requests).toHaveLength(1);
   });
 });

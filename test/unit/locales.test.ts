@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInit, type LazyPart } from '../../src/at-load/create-init.js';
+import { createInit } from '../../src/at-load/create-init.js';
+import type { LazyPart } from '../../src/at-load/lazy-part.js';
 import { completeStrings, type PanelStrings } from '../../src/i18n/locales.js';
 import { importPanelStrings } from '../../src/i18n/panel-locales.js';
 import { builtInLocale } from '../../src/i18n/strings.js';

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAgent } from '../../src/on-intent/index.js';
-import type { Agent } from '../../src/on-intent/conversation/agent.js';
-import { AgentCore } from '../../src/at-load/core/agent-core.js';
+import { createConversation } from '../../src/on-intent/index.js';
+import { Agent } from '../../src/at-load/core/agent.js';
 import { normalizeOptions } from '../../src/at-load/core/options.js';
 import type { ChatMessage } from '../../src/at-load/core/agent-state.js';
 import { mergeConversations, type StoredConversation } from '../../src/on-intent/conversation/transcript.js';
@@ -78,7 +77,7 @@ describe('merging two tabs’ copies of a conversation', () => {
 });
 
 describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
-  let tabs: AgentCore<Agent>[] = [];
+  let tabs: Agent[] = [];
   afterEach(() => {
     for (const tab of tabs) tab.destroy();
     tabs = [];
@@ -87,10 +86,10 @@ describe('two tabs of one agent (two agents on one BroadcastChannel)', () => {
   });
   // A tab's agent with its conversation loaded, as once the lazy part is there.
   const openTab = async (storage: 'local' | 'memory' = 'local', params = { user_id: 'u_1' }) => {
-    const tab = new AgentCore(
+    const tab = new Agent(
       normalizeOptions({ agentId: 'demo', apiBase: 'http://api.test', storage }, 'en'),
       params,
-      async () => createAgent,
+      async () => createConversation,
     );
     tabs.push(tab);
     await tab.conversation();

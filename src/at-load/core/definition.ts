@@ -1,6 +1,6 @@
 import type { DeclaredParamTypes, DefinitionCheck } from '../../contract/agent-definition.js';
 import { DECLARED_PARAM_TYPES, agentPath } from '../../contract/protocol.js';
-import type { CoreView } from './agent-core.js';
+import type { Agent } from './agent.js';
 
 // The agent's definition is read by the first part of the script tag (the core), after the launcher has
 // been painted; so its request and its guard live here rather than in transport/, the lazy part.
@@ -48,7 +48,7 @@ export function fetchDeclaredParamTypes(apiBase: string, agentId: string): Promi
  * Asks for the agent's definition once the launcher has been painted (never on the critical path): the
  * next frame renders it, the task after that frame asks. Returns the function that cancels the wait.
  */
-export function loadDefinitionAfterPaint(agent: CoreView): () => void {
+export function loadDefinitionAfterPaint(agent: Agent): () => void {
   const { apiBase, agentId } = agent.options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const frame = requestAnimationFrame(() => {

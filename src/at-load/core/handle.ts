@@ -1,8 +1,7 @@
 import type { CheckedParams, CheckedPatch, ParamsPatch } from '../../contract/params-types.js';
 import type { Params } from '../../contract/params.js';
 import type { Rating } from '../../contract/protocol.js';
-import type { QueryAnswer } from './agent-state.js';
-import type { AgentEvents } from '../../on-intent/conversation/agent.js';
+import type { AgentEvents, QueryAnswer } from './agent-state.js';
 import type { BaseInitOptions } from './options.js';
 
 /** Options of `init<P>()`: `params` must satisfy the params rules at compile time too. */
@@ -35,5 +34,27 @@ export interface AicadoAgent<P = Params> {
   /** Starts a new conversation and clears the stored transcript. */
   reset(): void;
   /** Removes the widget's DOM, listeners and timers; the page is as before. */
+  destroy(): void;
+}
+
+/**
+ * The handle as the library holds it: any valid params, no type parameter. `init()` gives the page the
+ * typed view of it, {@link AicadoAgent}.
+ */
+export interface AgentHandle {
+  readonly agentId: string;
+  send(input: string): Promise<QueryAnswer>;
+  setParams(patch: Readonly<Record<string, unknown>>): void;
+  getParams(): Params;
+  setSignedParams(token: string | undefined): void;
+  identify(identity: { params?: object | undefined; signedParams?: string | undefined }): void;
+  logout(): void;
+  stop(): void;
+  rate(queryId: string, rating: Rating): Promise<void>;
+  open(): void;
+  close(): void;
+  toggle(): void;
+  on<E extends keyof AgentEvents>(event: E, listener: (payload: AgentEvents[E]) => void): () => void;
+  reset(): void;
   destroy(): void;
 }

@@ -1,4 +1,4 @@
-import type { CoreView } from '../core/agent-core.js';
+import type { Agent } from '../core/agent.js';
 
 // Drawn without Preact: the launcher is all most visitors ever see, so it comes with the first part.
 // (No `focusable="false"` on the icon: only Internet Explorer and old Edge, which es2022 leaves out, needed it.)
@@ -11,7 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
  * the answers that came while it was closed; a polite status says that count to screen readers, with
  * or without the button. Both follow the agent's state.
  */
-export function createLauncher(agent: CoreView, root: HTMLElement): HTMLButtonElement | undefined {
+export function createLauncher(agent: Agent, root: HTMLElement): HTMLButtonElement | undefined {
   const { strings } = agent.options;
   const status = root.appendChild(document.createElement('div'));
   status.className = 'sr unread';

@@ -1,7 +1,5 @@
 import { AicadoError } from '../../contract/errors.js';
-import type { PanelStrings } from '../../i18n/locales.js';
-import type { Agent } from '../../on-intent/conversation/agent.js';
-import type { CoreView } from '../core/agent-core.js';
+import type { Agent } from '../core/agent.js';
 import { leavePlace, takePlace } from './corners.js';
 import { SHELL_CSS } from './styles.js';
 
@@ -26,17 +24,11 @@ export interface WidgetShell {
   remove(): void;
 }
 
-/** What the lazy part exports for the shell: renders the panel into it, returns the unmount. */
-export interface WidgetModule {
-  /** `panelStrings`: the locale's table when it is not English (its own part, loaded beside this one). */
-  mountWidget(agent: Agent, shell: WidgetShell, options: { focusComposer: boolean; panelStrings: PanelStrings | undefined }): () => void;
-}
-
 const sheets: Record<string, CSSStyleSheet> = {};
 let instances = 0;
 
 /** Builds the host element and its shadow root, in the inline container or at the end of `<body>`. */
-export function createShell(agent: CoreView): WidgetShell {
+export function createShell(agent: Agent): WidgetShell {
   const { agentId, mode, theme, nonce, container, dir, lang } = agent.options;
   const parent = mode === 'inline' ? resolveContainer(container) : (document.body ?? document.documentElement);
   const host = document.createElement(HOST_TAG);

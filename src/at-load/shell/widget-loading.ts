@@ -1,7 +1,8 @@
 import type { PanelStrings } from '../../i18n/locales.js';
-import type { Agent } from '../../on-intent/conversation/agent.js';
-import type { AgentCore } from '../core/agent-core.js';
-import type { WidgetModule, WidgetShell } from './shell.js';
+import type { Agent } from '../core/agent.js';
+import type { LazyPart } from '../lazy-part.js';
+import { whenIdle } from '../loader/load-part.js';
+import type { WidgetShell } from './shell.js';
 
 /** With no sign of intent, the lazy part still loads once the page has been idle this long after init. */
 export const IDLE_LOAD_DELAY_MS = 3000;
@@ -13,9 +14,9 @@ export const IDLE_LOAD_DELAY_MS = 3000;
  * place; opening again retries it, and a polite status beside the launcher says so. Returns the unmount.
  */
 export function lazyWidget(
-  agent: AgentCore<Agent>,
+  agent: Agent,
   shell: WidgetShell,
-  load: () => Promise<readonly [WidgetModule, Agent, PanelStrings | undefined]>,
+  load: () => Promise<readonly [LazyPart, PanelStrings | undefined]>,
   resumed: boolean,
 ): () => void {
   const { strings, mode } = agent.options;
@@ -35,9 +36,9 @@ export function lazyWidget(
     if (loading) return;
     loading = true;
     load().then(
-      ([part, conversation, panelStrings]) => {
+      ([part, panelStrings]) => {
         if (unmount || agent.isDestroyed) return;
-        unmount = part.mountWidget(conversation, shell, { focusComposer: agent.state.open && requested, panelStrings });
+        unmount = part.mountWidget(agent, shell, { focusComposer: agent.state.open && requested, panelStrings });
         shell.launcher?.setAttribute('aria-controls', shell.panelId);
         notice.textContent = '';
       },
@@ -63,17 +64,12 @@ export function lazyWidget(
     wasOnline = online;
   });
   if (shell.launcher) shell.launcher.onpointerenter = shell.launcher.onfocus = warm;
-  let idle: number | undefined;
-  const timer = setTimeout(() => {
-    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(warm, { timeout: IDLE_LOAD_DELAY_MS });
-    else warm();
-  }, IDLE_LOAD_DELAY_MS);
+  const cancelIdle = whenIdle(IDLE_LOAD_DELAY_MS, warm);
   // Inline and an open bubble show the panel at once; a resumed query's answer renders as it streams.
   if (agent.state.open || mode === 'inline' || resumed) ensure(true);
 
   return () => {
-    clearTimeout(timer);
-    if (idle !== undefined) cancelIdleCallback(idle);
+    cancelIdle();
     unmount?.();
   };
 }

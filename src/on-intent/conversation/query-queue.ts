@@ -6,10 +6,7 @@ import type { AttemptOptions } from './attempt.js';
 import type { CancellationScope } from './cancellation-scope.js';
 import { QUERY_RETRY, isRetryable, queryRetryDelay } from './query-retry.js';
 
-/**
- * What loads on first need (the lazy part): one try at a query, and a visitor's action on an answer
- * (stop, feedback), which resolves with the answer the API replied with, if it replied with one.
- */
+/** One try at a query, and a visitor's action on an answer (stop, feedback), which resolves with the answer the API replied with, if any. */
 export interface QueryTransport {
   attemptQuery(options: AttemptOptions): Promise<QueryAnswer>;
   postQueryAction(apiBase: string, agentId: string, queryId: string, action: QueryAction, body: object): Promise<QueryAnswer | undefined>;
@@ -27,8 +24,7 @@ export interface QueryQueueHost {
   readonly apiBase: string;
   readonly agentId: string;
   readonly scope: CancellationScope;
-  /** The transport, which the composition root may load only when first needed. */
-  loadTransport(): Promise<QueryTransport>;
+  readonly transport: QueryTransport;
   /** Resolves when the browser is online (at once, or on `cancelAll`). */
   online(): Promise<void>;
   /** The signed-params token in force now. */
@@ -138,11 +134,8 @@ export class QueryQueue {
     this.host.onChange();
     const fallback: QueryAnswer = { queryId, output: shown, status: 'stopped', sources: [] };
     const { host } = this;
-    const stopping = host
-      .loadTransport()
-      .then((transport) =>
-        transport.postQueryAction(host.apiBase, host.agentId, queryId, QUERY_ACTIONS.stop, { conversation_id: request.conversation_id }),
-      )
+    const stopping = host.transport
+      .postQueryAction(host.apiBase, host.agentId, queryId, QUERY_ACTIONS.stop, { conversation_id: request.conversation_id })
       .then(
         (answer) => answer ?? fallback,
         () => fallback,
@@ -166,7 +159,7 @@ export class QueryQueue {
     // A reset, identify or destroy abandons the query; it must never be sent after that.
     const abandoned = () => !this.#pending.includes(request);
     const runExclusively = () => this.host.exclusive(id, () => this.#attempts(request, resumed, abandoned), abandoned, resumed);
-    // Without a delay the lock is asked for at once (once the lazy part, which has its code, is there).
+    // Without a delay the lock is asked for at once.
     const run = (delayMs ? this.host.scope.sleep(delayMs).then(runExclusively) : runExclusively())
       .then((answer) => answer ?? Promise.reject(new AicadoError('aborted', 'The query was abandoned')))
       .finally(() => {
@@ -201,8 +194,7 @@ export class QueryQueue {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         host.onAttempt(queryId, attempt);
         await host.online();
-        // A failed load is retried like a network error; nothing is sent if the query was abandoned meanwhile.
-        const { attemptQuery } = await host.loadTransport();
+        // Nothing is sent if the query was abandoned while offline.
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
         // The token in force now: a query resent after a reload or a refresh must not carry an expired one.
         // Pending queries are stored per identity, so the current token is the same user's.
@@ -211,7 +203,7 @@ export class QueryQueue {
         const token = host.token();
         if (token) request.signed_params = token;
         else delete request.signed_params;
-        const answer = await attemptQuery({
+        const answer = await host.transport.attemptQuery({
           apiBase: host.apiBase,
           agentId: host.agentId,
           request,

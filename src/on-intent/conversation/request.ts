@@ -13,6 +13,8 @@ export function createQueryRequest(
   params: Params,
   signedParams: string | undefined,
   options: Pick<NormalizedOptions, 'locale' | 'context'>,
+  /** The id of a message stored before the conversation had loaded. */
+  queryId = newQueryId(),
 ): QueryRequest {
   if (typeof input !== 'string' || input.trim() === '') {
     throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
@@ -24,7 +26,7 @@ export function createQueryRequest(
     );
   }
   return {
-    query_id: newQueryId(),
+    query_id: queryId,
     conversation_id: conversationId,
     input,
     params: { ...params },

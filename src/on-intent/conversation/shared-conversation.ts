@@ -1,20 +1,11 @@
 import { AicadoError } from '../../contract/errors.js';
 import { checkParams, type Params } from '../../contract/params.js';
-import type { QueryAnswer } from '../../at-load/core/agent-state.js';
+import type { ChatMessage, QueryAnswer } from '../../at-load/core/agent-state.js';
 import { agentKeyPrefix } from '../../at-load/core/conversation-key.js';
 import type { SafeStorage } from '../../at-load/core/storage.js';
 import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel.js';
-import type { ExclusiveOptions, exclusive } from './tab-lock.js';
-import type { ChatMessage } from '../../at-load/core/agent-state.js';
+import { type ExclusiveOptions, exclusive } from './tab-lock.js';
 import { TranscriptStore, mergeConversations, type StoredConversation } from './transcript.js';
-
-/** The lock that runs a query in one tab at a time (tab-lock.ts), which loads with the lazy part. */
-export interface TabLock {
-  exclusive: typeof exclusive;
-}
-
-/** A claim made this long after the query was queued may meet another tab's, which has heard of it by then. */
-const LATE_CLAIM_MS = 300;
 
 /** What the agent does when another tab changed the conversation. */
 export interface SharedConversationHost {
@@ -55,10 +46,14 @@ export class SharedConversation {
     return this.#transcript.load();
   }
 
-  /** Removes the stored conversation of this identity and moves to another's. */
-  switchIdentity(identity: string): void {
+  /**
+   * Removes the stored conversation of this identity and moves to another's; `tell`s the visitor's other
+   * tabs of the new user and conversation when the switch was made here.
+   */
+  switchUser(identity: string, tell?: { params: Params; signedParams: string | undefined; conversationId: string }): void {
     this.#transcript.clear();
     this.#transcript = TranscriptStore.forIdentity(this.storage, this.agentId, identity);
+    if (tell) this.#tabs?.post({ type: 'identity', ...tell });
   }
 
   clear(): void {
@@ -77,33 +72,10 @@ export class SharedConversation {
     this.#tabs?.post({ type: 'state', key: this.#transcript.key, conversation: stored, ...(fresh && { fresh }) });
   }
 
-  /** Tells the other tabs that the visitor switched user, into this new conversation. */
-  announceUser(params: Params, signedParams: string | undefined, conversationId: string): void {
-    this.#tabs?.post({ type: 'identity', params, signedParams, conversationId });
-  }
-
-  /**
-   * Runs a query's attempts in one tab at a time (in this tab only when the conversation is not shared).
-   * The lock's code comes with the lazy part, which a query needs anyway (pages that never send one do
-   * not load it); should that part not load, the task runs as in a lone tab, and its attempts retry the load.
-   */
-  exclusive<T>(
-    queryId: string,
-    task: () => Promise<T>,
-    options: Omit<ExclusiveOptions, 'storage'>,
-    load: () => Promise<TabLock>,
-  ): Promise<T | undefined> {
+  /** Runs a query's attempts in one tab at a time (in this tab only when the conversation is not shared). */
+  exclusive<T>(queryId: string, task: () => Promise<T>, options: Omit<ExclusiveOptions, 'storage'>): Promise<T | undefined> {
     if (!this.#tabs) return task();
-    const queued = Date.now();
-    return load().then(
-      (lock) =>
-        lock.exclusive(`${agentKeyPrefix(this.agentId)}query:${queryId}`, task, {
-          ...options,
-          storage: this.storage,
-          contended: options.contended || Date.now() - queued > LATE_CLAIM_MS,
-        }),
-      () => (options.abandoned() ? undefined : task()),
-    );
+    return exclusive(`${agentKeyPrefix(this.agentId)}query:${queryId}`, task, { ...options, storage: this.storage });
   }
 
   /** See `QueryQueueHost.settledElsewhere`; judged on the freshest copy, from storage or from the last tab that spoke. */

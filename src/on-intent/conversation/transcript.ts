@@ -1,6 +1,6 @@
 import { checkParams } from '../../contract/params.js';
 import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN, QUERY_LIMITS } from '../../contract/protocol.js';
-import type { QueryRequest, Source } from '../../contract/schemas.js';
+import type { QueryRequest } from '../../contract/schemas.js';
 import { conversationKey, storedConversations } from '../../at-load/core/conversation-key.js';
 import type { SafeStorage } from '../../at-load/core/storage.js';
 import type { ChatMessage, MessageStatus } from '../../at-load/core/agent-state.js';

@@ -1,12 +1,11 @@
 import { Component, type RefObject } from 'preact';
+import { QUERY_LIMITS } from '../../contract/protocol.js';
 import type { WidgetStrings } from '../../i18n/strings.js';
 
 interface ComposerProps {
   strings: WidgetStrings;
   onSend: (text: string) => void;
   inputRef: RefObject<HTMLTextAreaElement | null>;
-  /** The longest message the API takes (from the agent: this part carries no copy of the protocol module). */
-  maxLength: number;
   /** Given while an answer is on its way: a Stop button takes the place of Send. */
   onStop?: () => void;
 }
@@ -28,8 +27,9 @@ export class Composer extends Component<ComposerProps, { text: string }> {
     if (input) input.style.height = 'auto';
   };
 
-  override render({ strings, inputRef, maxLength, onStop }: ComposerProps, { text }: { text: string }) {
+  override render({ strings, inputRef, onStop }: ComposerProps, { text }: { text: string }) {
     const empty = text.trim() === '';
+    const maxLength = QUERY_LIMITS.maxInputLength;
     const submit = this.#submit;
     const grow = (element: HTMLTextAreaElement) => {
       // Set through CSSOM, which a strict Content-Security-Policy allows (style attributes it does not).
@@ -48,7 +48,8 @@ export class Composer extends Component<ComposerProps, { text: string }> {
           <textarea
             ref={inputRef}
             rows={1}
-            dir="auto"
+            // The text typed sets its own direction; empty, the placeholder follows the panel's (`auto` would make it ltr).
+            dir={text ? 'auto' : undefined}
             value={text}
             maxLength={maxLength}
             placeholder={strings.placeholder}

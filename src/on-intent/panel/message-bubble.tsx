@@ -7,7 +7,7 @@ import { MessageTime } from './message-time.js';
 
 export interface MessageBubbleProps {
   message: ChatMessage;
-  /** Still on its way (`agent.inProgress`). */
+  /** Still on its way. */
   working: boolean;
   options: NormalizedOptions;
   onRetry: (queryId: string) => void;

@@ -2,12 +2,12 @@ import { Component, createRef, type VNode } from 'preact';
 import type { Rating } from '../../contract/protocol.js';
 import type { NormalizedOptions } from '../../at-load/core/options.js';
 import type { ChatMessage } from '../../at-load/core/agent-state.js';
+import { inProgress } from '../conversation/in-progress.js';
 import { MessageBubble } from './message-bubble.js';
 
 interface MessageListProps {
   messages: readonly ChatMessage[];
   options: NormalizedOptions;
-  inProgress: (message: ChatMessage) => boolean;
   onSend: (text: string) => void;
   onRetry: (queryId: string) => void;
   onRate: (queryId: string, rating: Rating) => void;
@@ -44,7 +44,7 @@ export class MessageList extends Component<MessageListProps> {
     if (element) this.#following = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_DISTANCE;
   };
 
-  override render({ messages, options, inProgress, onSend, onRetry, onRate }: MessageListProps) {
+  override render({ messages, options, onSend, onRetry, onRate }: MessageListProps) {
     const { strings, suggestions } = options;
     const bubbles = this.#bubbles;
     return (

@@ -1,6 +1,8 @@
 import type { RefObject } from 'preact';
 import type { Rating } from '../../contract/protocol.js';
-import type { Agent, AgentState } from '../conversation/agent.js';
+import type { Agent } from '../../at-load/core/agent.js';
+import type { AgentState } from '../../at-load/core/agent-state.js';
+import { inProgress } from '../conversation/in-progress.js';
 import { Composer } from './composer.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './message-list.js';
@@ -22,7 +24,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   const send = (text: string) => void agent.send(text).catch(() => undefined);
   const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
   const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
-  const working = state.messages.filter(agent.inProgress);
+  const working = state.messages.filter(inProgress);
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
   const announcement = working.some((message) => message.text === '') ? strings.typing : '';
 
@@ -48,14 +50,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
           </button>
         )}
       </div>
-      <MessageList
-        messages={state.messages}
-        options={agent.options}
-        inProgress={agent.inProgress}
-        onSend={send}
-        onRetry={retry}
-        onRate={rate}
-      />
+      <MessageList messages={state.messages} options={agent.options} onSend={send} onRetry={retry} onRate={rate} />
       <div class="sr announcer" aria-live="polite">
         {announcement}
       </div>
@@ -64,13 +59,7 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
           {strings.offline}
         </div>
       )}
-      <Composer
-        strings={strings}
-        onSend={send}
-        inputRef={inputRef}
-        maxLength={agent.maxInputLength}
-        {...(working.length ? { onStop: () => agent.stop() } : {})}
-      />
+      <Composer strings={strings} onSend={send} inputRef={inputRef} {...(working.length ? { onStop: () => agent.stop() } : {})} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { Component, createRef } from 'preact';
-import type { Agent, AgentState } from '../conversation/agent.js';
+import type { Agent } from '../../at-load/core/agent.js';
+import type { AgentState } from '../../at-load/core/agent-state.js';
 import type { WidgetShell } from '../../at-load/shell/shell.js';
 import { followFullScreen } from './full-screen.js';
 import { ChatPanel } from './panel.js';

@@ -7,10 +7,9 @@ import {
   SSE_EVENTS,
   queriesPath,
   type AicadoErrorCode,
-  type AnswerStatus,
 } from '../../contract/protocol.js';
 import { parseRetryAfter } from '../../contract/retry-after.js';
-import type { DoneEvent, QueryRequest, Source } from '../../contract/schemas.js';
+import type { DoneEvent, QueryRequest } from '../../contract/schemas.js';
 import type { QueryAnswer } from '../../at-load/core/agent-state.js';
 import { readServerSentEvents } from './sse.js';
 import { asApiError, asDeltaEvent, asDoneEvent, asErrorEvent, asStatusEvent } from './wire.js';
