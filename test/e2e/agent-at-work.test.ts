@@ -9,8 +9,8 @@ import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
 import { completed } from '../support/webhook-events.js';
 
-// Issue "Show the agent at work": each acceptance item is a test here, on the built script-tag bundle in
-// Chromium against the reference backend. A second backend thinks 5 s before its first token.
+// What the widget shows while the agent works, each promised behaviour a test, on the built script-tag bundle
+// in Chromium against the reference backend. A second backend thinks 5 s before its first token.
 const SHOTS = join(ROOT, 'test-results');
 const XSS = '<img src=x onerror="window.__pwned=true">';
 let loop: Awaited<ReturnType<typeof startLoop>>;

@@ -6,7 +6,7 @@ import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
 import { completed, feedback } from '../support/webhook-events.js';
 
-// Issue "Answer actions and feedback that reach the webhook": each acceptance item is a test here, on the
+// Answer actions and feedback that reach the webhook, each promised behaviour a test, on the
 // built script-tag bundle in Chromium against the reference backend. Deltas come every 120 ms, so that
 // an answer is still streaming when the test presses Stop.
 const DELTA_MS = 120;

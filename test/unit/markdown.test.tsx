@@ -106,7 +106,7 @@ const cases: [string, string, string][] = [
   ],
   ['mailto link', '[mail](mailto:help@example.com)', p(link('mailto:help@example.com', 'mail'))],
   ['link href is normalised', '[x]( HTTPS://Example.COM/a%20b )', p(link('https://example.com/a%20b', 'x'))],
-  // As in CommonMark, a destination cannot contain spaces; the old renderer linked it with %20.
+  // As in CommonMark, a destination cannot contain spaces, so this is text, not a link to a%20b.
   ['link with a space is text', '[x]( HTTPS://Example.COM/a b )', p('[x]( HTTPS://Example.COM/a b )')],
   ['empty label shows the URL', '[](https://example.com)', p(link('https://example.com/', 'https://example.com/'))],
   ['image syntax is a link at most', '![alt](https://example.com/x.png)', p('!' + link('https://example.com/x.png', 'alt'))],

@@ -15,7 +15,7 @@ const invalid = (options: Record<string, unknown>) => {
 
 afterEach(() => document.querySelectorAll('script[data-agent-id]').forEach((script) => script.remove()));
 
-describe('options of the second round', () => {
+describe('suggestions, launcher, agentName and avatarUrl options', () => {
   it('normalises suggestions, launcher, agentName and avatarUrl, with defaults', () => {
     const normalized = normalizeOptions({ ...base }, 'en');
     expect(normalized).toMatchObject({ suggestions: [], launcher: true, agentName: undefined, avatarUrl: undefined });

@@ -60,9 +60,9 @@ function throughSignedWebhook(params: Record<string, unknown>) {
   return verifyWebhook(body, headers, SECRET);
 }
 
-// Hundreds of runs each: the default 5 s is too short on a busy machine; the assertions are unchanged.
+// Hundreds of runs each: the default 5 s is too short on a busy machine.
 describe('params rules, property-based (SDK validator)', { timeout: 30_000 }, () => {
-  it('the restricted set is the one on the product page', () => {
+  it('the restricted set is the documented one', () => {
     expect([...RESTRICTED_PARAM_KEYS].sort()).toStrictEqual([...SPEC_RESTRICTED_KEYS].sort());
   });
 

@@ -1,6 +1,6 @@
 // fast-check generators for custom params, shared by the SDK and backend property tests. The rules are
-// written here from the product page, not imported from src/contract/params.ts: an oracle that reads the
-// module under test would agree with any change to it.
+// written here from their documentation (docs/params.md), not imported from src/contract/params.ts: an
+// oracle that reads the module under test would agree with any change to it.
 import fc from 'fast-check';
 
 /** The fixed seed of every params property, so a failure replays exactly. */
