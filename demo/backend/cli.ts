@@ -1,4 +1,4 @@
-import { parseFlags, USAGE } from './config.js';
+import { parseFlags, USAGE } from './config/index.js';
 import { describeOrigins } from './cors.js';
 import { startBackend } from './server.js';
 

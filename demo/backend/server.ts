@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolveConfig, type BackendConfig, type BackendOptions } from './config.js';
+import { resolveConfig, type BackendConfig, type BackendOptions } from './config/index.js';
 import { CorsPolicy } from './cors.js';
 import { HttpError, sendError, sendJson } from './http.js';
 import { createModel } from './models/index.js';

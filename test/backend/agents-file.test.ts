@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PublicDefinitionSchema, publicDefinitionOf } from '../../src/contract/agent-definition.js';
 import { parseAgentsFile } from '../../src/contract/agents-file.js';
-import { parseFlags, resolveConfig } from '../../demo/backend/config.js';
+import { parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 import { ROOT_DIR, tempDir } from './helpers.js';
 
 const HOOK = 'http://127.0.0.1:4000/hooks';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseFlags, resolveConfig } from '../../demo/backend/config.js';
+import { DEFAULTS, parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 
 describe('backend config', () => {
   it('has a default for every flag and generates secrets', () => {

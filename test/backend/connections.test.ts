@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parseFlags, resolveConfig } from '../../demo/backend/config.js';
+import { parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 import { postQuery, queryBody, readSse, startTestBackend, waitUntil } from './helpers.js';
 
 interface SlowClient {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { BackendOptions } from '../../demo/backend/config.js';
+import type { BackendOptions } from '../../demo/backend/config/index.js';
 import { DELIVERIES_PATH } from '../../demo/backend/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
 

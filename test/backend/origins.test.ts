@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../demo/backend/config.js';
+import { resolveConfig } from '../../demo/backend/config/index.js';
 import { listDeliveries, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend } from './helpers.js';
 
 async function refusal(response: Response) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlags, resolveConfig } from '../../demo/backend/config.js';
+import { parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 import { postQuery, queryBody, startTestBackend } from './helpers.js';
 
 async function statusOf(backend: { url: string }, body: Record<string, unknown>): Promise<number> {

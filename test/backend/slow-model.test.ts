@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseFlags, resolveConfig } from '../../demo/backend/config.js';
+import { DEFAULTS, parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 import { STATUS_TEXT_MAX_LENGTH } from '../../src/contract/protocol.js';
 import { postQuery, queryBody, readTimedSse, sleep, startReceiver, startTestBackend } from './helpers.js';
 

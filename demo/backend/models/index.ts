@@ -1,4 +1,4 @@
-import type { BackendConfig, ModelName } from '../config.js';
+import type { BackendConfig, ModelName } from '../config/index.js';
 import { createEchoModel } from './echo.js';
 import type { ChatModel } from './model.js';
 import { createOpenAiModel } from './openai.js';

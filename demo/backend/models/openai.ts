@@ -1,6 +1,6 @@
 import { EVENT_STREAM_TYPE, JSON_TYPE } from '../../../src/contract/protocol.js';
 import { readServerSentEvents } from '../../../src/on-intent/transport/sse.js';
-import type { LlmConfig } from '../config.js';
+import type { LlmConfig } from '../config/index.js';
 import type { ChatModel, ModelRequest } from './model.js';
 
 /** A model backed by any OpenAI-compatible `/chat/completions` endpoint, streamed. */

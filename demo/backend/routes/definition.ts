@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { publicDefinitionOf } from '../../../src/contract/agent-definition.js';
 import { DEFINITION_CACHING } from '../protocol.js';
-import type { AgentConfig } from '../config.js';
+import type { AgentConfig } from '../config/index.js';
 import { sendJson } from '../http.js';
 import { unknownAgent } from './queries.js';
 

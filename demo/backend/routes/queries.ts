@@ -6,7 +6,7 @@ import { QueryRequestSchema, type DoneEvent } from '../../../src/contract/schema
 import { isAicadoError } from '../../../src/contract/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
-import type { AgentConfig } from '../config.js';
+import type { AgentConfig } from '../config/index.js';
 import type { ModelOutput } from '../models/index.js';
 import type { Answer, QueryRunner, ValidQuery } from '../query-runner.js';
 import type { RateLimiter } from '../rate-limiter.js';
