@@ -4,7 +4,13 @@ import type { InitFunction, InitWithAgents } from '../create-init.js';
 import { SDK_VERSION } from '../../contract/version.js';
 import { optionsFromScript } from './attributes.js';
 
-type Loader = ((method: string, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; version?: string };
+type Loader = ((method: string, ...args: unknown[]) => unknown) & {
+  q?: ArrayLike<unknown>[];
+  loaded?: boolean;
+  version?: string;
+  /** How another script tag of the bundle reports a failure to this loader's error listeners. */
+  report?: (error: unknown, method: string) => void;
+};
 type ErrorListener = (payload: { error: AicadoError }) => void;
 
 /** Each queue method and how many arguments it takes; one more, `{ agentId }`, names the agent to call. */
@@ -121,18 +127,22 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
     const calls = queued.map((entry) => Array.from(entry));
     // An error listener without `{ agentId }` is the loader's own; one with it needs its agent first.
     const rank = (c: unknown[]) => (c[0] === 'on' && c[1] === 'error' && c.length < 4 ? 0 : c[0] === 'init' ? 1 : 2);
+    const sorted = calls.sort((a, b) => rank(a) - rank(b));
+    const listeners = sorted.filter((c) => rank(c) === 0);
+    for (const [method, ...args] of listeners) call(method, args);
+    // The script tag's attributes are read once the page's error listeners are there to hear what is wrong with them.
     if (script && !calls.some((c) => c[0] === 'init')) {
       try {
         const options = optionsFromScript(script);
-        if (options) calls.push(['init', options]);
+        if (options) sorted.splice(listeners.length, 0, ['init', options]);
       } catch (error) {
         report(error, 'init');
       }
     }
-    for (const [method, ...args] of calls.sort((a, b) => rank(a) - rank(b))) call(method, args);
+    for (const [method, ...args] of sorted.slice(listeners.length)) call(method, args);
   }
 
-  const global = window as unknown as { Aicado?: Loader };
+  const global = window as Window & { Aicado?: Loader };
   // Own properties only: `q` or `loaded` set on Object.prototype by a hostile page must not hijack the queue.
   const stub = typeof global.Aicado === 'function' ? global.Aicado : undefined;
   if (!(stub && Object.hasOwn(stub, 'loaded'))) {
@@ -142,6 +152,7 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
     const loader: Loader = (method, ...args) => (booted ? call(method, args) : void queued.push([method, ...args]));
     loader.loaded = true;
     loader.version = SDK_VERSION;
+    loader.report = report;
     global.Aicado = loader;
     const start = () => {
       booted = true;
@@ -156,7 +167,8 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
       const options = optionsFromScript(script);
       if (options) stub('init', options);
     } catch (error) {
-      report(error, 'init');
+      if (stub.report) stub.report(error, 'init');
+      else report(error, 'init');
     }
   }
 }

@@ -6,7 +6,8 @@ export interface ServerSentEvent {
 /**
  * Parses a Server-Sent Events byte stream into events (the subset of the spec the protocol uses).
  * `onBytes` hears of every chunk, comments included: to a client waiting on a slow model, a heartbeat
- * is progress. The generator reads the stream to its end unless its consumer stops early.
+ * is progress. The generator reads the stream to its end unless its consumer stops early; a line the
+ * stream ends in the middle of is dropped.
  */
 export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, onBytes?: () => void): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
@@ -14,14 +15,24 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, on
   let buffer = '';
   let event = 'message';
   let data: string[] = [];
+  // A chunk that ended with CR: a LF that starts the next one belongs to the same line end.
+  let afterCR = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (!done) onBytes?.();
-      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      if (done) {
+        // An event whose lines all came is delivered; a line cut by the end is not: a cut answer reads as cut, not as malformed.
+        if (data.length) yield { event, data: data.join('\n') };
+        return;
+      }
+      onBytes?.();
+      let text = decoder.decode(value, { stream: true });
+      if (afterCR && text.startsWith('\n')) text = text.slice(1);
+      if (text) afterCR = text.endsWith('\r');
+      buffer += text;
       const lines = buffer.split(/\r\n|\r|\n/);
-      // The last piece may be an incomplete line; keep it for the next chunk (or flush it at the end).
-      buffer = done ? '' : (lines.pop() ?? '');
+      // The last piece may be an incomplete line; keep it for the next chunk.
+      buffer = lines.pop() ?? '';
       for (const line of lines) {
         if (line === '') {
           if (data.length) yield { event, data: data.join('\n') };
@@ -35,10 +46,6 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, on
           if (field === 'event') event = text;
           else if (field === 'data') data.push(text);
         }
-      }
-      if (done) {
-        if (data.length) yield { event, data: data.join('\n') };
-        return;
       }
     }
   } finally {
