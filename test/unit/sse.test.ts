@@ -85,6 +85,25 @@ describe('line ends', () => {
     expect(await read(body(['event: delta\r', '\ndata: a\r', '\ndata: b\r\n\r\n']))).toEqual([{ event: 'delta', data: 'a\nb' }]);
   });
 
+  it('a CRLF split between chunks, then an empty line in a chunk of its own, still ends the event', async () => {
+    expect(await read(body(['data: a\r', '\n', '\ndata: b\n\n']))).toEqual([
+      { event: 'message', data: 'a' },
+      { event: 'message', data: 'b' },
+    ]);
+  });
+
+  it('reads mixed line ends delivered one byte at a time as it reads them in one chunk', async () => {
+    const stream = 'event: delta\r\ndata: a\r\n\ndata: b\r\n\r\ndata: c\r\rdata: d\n\r\n';
+    const whole = await read(body([stream]));
+    expect(whole).toEqual([
+      { event: 'delta', data: 'a' },
+      { event: 'message', data: 'b' },
+      { event: 'message', data: 'c' },
+      { event: 'message', data: 'd' },
+    ]);
+    expect(await read(body([...encoder.encode(stream)].map((byte) => Uint8Array.of(byte))))).toEqual(whole);
+  });
+
   it('a CR at the end of a chunk that is followed by another line is a line end of its own', async () => {
     expect(await read(body(['event: delta\r', 'data: a\r\r']))).toEqual([{ event: 'delta', data: 'a' }]);
   });
