@@ -173,9 +173,12 @@ export function normalizeOptions(input: BaseInitOptions, browserLocale: string):
     if (value !== undefined && !check(value)) problems.push(`${path} is invalid (got ${describe(value)}); allowed: ${allowed}`);
   }
   if (options.mode === 'inline' && !options.container) problems.push("mode 'inline' needs a container (a CSS selector or an element)");
-  if (problems.length) throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
-  return normalized(options as unknown as BaseInitOptions & typeof DEFAULTS, browserLocale);
+  if (!passed(options, problems)) throw new AicadoError('invalid_options', `Invalid init() options: ${problems.join('; ')}`);
+  return normalized(options, browserLocale);
 }
+
+/** Options in which every rule found nothing wrong have the shape the rules describe. */
+const passed = (_options: object, problems: string[]): _options is BaseInitOptions & typeof DEFAULTS => problems.length === 0;
 
 /** The normalised shape of options that passed every check. */
 function normalized(options: BaseInitOptions & typeof DEFAULTS, browserLocale: string): NormalizedOptions {

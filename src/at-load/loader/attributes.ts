@@ -1,4 +1,3 @@
-import type { InitOptions } from '../core/handle.js';
 import { AicadoError } from '../../contract/errors.js';
 
 /**
@@ -64,10 +63,7 @@ export function optionsFromAttributes(read: (name: string) => string | undefined
 }
 
 /** Reads `init()` options from the script tag's data attributes (the install with no inline script). */
-export function optionsFromScript(script: HTMLScriptElement): InitOptions | undefined {
+export function optionsFromScript(script: HTMLScriptElement): Record<string, unknown> | undefined {
   if (!script.dataset.agentId) return undefined;
-  return {
-    ...optionsFromAttributes((name) => script.dataset[name], 'data-params'),
-    nonce: script.nonce || undefined,
-  } as unknown as InitOptions;
+  return { ...optionsFromAttributes((name) => script.dataset[name], 'data-params'), nonce: script.nonce || undefined };
 }

@@ -27,8 +27,10 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, on
       }
       onBytes?.();
       let text = decoder.decode(value, { stream: true });
-      if (afterCR && text.startsWith('\n')) text = text.slice(1);
-      if (text) afterCR = text.endsWith('\r');
+      const joined = afterCR && text.startsWith('\n');
+      if (joined) text = text.slice(1);
+      // A chunk that decoded to nothing (half a character) leaves it as it was.
+      if (text || joined) afterCR = text.endsWith('\r');
       buffer += text;
       const lines = buffer.split(/\r\n|\r|\n/);
       // The last piece may be an incomplete line; keep it for the next chunk.
