@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { USAGE } from '../../demo/backend/config/index.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { postQuery, queryBody, readSse, startReceiver, tempDir, waitForDelivery } from './helpers.js';
 
@@ -112,6 +113,17 @@ describe('backend CLI', () => {
     expect(await new Promise<number | null>((resolve) => bad.once('exit', resolve))).toBe(1);
     expect(output).toContain('webhookUrl cannot be combined with an agents file');
   }, 30_000);
+
+  it('prints the usage text of every flag on --help and exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--help'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(0);
+    expect(output).toBe(`${USAGE}\n`);
+  }, 15_000);
 
   it('rejects an unknown flag with usage and exit code 2', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--nope'], {

@@ -2,84 +2,10 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { MODEL_NAMES } from '../../../src/contract/agents-file.js';
 import { AGENT_ID_PATTERN, SIGNED_PARAMS_LIMITS, WEBHOOK_SECRET_PATTERN } from '../../../src/contract/protocol.js';
+import { type Flag, flag, integer, integers, type Kind, type Merge, repeatableFlag, text } from './flag.js';
 
 // The backend's flags, one entry each: the parser, the usage text, the defaults, the option schema and the
 // merge with an agents file are all read from FLAGS, so a flag added here is added everywhere.
-
-/** How one occurrence of a flag's text becomes a value, and how a value is written back as it is typed. */
-export interface Kind<T> {
-  parse(text: string): T;
-  format(value: T): string;
-}
-
-/** Any text gives a number (`abc` gives NaN), so a bad value is refused by the schema, which names the option. */
-const integer: Kind<number> = { parse: Number, format: String };
-const text: Kind<string> = { parse: (value) => value, format: (value) => value };
-const integers: Kind<number[]> = {
-  parse: (value) =>
-    value
-      .split(',')
-      .filter((part) => part.trim() !== '')
-      .map(Number),
-  format: (value) => value.join(','),
-};
-
-/**
- * What an absent flag means: a fixed value (`says` words it where the value would not), a fresh value per
- * agent, a value derived from the other options once resolved, or nothing (`says` tells what happens instead).
- */
-export type FlagDefault<T> =
-  | { value: T; says?: string }
-  | { generate: () => T; says: string }
-  | { derive: (resolved: Readonly<Record<string, unknown>>) => T; says: string }
-  | { says: string };
-
-/**
- * How a flag meets an agents file. `backend`: the backend's own setting, the same with or without a file.
- * `agent`: a setting of the agents the flags define; a file sets it per agent, so giving both is an error.
- * `fallback`: what an agent that names none gets, file agents included. `file`: names the file.
- */
-export type Merge = 'backend' | 'agent' | 'fallback' | 'file';
-
-interface FlagSpec<S extends z.ZodMiniType, M extends Merge, D extends FlagDefault<z.output<S>>> {
-  /** The command-line name, without `--`. */
-  name: string;
-  /** Older names still accepted; the current name wins when both are given. */
-  aliases?: readonly string[];
-  /** The value's placeholder in the usage text. */
-  value: string;
-  /** What the flag means, for the usage text. */
-  help: string;
-  /** Checks the option's value, from a flag or from code. */
-  schema: S;
-  default: D;
-  merge: M;
-}
-
-export type Flag<
-  S extends z.ZodMiniType = z.ZodMiniType,
-  M extends Merge = Merge,
-  D extends FlagDefault<z.output<S>> = FlagDefault<z.output<S>>,
-> = FlagSpec<S, M, D> & {
-  aliases: readonly string[];
-  /** Repeatable flags are given once per item, and `kind` reads each item. */
-  repeatable: boolean;
-  kind: Kind<unknown>;
-};
-
-type Item<T> = T extends readonly (infer I)[] ? I : never;
-
-function flag<S extends z.ZodMiniType, M extends Merge, D extends FlagDefault<z.output<S>>>(
-  spec: FlagSpec<S, M, D> & { kind: Kind<z.output<S>> },
-): Flag<S, M, D> {
-  return { aliases: [], ...spec, repeatable: false, kind: spec.kind as Kind<unknown> };
-}
-
-function repeatableFlag<S extends z.ZodMiniType, M extends Merge, D extends FlagDefault<z.output<S>>>(
-  spec: FlagSpec<S, M, D> & { kind: Kind<Item<z.output<S>>> },
-): Flag<S, M, D> {
-  return { aliases: [], ...spec, repeatable: true, kind: spec.kind as Kind<unknown> };
-}
 
 const nonNegative = z.int().check(z.gte(0));
 const positive = z.int().check(z.gte(1));
@@ -311,23 +237,4 @@ export const FLAG_ENTRIES = Object.entries(FLAGS) as [FlagKey, Flag][];
 /** The options of a merge kind, in usage order. */
 export function keysMerged<M extends Merge>(merge: M): KeysMerged<M>[] {
   return FLAG_ENTRIES.filter(([, entry]) => entry.merge === merge).map(([key]) => key as KeysMerged<M>);
-}
-
-/** The fixed defaults, frozen: a flag whose default is generated or derived has none here. */
-export const DEFAULTS = Object.freeze(
-  Object.fromEntries(
-    FLAG_ENTRIES.flatMap(([key, entry]) =>
-      'value' in entry.default
-        ? [[key, Array.isArray(entry.default.value) ? Object.freeze([...entry.default.value]) : entry.default.value]]
-        : [],
-    ),
-  ),
-) as { readonly [K in KeysDefaulted<{ value: unknown }>]: FlagValues[K] };
-
-/** A flag's default as the usage text shows it. */
-export function describeDefault(entry: Flag): string {
-  const given = entry.default;
-  if (!('value' in given) || given.says !== undefined) return `default: ${given.says}`;
-  const items = entry.repeatable ? (given.value as unknown[]) : [given.value];
-  return `default ${items.map((item) => entry.kind.format(item)).join(', ')}`;
 }

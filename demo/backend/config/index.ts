@@ -1,5 +1,7 @@
-// The backend's configuration: its flags (`flags.ts`), the command line (`parse.ts`) and the resolved
-// configuration every part of the backend receives (`resolve.ts`).
-export { DEFAULTS, FLAGS, FLAG_ENTRIES, describeDefault, type Flag, type FlagKey, type FlagValues } from './flags.js';
+// The backend's configuration: what a flag is (`flag.ts`), the flags (`flags.ts`), their defaults
+// (`defaults.ts`), the command line (`parse.ts`) and the configuration every part receives (`resolve.ts`).
+export { DEFAULTS } from './defaults.js';
+export { describeDefault, type Flag } from './flag.js';
+export { FLAGS, FLAG_ENTRIES, type FlagKey, type FlagValues } from './flags.js';
 export { parseFlags, USAGE, type FlagOptions } from './parse.js';
 export { resolveConfig, type AgentConfig, type BackendConfig, type BackendOptions, type LlmConfig, type ModelName } from './resolve.js';

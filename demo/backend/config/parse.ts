@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { describeDefault, FLAG_ENTRIES, type FlagValues, keysMerged, FLAGS } from './flags.js';
+import { describeDefault } from './flag.js';
+import { FLAG_ENTRIES, FLAGS, type FlagValues, keysMerged } from './flags.js';
 
 /** Options as flags give them: any flag may be absent; values are checked later by `resolveConfig`. */
 export type FlagOptions = Partial<FlagValues>;

@@ -4,7 +4,8 @@ import type { DeclaredParams } from '../../../src/contract/agent-definition.js';
 import { parseAgentsFile, type AgentEntry, type FileAgent, type ModelName } from '../../../src/contract/agents-file.js';
 import { ownDefined } from '../../../src/contract/own-defined.js';
 import { describeIssues } from '../../../src/contract/zod-issues.js';
-import { DEFAULTS, FLAG_ENTRIES, FLAGS, type FlagValues, type KeysDefaulted, type KeysMerged, keysMerged } from './flags.js';
+import { withDefaults } from './defaults.js';
+import { FLAG_ENTRIES, FLAGS, type FlagValues, type KeysMerged, keysMerged } from './flags.js';
 
 export type { ModelName };
 
@@ -50,8 +51,6 @@ export type BackendOptions = Partial<FlagValues> & {
 };
 
 type Given = Partial<FlagValues> & { agentEntries?: Record<string, unknown> };
-/** The options once defaulted: set unless their default is generated per agent or absent. */
-type Resolved = Partial<FlagValues> & Pick<FlagValues, KeysDefaulted<{ value: unknown } | { derive: unknown }>>;
 
 const OptionsSchema = z.object({
   ...Object.fromEntries(FLAG_ENTRIES.map(([key, entry]) => [key, z.optional(entry.schema)])),
@@ -84,15 +83,6 @@ export function resolveConfig(options: BackendOptions = {}, env: Record<string, 
     llm: agents.some((agent) => agent.model === 'openai') ? (llm ?? llmFromEnv(env)) : undefined,
     log: log ?? ((message: string) => console.error(message)),
   });
-}
-
-/** The given options over the fixed defaults, then the defaults derived from those. */
-function withDefaults(given: Given): Resolved {
-  const resolved: Record<string, unknown> = { ...DEFAULTS, ...given };
-  for (const [key, entry] of FLAG_ENTRIES) {
-    if (resolved[key] === undefined && 'derive' in entry.default) resolved[key] = entry.default.derive(resolved);
-  }
-  return resolved as Resolved;
 }
 
 function frozen<T>(value: T): T {
