@@ -1,4 +1,5 @@
-import type { Agent, Conversation } from '../../at-load/core/agent.js';
+import type { Agent } from '../../at-load/core/agent.js';
+import type { Conversation } from '../../at-load/core/conversation.js';
 import type { ChatMessage, QueryAnswer } from '../../at-load/core/agent-state.js';
 import { type AicadoError, destroyedError } from '../../contract/errors.js';
 import { identityOf } from '../../contract/identity.js';
