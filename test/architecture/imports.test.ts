@@ -1,32 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readImportGraph, SRC, staticallyReachable } from '../../scripts/import-graph.js';
 
 // The layering of src/, read from the code's own imports, by folder: the contract and the locales at the
 // bottom, then what every page runs (at-load), then what loads on intent (on-intent), the bindings and the
 // entries on top. A cycle, or an import that runs against these layers, fails here. Dynamic `import()`s
-// and type-only imports count as imports.
-
-const SRC = resolve(import.meta.dirname, '../../src');
-const files = (function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? walk(join(dir, entry.name)) : /\.tsx?$/.test(entry.name) ? [join(dir, entry.name)] : [],
-  );
-})(SRC);
-
-const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
+// and type-only imports count as imports. The walk is the build's (scripts/import-graph.ts).
 
 /** Each file of src/ (relative path) with the files of src/ it imports, type-only imports included. */
-const graph = new Map(
-  files.map((file) => {
-    const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((m) => relative(SRC, resolve(dirname(file), (m[1] ?? m[2])!.replace(/\.js$/, ''))));
-    const resolved = targets.map(
-      (target) => [`${target}.ts`, `${target}.tsx`, `${target}/index.ts`].find((c) => files.includes(join(SRC, c))) ?? target,
-    );
-    return [relative(SRC, file), resolved] as const;
-  }),
-);
+const graph = new Map([...readImportGraph()].map(([file, imports]) => [file, imports.map((entry) => entry.target)] as const));
 
 const layerOf = (file: string): string => (file.includes('/') ? file.slice(0, file.indexOf('/')) : file.replace(/\.tsx?$/, ''));
 
@@ -82,19 +65,7 @@ describe('src/ import graph', () => {
 
   it('keeps Preact and everything that loads on intent out of the first part', () => {
     // What src/script-tag.ts and src/init.ts load at once: their static imports, followed.
-    const STATIC = /^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm;
-    const reached = new Set<string>();
-    const visit = (file: string) => {
-      if (reached.has(file)) return;
-      reached.add(file);
-      const text = readFileSync(join(SRC, file), 'utf8');
-      for (const m of text.matchAll(STATIC)) {
-        const target = relative(SRC, resolve(dirname(join(SRC, file)), m[1]!.replace(/\.js$/, '')));
-        visit([`${target}.ts`, `${target}.tsx`, `${target}/index.ts`].find((c) => graph.has(c)) ?? target);
-      }
-    };
-    visit('script-tag.ts');
-    visit('init.ts');
+    const reached = staticallyReachable(readImportGraph(), ['script-tag.ts', 'init.ts']);
     expect([...reached].filter((file) => file.startsWith('on-intent/'))).toEqual([]);
     const preact = [...reached].filter((file) => /from\s+['"]preact/.test(readFileSync(join(SRC, file), 'utf8')));
     expect(preact).toEqual([]);

@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAst } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { LENT_MODULES, LENT_MODULES_KEY } from '../../src/at-load/loader/lent-modules.js';
+import { planLending } from '../../scripts/build-lending.js';
+import { entriesUnderSrc, TARGETS } from '../../scripts/build-targets.js';
+import { LENT_MODULES_KEY } from '../../src/at-load/loader/lent-modules.js';
 import { BROWSER_FORBIDDEN_SOURCES, BROWSER_GLOBALS, SERVER_FORBIDDEN_SOURCES } from './budgets.js';
 import { LOCALE_PARTS, PACKAGE, browserEntries, distFile, entryFiles, importedSpecifiers, sourcesOf, withChunks } from './dist.js';
 
@@ -124,6 +126,14 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
 /** The split script tag's one import: its lazy part, from a URL it computes beside its own (src/script-tag.ts). */
 const isLazyPartImport = (file: string, specifier: string) => basename(file) === 'aicado-embed.iife.js' && specifier === '(computed)';
 
+/** The script tag's lending as the build plans it (scripts/build-lending.ts), for the code as it is. */
+const lending = await planLending(TARGETS);
+/** What a part of the script tag borrows and what it bundles itself, as paths of src/ like the source maps'. */
+const borrowedBy = (target: keyof typeof TARGETS) => {
+  const { lent, copied } = lending.borrowedBy(entriesUnderSrc(TARGETS[target]));
+  return { lent: [...lent.keys()].map((module) => `src/${module}`), copied: [...copied].map((module) => `src/${module}`).sort() };
+};
+
 describe('the script tag is split at the mount boundary', () => {
   const lazyPartSources = (file: string) =>
     sourcesOf(distFile(file)).filter((source) => /(^|\/)src\/on-intent\/(panel|transport)\/|node_modules\/preact\//.test(source));
@@ -142,22 +152,27 @@ describe('the script tag is split at the mount boundary', () => {
     expect(readFileSync(distFile('aicado-embed.iife.js'), 'utf8')).toContain('aicado-embed.element.js');
     const element = sourcesOf(distFile('aicado-embed.element.js'));
     expect(element).toContain('src/element/define.ts');
-    expect(element.filter((source) => first.has(source)).sort()).toEqual(['src/at-load/loader/element-tag.ts']);
+    // Of the first part's modules, it carries only those the first part does not lend it all it needs of.
+    expect(element.filter((source) => first.has(source)).sort()).toEqual(borrowedBy('script-tag-element').copied);
+    expect(borrowedBy('script-tag-element').lent).toContain('src/contract/errors.ts');
     expect(readFileSync(distFile('aicado-embed.element.js'), 'utf8')).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
     // The single file defines it at load, with everything else.
     expect(sourcesOf(distFile('aicado-embed.single.iife.js'))).toContain('src/element/define.ts');
   });
 
-  it('the lazy part carries no second copy of the core: of the first part, only protocol constants and the version; the rest it borrows', () => {
+  it('the lazy part carries no second copy of the core: of the first part, only the modules it does not lend all the lazy part needs of; the rest it borrows', () => {
     const first = new Set(sourcesOf(distFile('aicado-embed.iife.js')));
     const shared = sourcesOf(distFile('aicado-embed.lazy.js')).filter((source) => first.has(source));
-    expect(shared.sort()).toEqual(['src/contract/protocol.ts', 'src/contract/version.ts']);
-    // What the lazy part uses of the params rules, storage, identity and errors, it reads from the first part.
+    const { lent, copied } = borrowedBy('script-tag-lazy');
+    expect(shared.sort()).toEqual(copied);
+    // The errors it reads from the first part: one AicadoError class for both.
+    expect(lent).toContain('src/contract/errors.ts');
     const lazy = readFileSync(distFile('aicado-embed.lazy.js'), 'utf8');
     const element = readFileSync(distFile('aicado-embed.element.js'), 'utf8');
-    for (const path of Object.keys(LENT_MODULES)) {
-      expect(first.has(`src/${path}.ts`), `the first part has src/${path}.ts`).toBe(true);
-      expect(lazy.includes(`[\`${path}\`]`) || element.includes(`[\`${path}\`]`), `a part borrows src/${path}.ts`).toBe(true);
+    for (const module of lending.lent.keys()) {
+      const path = module.replace(/\.ts$/, '');
+      expect(first.has(`src/${module}`), `the first part has src/${module}`).toBe(true);
+      expect(lazy.includes(`[\`${path}\`]`) || element.includes(`[\`${path}\`]`), `a part borrows src/${module}`).toBe(true);
     }
     expect(lazy).toContain(`Symbol.for(\`${LENT_MODULES_KEY}\`)`);
   });
