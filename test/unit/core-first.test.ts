@@ -197,8 +197,7 @@ describe('a message sent offline before the conversation has loaded', () => {
     const before = offline.init({ agentId: 'core-first-offline', apiBase: 'http://api.test', storage: 'local' });
     before.send('sent offline').catch(() => undefined);
     await tick();
-    const stored = JSON.parse(localStorage.getItem('aicado:v1:core-first-offline:early') ?? '[]') as { queryId: string; input: string }[];
-    expect(stored.map((query) => query.input)).toEqual(['sent offline']);
+    expect(JSON.parse(localStorage.getItem('aicado:v1:core-first-offline:early') ?? '[]')).toEqual([['sent offline', {}]]);
     // The page is left (the reload), its code never having come.
     before.destroy();
     expect(requests).toHaveLength(0);
@@ -207,8 +206,12 @@ describe('a message sent offline before the conversation has loaded', () => {
     const after = controlledInit().init({ agentId: 'core-first-offline', apiBase: 'http://api.test', storage: 'local' });
     agents.push(after as AicadoAgent);
     await vi.waitFor(() => expect(requests.map((request) => request.body.input)).toEqual(['sent offline']));
-    expect(requests[0]!.body.query_id).toBe(stored[0]!.queryId);
-    await vi.waitFor(() => expect(localStorage.getItem('aicado:v1:core-first-offline:early')).toBeNull());
+    // Now in the conversation's stored transcript, with the id every retry of it carries.
+    expect(localStorage.getItem('aicado:v1:core-first-offline:early')).toBeNull();
+    const transcript = JSON.parse(localStorage.getItem('aicado:v1:core-first-offline:conversation') ?? '{}') as {
+      messages: { queryId: string }[];
+    };
+    expect(transcript.messages.map((message) => message.queryId)).toContain(requests[0]!.body.query_id);
     await tick();
     expect(requests).toHaveLength(1);
   });

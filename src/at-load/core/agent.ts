@@ -1,59 +1,67 @@
 import type { DeclaredParamTypes } from '../../contract/agent-definition.js';
+import { checkDeclaredParams, declaredParamsError } from '../../contract/declared-params.js';
 import { AicadoError, abandonedError, destroyedError } from '../../contract/errors.js';
+import { mergeParams } from '../../contract/merge-params.js';
 import { type Params, validateParams } from '../../contract/params.js';
 import type { Rating } from '../../contract/protocol.js';
 import { loadPart, type PartLoad } from '../loader/load-part.js';
-import { AgentParams } from './agent-params.js';
 import type { QueryAnswer } from './agent-state.js';
-import { hasPendingQueries, storedConversations } from './conversation-key.js';
-import { type Conversation, type WaitingCall, WaitingCalls } from './conversation.js';
-import { EarlyQueries, type EarlyQuery } from './early-queries.js';
 import { AgentView } from './agent-view.js';
+import type { Conversation } from './conversation.js';
+import { earlyMessages, hasPendingQueries, storedConversations, storeEarlyMessages } from './conversation-key.js';
 import type { NormalizedOptions } from './options.js';
 import { openStorage, type SafeStorage } from './storage.js';
 
 /** Makes the conversation of an agent (src/on-intent/index.ts). */
 export type CreateConversation = (agent: Agent) => Conversation;
 
+/** A call that needs the conversation, made before its code had loaded: it runs once it has, or fails (`send`, `rate`) with the agent. */
+type Waiting = [run: (conversation: Conversation) => void, fail?: (error: AicadoError) => void];
+
 /**
- * One agent on the page, and the only owner of its state: options, params and their checks, open or
- * closed, online, events. Its conversation (transcript, queries, the visitor's other tabs) loads on the
- * first need — a query, a stop, a rating, a reset or a switch of user, the panel, or the page idle —
- * and changes the state through `update`. Calls made before it has loaded wait for it, in order.
+ * One agent on the page, the only owner of its state: options, params, open or closed, online, events.
+ * Its conversation loads on the first need and changes the state by `update`; calls made before wait for it, in order.
  */
 export class Agent extends AgentView {
   /** The user whose conversation opens when it loads: the page's, or that of a switch made before. */
   user: readonly [params: Params, signedParams: string | undefined];
   readonly storage: SafeStorage;
-  readonly #early: EarlyQueries;
   readonly #part: PartLoad<Conversation>;
-  readonly #params: AgentParams;
-  readonly #waiting = new WaitingCalls();
+  #params: Params;
+  #signedParams: string | undefined;
+  #declared: DeclaredParamTypes | undefined;
   #destroyed = false;
   #conversation: Conversation | undefined;
+  #waiting: Waiting[] = [];
+  /** Whether the last visit left messages it sent before its code had come. */
+  readonly #leftEarly: boolean;
+  /** How many of the stored early messages this page sent (the last ones). */
+  #earlyHere = 0;
 
   constructor(options: NormalizedOptions, params: Params, load: () => Promise<CreateConversation>) {
     super(options);
-    this.#params = new AgentParams(params, options.signedParams);
+    this.#params = params;
+    this.#signedParams = options.signedParams;
     this.user = [params, options.signedParams];
     this.storage = openStorage(options.storage);
-    this.#early = new EarlyQueries(this.storage, options.agentId);
+    this.#leftEarly = earlyMessages(this.storage, options.agentId).length > 0;
     this.#part = loadPart(() => load().then((create) => this.#start(create)), {
       wanted: () => !this.#destroyed && this.#waiting.length > 0,
       giveUp: (error) => {
-        // The page is told these messages failed: they are not sent later.
-        for (const queryId of this.#waiting.queryIds()) if (queryId) this.#early.remove(queryId);
-        const failure = `The chat could not load its code (${String(error)}); try again later`;
-        this.#waiting.abandon(new AicadoError('network', failure, { cause: error }), (abandoned) =>
-          this.events.emit('error', { error: abandoned }),
-        );
+        // The page is told its messages failed: they are not sent later.
+        storeEarlyMessages(this.storage, this.options.agentId, earlyMessages(this.storage, this.options.agentId, this.#earlyHere));
+        this.#earlyHere = 0;
+        const failure = new AicadoError('network', `The chat could not load its code (${String(error)}); try again later`, {
+          cause: error,
+        });
+        this.#abandonWaiting(failure, true);
       },
     });
   }
 
   /** Whether the last visit left queries unanswered: their code then loads at once, and they are sent again. */
   get resumable(): boolean {
-    return hasPendingQueries(this.storage, this.options.agentId) || this.#early.list().length > 0;
+    return hasPendingQueries(this.storage, this.options.agentId) || this.#leftEarly;
   }
 
   /** Loads the conversation (once; a failed load is tried again while calls wait for it). */
@@ -66,11 +74,19 @@ export class Agent extends AgentView {
     if (this.#conversation) return this.#conversation;
     const conversation = (this.#conversation = create(this));
     if (this.unsaved) conversation.persist();
-    // The last visit's queries first, then the messages stored before the code came, then the calls made meanwhile.
+    // The last visit's queries first, then the messages it sent before its code came, then the calls made meanwhile.
     conversation.resumePending();
-    const waiting = this.#waiting.queryIds();
-    for (const early of this.#early.list()) if (!waiting.has(early.queryId)) this.#sendEarly(conversation, early).catch(() => undefined);
-    this.#waiting.runAll(conversation);
+    for (const [input, params] of earlyMessages(this.storage, this.options.agentId, this.#earlyHere))
+      conversation.send(input, params, this.#signedParams).catch(() => undefined);
+    for (const [run] of this.#waiting.splice(0)) {
+      try {
+        run(conversation);
+      } catch (error) {
+        console.error('[aicado]', error);
+      }
+    }
+    // Every early message is in the conversation's stored transcript now.
+    storeEarlyMessages(this.storage, this.options.agentId, []);
     return conversation;
   }
 
@@ -86,8 +102,8 @@ export class Agent extends AgentView {
   /** Sends a visitor message with the params in force now; resolves with the complete answer. */
   send(input: string): Promise<QueryAnswer> {
     if (this.#destroyed) return Promise.reject(destroyedError());
-    const params = this.#params.current;
-    const signedParams = this.#params.token;
+    const params = this.#params;
+    const signedParams = this.#signedParams;
     try {
       this.checked(params);
     } catch (error) {
@@ -95,16 +111,9 @@ export class Agent extends AgentView {
       return Promise.reject(error);
     }
     if (this.#conversation) return this.#conversation.send(input, params, signedParams);
-    // Before its code has come, the message is stored at once, so that a reload still sends it.
-    const early = this.#early.add(input, params);
-    return this.#ask((conversation) => this.#sendEarly(conversation, early, signedParams), early.queryId);
-  }
-
-  #sendEarly(conversation: Conversation, early: EarlyQuery, signedParams = this.#params.token): Promise<QueryAnswer> {
-    const answer = conversation.send(early.input, early.params, signedParams, early.queryId);
-    // The conversation has stored the query with its transcript by now.
-    this.#early.remove(early.queryId);
-    return answer;
+    storeEarlyMessages(this.storage, this.options.agentId, [...earlyMessages(this.storage, this.options.agentId), [input, params]]);
+    this.#earlyHere++;
+    return this.#ask((conversation) => conversation.send(input, params, signedParams));
   }
 
   /** Stops every answer on its way; never resent. */
@@ -125,22 +134,22 @@ export class Agent extends AgentView {
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
   setParams(patch: Record<string, unknown>): void {
     this.#assertAlive();
-    this.#params.merge(patch);
+    this.#params = this.checked(mergeParams(this.#params, patch));
     this.events.emit('params', { params: this.getParams() });
   }
 
   getParams(): Params {
-    return this.#params.get();
+    return { ...this.#params };
   }
 
   get signedParams(): string | undefined {
-    return this.#params.token;
+    return this.#signedParams;
   }
 
   /** Replaces the signed-params token; queries refused for an expired token are sent again with it. */
   setSignedParams(token: string | undefined): void {
     this.#assertAlive();
-    this.#params.token = token || undefined;
+    this.#signedParams = token || undefined;
     this.#withConversation((conversation) => conversation.resendRefusedTokens(), false);
   }
 
@@ -151,9 +160,8 @@ export class Agent extends AgentView {
   }
 
   /**
-   * Switches to another user: the previous user's pending queries and stored transcript go, a new
-   * conversation starts, the params are in force at once. Made here (`identify`), the visitor's other
-   * tabs follow; made in another tab, `conversationId` is the one it started.
+   * Switches user: the previous user's queries and transcript go, a new conversation starts, the params
+   * are in force at once; the other tabs follow, or, when one made the switch, `conversationId` is its.
    */
   switchUser(params: Params, signedParams: string | undefined, conversationId?: string): void {
     if (this.#destroyed) return;
@@ -163,7 +171,8 @@ export class Agent extends AgentView {
       this.user = [params, signedParams];
     }
     this.#withConversation((conversation) => conversation.switchUser(params, signedParams, conversationId));
-    this.#params.replace(params, signedParams);
+    this.#params = params;
+    this.#signedParams = signedParams;
     this.events.emit('params', { params: this.getParams() });
   }
 
@@ -175,14 +184,14 @@ export class Agent extends AgentView {
   }
 
   /**
-   * The agent's definition arrived: from now on params are checked against the params it declares too.
-   * Params set before are checked now; their problems are reported (`error` event and console), and
-   * each query is refused until they are fixed.
+   * The agent's definition arrived: params are checked against the params it declares from now on.
+   * Those set before are checked now; their problems are reported (`error` event and console).
    */
   define(declared: DeclaredParamTypes): void {
     if (this.#destroyed) return;
+    this.#declared = declared;
     try {
-      this.#params.declare(declared);
+      this.checked(this.#params);
     } catch (error) {
       console.error(error);
       this.events.emit('error', { error: error as AicadoError });
@@ -190,8 +199,10 @@ export class Agent extends AgentView {
   }
 
   /** Returns `params` when they fit the declared params (or none are known yet), else throws. */
-  checked(params?: Params): Params {
-    return this.#params.checked(params);
+  checked(params: Params = this.#params): Params {
+    const issues = this.#declared ? checkDeclaredParams(params, this.#declared) : [];
+    if (issues.length) throw declaredParamsError(issues);
+    return params;
   }
 
   /** Stops timers and network work and forgets listeners; the stored conversation stays for the next load. */
@@ -199,30 +210,39 @@ export class Agent extends AgentView {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#conversation?.destroy();
-    this.#waiting.abandon(abandonedError());
+    this.#abandonWaiting(abandonedError());
     this.#part.cancel();
     this.stopView();
   }
 
-  /** A switch of user or a reset before the conversation has loaded: the waiting calls and every stored conversation go. */
+  /** Fails the waiting calls that answer with `error` (an `error` event each when `report`), drops the rest. */
+  #abandonWaiting(error: AicadoError, report?: true): void {
+    for (const [, fail] of this.#waiting.splice(0)) {
+      fail?.(error);
+      if (fail && report) this.events.emit('error', { error });
+    }
+  }
+
+  /** A switch of user or a reset before the conversation has loaded: the waiting calls and everything stored go. */
   #startOver(): void {
-    this.#waiting.abandon(abandonedError());
+    this.#abandonWaiting(abandonedError());
     for (const key of storedConversations(this.storage, this.options.agentId)) this.storage.remove(key);
-    this.#early.clear();
+    storeEarlyMessages(this.storage, this.options.agentId, []);
+    this.#earlyHere = 0;
   }
 
   /** Runs `run` on the conversation: now if it is there, else once it has loaded (loading it if `load`). */
-  #withConversation(run: WaitingCall['run'], load = true, waiting: Omit<WaitingCall, 'run'> = {}): void {
+  #withConversation(run: Waiting[0], load = true, fail?: Waiting[1]): void {
     if (this.#conversation) return run(this.#conversation);
-    this.#waiting.add({ run, ...waiting });
+    this.#waiting.push([run, fail]);
     if (load) this.conversation().catch(() => undefined);
   }
 
   /** The answer of `call` on the conversation, loaded for it; a destroy meanwhile rejects it. */
-  #ask<T>(call: (conversation: Conversation) => Promise<T>, queryId?: string): Promise<T> {
+  #ask<T>(call: (conversation: Conversation) => Promise<T>): Promise<T> {
     if (this.#destroyed) return Promise.reject(destroyedError());
     return new Promise((resolve, reject) =>
-      this.#withConversation((conversation) => void call(conversation).then(resolve, reject), true, { fail: reject, queryId }),
+      this.#withConversation((conversation) => void call(conversation).then(resolve, reject), true, reject),
     );
   }
 

@@ -1,3 +1,4 @@
+import { checkParams, type Params } from '../../contract/params.js';
 import type { SafeStorage } from './storage.js';
 
 /** The start of every name one agent uses in storage, and for its tabs' channel and query locks. */
@@ -26,4 +27,29 @@ export function hasPendingQueries(storage: SafeStorage, agentId: string): boolea
       return false;
     }
   });
+}
+
+/** A message sent before the conversation's code had come: its text and the params in force then. */
+export type EarlyMessage = [input: string, params: Params];
+
+const earlyKey = (agentId: string): string => `${agentKeyPrefix(agentId)}early`;
+
+/**
+ * The messages kept for the conversation to send once its code has come: in storage at once, so a
+ * reload loses none. `leaving` out the last ones: those this page sent itself, which it sends from memory.
+ */
+export function earlyMessages(storage: SafeStorage, agentId: string, leaving = 0): EarlyMessage[] {
+  try {
+    const stored: unknown = JSON.parse(storage.get(earlyKey(agentId)) ?? '[]');
+    // Storage is shared with the page's other scripts: only well-formed messages are kept.
+    const messages = Array.isArray(stored) ? stored.filter((entry) => typeof entry?.[0] === 'string' && checkParams(entry[1]).ok) : [];
+    return messages.slice(0, Math.max(0, messages.length - leaving));
+  } catch {
+    return [];
+  }
+}
+
+export function storeEarlyMessages(storage: SafeStorage, agentId: string, messages: EarlyMessage[]): void {
+  if (messages.length) storage.set(earlyKey(agentId), JSON.stringify(messages));
+  else storage.remove(earlyKey(agentId));
 }

@@ -67,7 +67,7 @@ export class ChatConversation implements Conversation {
   }
 
   /** Sends a visitor message with the given params (those in force when the page sent it); resolves with the answer. */
-  send(input: string, params: Params, signedParams: string | undefined, queryId?: string): Promise<QueryAnswer> {
+  send(input: string, params: Params, signedParams: string | undefined): Promise<QueryAnswer> {
     let request;
     try {
       if (this.#destroyed) throw destroyedError();
@@ -75,7 +75,7 @@ export class ChatConversation implements Conversation {
       const stored = this.state.messages.length ? undefined : this.shared.load();
       if (stored && stored.conversationId !== this.state.conversationId && stored.messages.length) this.#follow(stored);
       const { options } = this.agent;
-      request = createQueryRequest(input, this.state.conversationId, this.agent.checked(params), signedParams, options, queryId);
+      request = createQueryRequest(input, this.state.conversationId, this.agent.checked(params), signedParams, options);
     } catch (error) {
       // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
       if (!this.#destroyed) this.agent.events.emit('error', { error: error as AicadoError });

@@ -13,8 +13,6 @@ export function createQueryRequest(
   params: Params,
   signedParams: string | undefined,
   options: Pick<NormalizedOptions, 'locale' | 'context'>,
-  /** The id of a message stored before the conversation had loaded. */
-  queryId = newQueryId(),
 ): QueryRequest {
   if (typeof input !== 'string' || input.trim() === '') {
     throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
@@ -26,7 +24,7 @@ export function createQueryRequest(
     );
   }
   return {
-    query_id: queryId,
+    query_id: newQueryId(),
     conversation_id: conversationId,
     input,
     params: { ...params },
