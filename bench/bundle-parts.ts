@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 // Attributes each byte of a minified bundle to the source module it came from, using the bundler's
-// own source map, then groups modules into parts (preact, zod, nanoid, our code).
+// own source map, then groups modules into parts (preact, zod, our code).
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -26,7 +26,6 @@ function decodeVlq(segment: string): number[] {
 export function partOf(source: string): string {
   if (source.includes('node_modules/preact')) return 'preact';
   if (source.includes('node_modules/zod')) return 'zod';
-  if (source.includes('node_modules/nanoid')) return 'nanoid';
   if (source.includes('node_modules/')) return 'other dependencies';
   return 'aicado-embed';
 }

@@ -23,7 +23,7 @@ export function compressedSizes(name: string, code: string | Buffer): SizeRow {
 }
 
 /** The parts named in the size report even when absent, so "zod: 0" is a visible result. */
-const NAMED_PARTS = ['preact', 'zod', 'nanoid', 'aicado-embed'];
+const NAMED_PARTS = ['preact', 'zod', 'aicado-embed'];
 
 export interface SizeReport {
   files: SizeRow[];

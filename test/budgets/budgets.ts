@@ -33,7 +33,6 @@ export const SIZE_TARGETS = {
 /** Source-map entries the server bundle must not contain: browser code has no business there. */
 export const SERVER_FORBIDDEN_SOURCES: readonly RegExp[] = [
   /node_modules\/preact\//, // the panel's UI library
-  /node_modules\/nanoid\//, // the browser's ids for queries and conversations
   /(^|\/)src\/(at-load|on-intent)\//, // the SDK's code that runs in the page, at load and on intent
   /(^|\/)src\/(element|react|bindings|i18n)\//, // the element, the React component, what they share, the panel's texts
   /(^|\/)src\/(index|init|script-tag|script-tag-single)\.ts$/, // the browser entries

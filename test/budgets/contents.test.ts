@@ -69,8 +69,7 @@ describe('aicado-embed/server carries no browser code', () => {
 
   it.each(files.map((file) => [basename(file), file]))('%s imports no browser package', (_name, file) => {
     const browserImports = importedSpecifiers(readFileSync(file, 'utf8')).filter(
-      (specifier) =>
-        /^(preact|nanoid)(\/|$)/.test(specifier) || specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/react`),
+      (specifier) => /^preact(\/|$)/.test(specifier) || specifier === PACKAGE.name || specifier.startsWith(`${PACKAGE.name}/react`),
     );
     expect(browserImports).toEqual([]);
   });
@@ -114,7 +113,7 @@ describe('the browser bundles carry no Node built-ins and no zod locales', () =>
   it.each(['aicado-embed.iife.js', 'aicado-embed.lazy.js', 'aicado-embed.single.iife.js', ...entryFiles('.')])(
     '%s is self-contained: the npm entry and the script tag need no other package',
     (name) => {
-      // The script tag is loaded from a CDN with its lazy part beside it; the main entry bundles preact and nanoid.
+      // The script tag is loaded from a CDN with its lazy part beside it; the main entry bundles preact.
       const outside = importedSpecifiers(readFileSync(distFile(name), 'utf8')).filter(
         (specifier) => !specifier.startsWith('./') && !isLazyPartImport(distFile(name), specifier),
       );

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AicadoError, init, type AicadoAgent, type InitOptions, type Params, type ParamsShape } from '../../src/index.js';
 import { stubQueryApi } from './support.js';
+import { CONVERSATION_ID_PATTERN, QUERY_ID_PATTERN } from '../../src/contract/protocol.js';
 
 const base = { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' as const };
 let agents: AicadoAgent<never>[] = [];
@@ -95,8 +96,8 @@ describe('queries', () => {
     expect(request!.headers.accept).toContain('text/event-stream');
     expect(request!.headers['idempotency-key']).toBe(request!.body.query_id);
     expect(request!.body).toMatchObject({ input: 'Hi there', params: { user_id: 'u_1', n: 2, ok: true, none: null } });
-    expect(request!.body.query_id).toMatch(/^q_[A-Za-z0-9_-]{21}$/);
-    expect(request!.body.conversation_id).toMatch(/^c_[A-Za-z0-9_-]{21}$/);
+    expect(request!.body.query_id).toMatch(QUERY_ID_PATTERN);
+    expect(request!.body.conversation_id).toMatch(CONVERSATION_ID_PATTERN);
     expect(request!.body.context).toMatchObject({ sdk: 'aicado-embed/0.1.0' });
   });
 

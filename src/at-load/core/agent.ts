@@ -8,7 +8,8 @@ import { loadPart, type PartLoad } from '../loader/load-part.js';
 import type { QueryAnswer } from './agent-state.js';
 import { AgentView } from './agent-view.js';
 import type { Conversation } from './conversation.js';
-import { earlyMessages, hasPendingQueries, storedConversations, storeEarlyMessages } from './conversation-key.js';
+import { newQueryId } from '../../contract/ids.js';
+import { type EarlyMessage, earlyMessages, hasPendingQueries, storedConversations, storeEarlyMessages } from './conversation-key.js';
 import type { NormalizedOptions } from './options.js';
 import { openStorage, type SafeStorage } from './storage.js';
 
@@ -32,11 +33,10 @@ export class Agent extends AgentView {
   #declared: DeclaredParamTypes | undefined;
   #destroyed = false;
   #conversation: Conversation | undefined;
+  /** The ids of the messages this page sent before the conversation had loaded: its waiting calls send them. */
+  readonly #earlyHere = new Set<string>();
   #waiting: Waiting[] = [];
-  /** Whether the last visit left messages it sent before its code had come. */
   readonly #leftEarly: boolean;
-  /** How many of the stored early messages this page sent (the last ones). */
-  #earlyHere = 0;
 
   constructor(options: NormalizedOptions, params: Params, load: () => Promise<CreateConversation>) {
     super(options);
@@ -49,17 +49,14 @@ export class Agent extends AgentView {
       wanted: () => !this.#destroyed && this.#waiting.length > 0,
       giveUp: (error) => {
         // The page is told its messages failed: they are not sent later.
-        storeEarlyMessages(this.storage, this.options.agentId, earlyMessages(this.storage, this.options.agentId, this.#earlyHere));
-        this.#earlyHere = 0;
-        const failure = new AicadoError('network', `The chat could not load its code (${String(error)}); try again later`, {
-          cause: error,
-        });
-        this.#abandonWaiting(failure, true);
+        this.#storeEarly(earlyMessages(this.storage, options.agentId).filter(([queryId]) => !this.#earlyHere.delete(queryId)));
+        const failure = `The chat could not load its code (${String(error)}); try again later`;
+        this.#abandonWaiting(new AicadoError('network', failure, { cause: error }), true);
       },
     });
   }
 
-  /** Whether the last visit left queries unanswered: their code then loads at once, and they are sent again. */
+  /** Whether the last visit left queries or messages unanswered: their code then loads at once, and they are sent. */
   get resumable(): boolean {
     return hasPendingQueries(this.storage, this.options.agentId) || this.#leftEarly;
   }
@@ -76,8 +73,9 @@ export class Agent extends AgentView {
     if (this.unsaved) conversation.persist();
     // The last visit's queries first, then the messages it sent before its code came, then the calls made meanwhile.
     conversation.resumePending();
-    for (const [input, params] of earlyMessages(this.storage, this.options.agentId, this.#earlyHere))
-      conversation.send(input, params, this.#signedParams).catch(() => undefined);
+    // Each with its id: should another tab send it too, it is the same query.
+    for (const [queryId, input, params] of earlyMessages(this.storage, this.options.agentId))
+      if (!this.#earlyHere.has(queryId)) conversation.send(input, params, this.#signedParams, queryId).catch(() => undefined);
     for (const [run] of this.#waiting.splice(0)) {
       try {
         run(conversation);
@@ -86,7 +84,7 @@ export class Agent extends AgentView {
       }
     }
     // Every early message is in the conversation's stored transcript now.
-    storeEarlyMessages(this.storage, this.options.agentId, []);
+    this.#storeEarly([]);
     return conversation;
   }
 
@@ -111,9 +109,11 @@ export class Agent extends AgentView {
       return Promise.reject(error);
     }
     if (this.#conversation) return this.#conversation.send(input, params, signedParams);
-    storeEarlyMessages(this.storage, this.options.agentId, [...earlyMessages(this.storage, this.options.agentId), [input, params]]);
-    this.#earlyHere++;
-    return this.#ask((conversation) => conversation.send(input, params, signedParams));
+    // Stored at once with the id it will be sent with: a reload sends it, and a copy another tab sends is the same query.
+    const queryId = newQueryId();
+    this.#earlyHere.add(queryId);
+    this.#storeEarly([...earlyMessages(this.storage, this.options.agentId), [queryId, input, params]]);
+    return this.#ask((conversation) => conversation.send(input, params, signedParams, queryId));
   }
 
   /** Stops every answer on its way; never resent. */
@@ -124,11 +124,6 @@ export class Agent extends AgentView {
   /** Rates an answer (`null` takes the rating back). */
   rate(queryId: string, rating: Rating): Promise<void> {
     return this.#ask((conversation) => conversation.rate(queryId, rating));
-  }
-
-  /** Sends a failed query again (the panel's Retry), with its id and the params it was first sent with. */
-  retry(queryId: string): Promise<QueryAnswer> {
-    return this.#ask((conversation) => conversation.retry(queryId));
   }
 
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
@@ -227,8 +222,11 @@ export class Agent extends AgentView {
   #startOver(): void {
     this.#abandonWaiting(abandonedError());
     for (const key of storedConversations(this.storage, this.options.agentId)) this.storage.remove(key);
-    storeEarlyMessages(this.storage, this.options.agentId, []);
-    this.#earlyHere = 0;
+    this.#storeEarly([]);
+  }
+
+  #storeEarly(messages: EarlyMessage[]): void {
+    storeEarlyMessages(this.storage, this.options.agentId, messages);
   }
 
   /** Runs `run` on the conversation: now if it is there, else once it has loaded (loading it if `load`). */

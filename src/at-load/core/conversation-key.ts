@@ -1,4 +1,4 @@
-import { checkParams, type Params } from '../../contract/params.js';
+import type { Params } from '../../contract/params.js';
 import type { SafeStorage } from './storage.js';
 
 /** The start of every name one agent uses in storage, and for its tabs' channel and query locks. */
@@ -29,21 +29,19 @@ export function hasPendingQueries(storage: SafeStorage, agentId: string): boolea
   });
 }
 
-/** A message sent before the conversation's code had come: its text and the params in force then. */
-export type EarlyMessage = [input: string, params: Params];
+/** A message sent before the conversation's code had come: the query id it is sent with, its text, the params in force then. */
+export type EarlyMessage = [queryId: string, input: string, params: Params];
 
 const earlyKey = (agentId: string): string => `${agentKeyPrefix(agentId)}early`;
 
 /**
  * The messages kept for the conversation to send once its code has come: in storage at once, so a
- * reload loses none. `leaving` out the last ones: those this page sent itself, which it sends from memory.
+ * reload loses none. The conversation checks each as it sends it (storage is shared with the page).
  */
-export function earlyMessages(storage: SafeStorage, agentId: string, leaving = 0): EarlyMessage[] {
+export function earlyMessages(storage: SafeStorage, agentId: string): EarlyMessage[] {
   try {
     const stored: unknown = JSON.parse(storage.get(earlyKey(agentId)) ?? '[]');
-    // Storage is shared with the page's other scripts: only well-formed messages are kept.
-    const messages = Array.isArray(stored) ? stored.filter((entry) => typeof entry?.[0] === 'string' && checkParams(entry[1]).ok) : [];
-    return messages.slice(0, Math.max(0, messages.length - leaving));
+    return Array.isArray(stored) ? stored : [];
   } catch {
     return [];
   }

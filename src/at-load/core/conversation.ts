@@ -4,7 +4,8 @@ import type { QueryAnswer } from './agent-state.js';
 
 /** What the agent asks of its conversation, which loads on intent (src/on-intent/conversation/). */
 export interface Conversation {
-  send(input: string, params: Params, signedParams: string | undefined): Promise<QueryAnswer>;
+  /** `queryId`: the id a message sent before the conversation had loaded was stored with. */
+  send(input: string, params: Params, signedParams: string | undefined, queryId?: string): Promise<QueryAnswer>;
   stop(): void;
   rate(queryId: string, rating: Rating): Promise<void>;
   retry(queryId: string): Promise<QueryAnswer>;

@@ -5,7 +5,7 @@ export interface RetryRule {
 }
 
 /** 5 tries in all, 1, 2, 4 and 8 s apart: a static file has no `retry-after` to honour, so no jitter. */
-export const PART_LOAD_RETRY: RetryRule = Object.freeze({ attempts: 5, delayMs: (failures: number): number => 500 * 2 ** failures });
+export const PART_LOAD_RETRY: RetryRule = { attempts: 5, delayMs: (failures) => 500 * 2 ** failures };
 
 /** What a failed load does next, while the part is still `wanted`: retried by `rule`, `giveUp` after its last try. */
 export interface PartRetry {
@@ -21,8 +21,6 @@ export interface PartLoad<T> {
   cancel(): void;
 }
 
-const ignore = (): void => undefined;
-
 /**
  * Loads a part of the SDK on demand. With `retry`, a failed load is tried again by itself while the part
  * is `wanted()`: after the rule's delay when online, when the connection comes back when offline.
@@ -34,31 +32,25 @@ export function loadPart<T>(load: () => Promise<T>, retry?: PartRetry): PartLoad
   let timer: ReturnType<typeof setTimeout> | undefined;
   let listening = false;
   const again = (): void => {
-    if (!loading && retry?.wanted()) get().catch(ignore);
+    if (!loading && retry?.wanted()) get().catch(() => undefined);
   };
   const get = (): Promise<T> =>
-    (loading ??= load().then(
-      (part) => {
-        failures = 0;
-        return part;
-      },
-      (error: unknown) => {
-        loading = undefined;
-        clearTimeout(timer);
-        if (retry?.wanted()) {
-          // Listened to once, from the first failure on: the connection's return is worth a try whatever the count.
-          if (!listening) addEventListener('online', again);
-          listening = true;
-          if (navigator.onLine === false) throw error;
-          if (++failures < rule.attempts) timer = setTimeout(again, rule.delayMs(failures));
-          else {
-            failures = 0;
-            retry.giveUp?.(error);
-          }
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      clearTimeout(timer);
+      if (retry?.wanted()) {
+        // Once a load has failed, the connection's return is worth a try whatever the count.
+        if (!listening) addEventListener('online', again);
+        listening = true;
+        if (navigator.onLine === false) throw error;
+        if (++failures < rule.attempts) timer = setTimeout(again, rule.delayMs(failures));
+        else {
+          failures = 0;
+          retry.giveUp?.(error);
         }
-        throw error;
-      },
-    ));
+      }
+      throw error;
+    }));
   return {
     get,
     cancel: () => {

@@ -3,10 +3,10 @@ import type { Conversation } from '../../at-load/core/conversation.js';
 import type { ChatMessage, QueryAnswer } from '../../at-load/core/agent-state.js';
 import { type AicadoError, destroyedError } from '../../contract/errors.js';
 import { identityOf } from '../../contract/identity.js';
-import type { Params } from '../../contract/params.js';
+import { type Params, validateParams } from '../../contract/params.js';
 import type { Rating } from '../../contract/protocol.js';
 import { CancellationScope } from './cancellation-scope.js';
-import { newConversationId } from './ids.js';
+import { newConversationId } from '../../contract/ids.js';
 import { inProgress } from './in-progress.js';
 import { QueryQueue, type QueryTransport } from './query-queue.js';
 import { queueHost } from './queue-host.js';
@@ -67,7 +67,7 @@ export class ChatConversation implements Conversation {
   }
 
   /** Sends a visitor message with the given params (those in force when the page sent it); resolves with the answer. */
-  send(input: string, params: Params, signedParams: string | undefined): Promise<QueryAnswer> {
+  send(input: string, params: Params, signedParams: string | undefined, queryId?: string): Promise<QueryAnswer> {
     let request;
     try {
       if (this.#destroyed) throw destroyedError();
@@ -75,7 +75,9 @@ export class ChatConversation implements Conversation {
       const stored = this.state.messages.length ? undefined : this.shared.load();
       if (stored && stored.conversationId !== this.state.conversationId && stored.messages.length) this.#follow(stored);
       const { options } = this.agent;
-      request = createQueryRequest(input, this.state.conversationId, this.agent.checked(params), signedParams, options);
+      // Early messages come from storage, which the page's other scripts share: checked by every rule again.
+      const checked = this.agent.checked(validateParams(params));
+      request = createQueryRequest(input, this.state.conversationId, checked, signedParams, options, queryId);
     } catch (error) {
       // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
       if (!this.#destroyed) this.agent.events.emit('error', { error: error as AicadoError });

@@ -161,7 +161,8 @@ export class QueryQueue {
     const runExclusively = () => this.host.exclusive(id, () => this.#attempts(request, resumed, abandoned), abandoned, resumed);
     // Without a delay the lock is asked for at once.
     const run = (delayMs ? this.host.scope.sleep(delayMs).then(runExclusively) : runExclusively())
-      .then((answer) => answer ?? Promise.reject(new AicadoError('aborted', 'The query was abandoned')))
+      // Abandoned before its turn came: a stopped query ends with the stop's answer, any other is aborted.
+      .then((answer) => answer ?? this.#stopping.get(id) ?? Promise.reject(new AicadoError('aborted', 'The query was abandoned')))
       .finally(() => {
         if (this.#running.get(id) === run) this.#running.delete(id);
       });

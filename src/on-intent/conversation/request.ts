@@ -1,9 +1,9 @@
 import type { Params } from '../../contract/params.js';
-import { QUERY_LIMITS } from '../../contract/protocol.js';
+import { QUERY_ID_PATTERN, QUERY_LIMITS } from '../../contract/protocol.js';
 import type { QueryRequest } from '../../contract/schemas.js';
 import { AicadoError } from '../../contract/errors.js';
 import { SDK_NAME } from '../../contract/version.js';
-import { newQueryId } from './ids.js';
+import { newQueryId } from '../../contract/ids.js';
 import type { NormalizedOptions } from '../../at-load/core/options.js';
 
 /** The request for a visitor's message, carrying a copy of the params in force now. Throws on bad input. */
@@ -13,6 +13,8 @@ export function createQueryRequest(
   params: Params,
   signedParams: string | undefined,
   options: Pick<NormalizedOptions, 'locale' | 'context'>,
+  /** The id of a message stored before the conversation had loaded, when it is a well-formed one. */
+  queryId?: string,
 ): QueryRequest {
   if (typeof input !== 'string' || input.trim() === '') {
     throw new AicadoError('invalid_input', 'send() needs a non-empty message string');
@@ -24,7 +26,7 @@ export function createQueryRequest(
     );
   }
   return {
-    query_id: newQueryId(),
+    query_id: queryId && QUERY_ID_PATTERN.test(queryId) ? queryId : newQueryId(),
     conversation_id: conversationId,
     input,
     params: { ...params },

@@ -22,7 +22,12 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   const titleId = `${panelId}-title`;
   // Failures are shown in the message list; the promise rejection is handled there, not here.
   const send = (text: string) => void agent.send(text).catch(() => undefined);
-  const retry = (queryId: string) => void agent.retry(queryId).catch(() => undefined);
+  // The panel is there once the conversation is: its Retry goes to it.
+  const retry = (queryId: string) =>
+    void agent
+      .conversation()
+      .then((conversation) => conversation.retry(queryId))
+      .catch(() => undefined);
   const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
   const working = state.messages.filter(inProgress);
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
