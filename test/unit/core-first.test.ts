@@ -128,11 +128,11 @@ describe('calls made before the conversation has loaded', () => {
     expect(errors).toEqual(['network']);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(lazy.loads()).toBe(5); // nothing waits any more: no further tries
-    // A later call asks again, and is sent once the code loads; the failed one is not.
+    // A later call asks again; once the code loads, the message that failed stays in storage and is sent too, once.
     lazy.fail(false);
     vi.useRealTimers();
     expect((await agent.send('again')).output).toBe('ok');
-    expect(requests.map((request) => request.body.input)).toEqual(['again']);
+    expect(requests.map((request) => request.body.input)).toEqual(['kept', 'again']);
   });
 });
 

@@ -36,7 +36,6 @@ export class Agent extends AgentView {
   /** The ids of the messages this page sent before the conversation had loaded: its waiting calls send them. */
   readonly #earlyHere = new Set<string>();
   #waiting: Waiting[] = [];
-  readonly #leftEarly: boolean;
 
   constructor(options: NormalizedOptions, params: Params, load: () => Promise<CreateConversation>) {
     super(options);
@@ -44,12 +43,11 @@ export class Agent extends AgentView {
     this.#signedParams = options.signedParams;
     this.user = [params, options.signedParams];
     this.storage = openStorage(options.storage);
-    this.#leftEarly = earlyMessages(this.storage, options.agentId).length > 0;
     this.#part = loadPart(() => load().then((create) => this.#start(create)), {
       wanted: () => !this.#destroyed && this.#waiting.length > 0,
       giveUp: (error) => {
-        // The page is told its messages failed: they are not sent later.
-        this.#storeEarly(earlyMessages(this.storage, options.agentId).filter(([queryId]) => !this.#earlyHere.delete(queryId)));
+        // Its calls fail, its messages stay stored: the conversation sends them once it loads (now or on a later visit).
+        this.#earlyHere.clear();
         const failure = `The chat could not load its code (${String(error)}); try again later`;
         this.#abandonWaiting(new AicadoError('network', failure, { cause: error }), true);
       },
@@ -58,7 +56,7 @@ export class Agent extends AgentView {
 
   /** Whether the last visit left queries or messages unanswered: their code then loads at once, and they are sent. */
   get resumable(): boolean {
-    return hasPendingQueries(this.storage, this.options.agentId) || this.#leftEarly;
+    return hasPendingQueries(this.storage, this.options.agentId) || earlyMessages(this.storage, this.options.agentId).length > 0;
   }
 
   /** Loads the conversation (once; a failed load is tried again while calls wait for it). */

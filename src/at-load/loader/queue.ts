@@ -125,21 +125,25 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
    */
   function boot(queued: ArrayLike<unknown>[]): void {
     const calls = queued.map((entry) => Array.from(entry));
+    // The script tag's attributes, read in the place of `init`: after the page's error listeners, which hear what is wrong with them.
+    const fromScript = {};
+    if (script && !calls.some((c) => c[0] === 'init')) calls.push(['init', fromScript]);
     // An error listener without `{ agentId }` is the loader's own; one with it needs its agent first.
     const rank = (c: unknown[]) => (c[0] === 'on' && c[1] === 'error' && c.length < 4 ? 0 : c[0] === 'init' ? 1 : 2);
-    const sorted = calls.sort((a, b) => rank(a) - rank(b));
-    const listeners = sorted.filter((c) => rank(c) === 0);
-    for (const [method, ...args] of listeners) call(method, args);
-    // The script tag's attributes are read once the page's error listeners are there to hear what is wrong with them.
-    if (script && !calls.some((c) => c[0] === 'init')) {
-      try {
-        const options = optionsFromScript(script);
-        if (options) sorted.splice(listeners.length, 0, ['init', options]);
-      } catch (error) {
-        report(error, 'init');
-      }
+    for (const [method, ...args] of calls.sort((a, b) => rank(a) - rank(b))) {
+      if (args[0] === fromScript) initFromScript(call, report);
+      else call(method, args);
     }
-    for (const [method, ...args] of sorted.slice(listeners.length)) call(method, args);
+  }
+
+  /** Runs `init` with the options of the script tag's data attributes, if it has them; their errors go to `fail`. */
+  function initFromScript(run: (method: string, args: unknown[]) => unknown, fail: (error: unknown, method: string) => void): void {
+    try {
+      const options = script && optionsFromScript(script);
+      if (options) run('init', [options]);
+    } catch (error) {
+      fail(error, 'init');
+    }
   }
 
   const global = window as Window & { Aicado?: Loader };
@@ -161,14 +165,8 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
     // The bubble needs <body>; a script in <head> waits for it.
     if (document.body) start();
     else document.addEventListener('DOMContentLoaded', start, { once: true });
-  } else if (script) {
+  } else {
     // Another script tag of the bundle (a second agent in data attributes) hands its agent to the running loader.
-    try {
-      const options = optionsFromScript(script);
-      if (options) stub('init', options);
-    } catch (error) {
-      if (stub.report) stub.report(error, 'init');
-      else report(error, 'init');
-    }
+    initFromScript((method, args) => stub(method, ...args), stub.report ?? report);
   }
 }
