@@ -2,9 +2,6 @@ import type { DeclaredParamTypes, DefinitionCheck } from '../../contract/agent-d
 import { DECLARED_PARAM_TYPES, agentPath } from '../../contract/protocol.js';
 import type { Agent } from './agent.js';
 
-// The agent's definition is read by the first part of the script tag (the core), after the launcher has
-// been painted; so its request and its guard live here rather than in transport/, the lazy part.
-
 /** One request per agent and page load: later inits (an SPA's route changes, destroy and init) reuse it. */
 const requests = new Map<string, Promise<DeclaredParamTypes | undefined>>();
 
