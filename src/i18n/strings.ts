@@ -34,8 +34,11 @@ export interface WidgetStrings {
 /** The texts the launcher shows before the panel's code arrives, in every built-in locale. */
 export type LauncherStrings = Pick<WidgetStrings, 'open' | 'close' | 'loading' | 'loadFailed' | 'unread'>;
 
-// Every built-in locale's launcher texts; the rest of their tables, English's too, comes with the panel (locales.ts).
-const LAUNCHER_STRINGS: Record<string, LauncherStrings> = {
+/**
+ * The built-in locales, one entry each with its launcher's texts, which every page loads. Each but English
+ * has its panel's texts in panel-strings/<locale>.ts, which the build and the imports find by that name.
+ */
+export const BUILT_IN_LOCALES: Readonly<Record<string, LauncherStrings>> = {
   en: {
     open: 'Open chat',
     close: 'Close chat',
@@ -65,11 +68,11 @@ export const languageOf = (locale: string): string => locale.toLowerCase().split
 /** The built-in locale for a BCP 47 locale (`tr-TR` → `tr`, `ar-EG` → `ar`), `en` otherwise. */
 export function builtInLocale(locale: string): string {
   const language = languageOf(locale);
-  return Object.hasOwn(LAUNCHER_STRINGS, language) ? language : 'en';
+  return Object.hasOwn(BUILT_IN_LOCALES, language) ? language : 'en';
 }
 
 /**
  * The strings a page has at load: the launcher's texts in the locale. The panel completes the
  * locale's table when it arrives (`completeStrings` in locales.ts).
  */
-export const launcherStringsFor = (locale: string): LauncherStrings => LAUNCHER_STRINGS[builtInLocale(locale)]!;
+export const launcherStringsFor = (locale: string): LauncherStrings => BUILT_IN_LOCALES[builtInLocale(locale)]!;

