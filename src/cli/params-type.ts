@@ -1,9 +1,7 @@
 import type { DeclaredParam, PublicDefinition } from '../contract/agent-definition.js';
 
-// Turns an agent's public definition into a TypeScript declaration of its params, so that
-// `init<DemoParams>()` is typed by the agent's own definition: each declared param with its type (an
-// `enum` as a union of literals), documented with its description; optional unless declared required,
-// as a query may leave out any param the agent does not require.
+// Turns an agent's public definition into a TypeScript declaration of its params, so `init<DemoParams>()`
+// is typed by it; a param is optional unless declared required, as a query may leave out any other.
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -30,7 +30,7 @@ export type PublicDefinition = z.infer<typeof PublicDefinitionSchema>;
 
 /**
  * The part of a definition the SDK reads (each declared param's name and type), which its guard in
- * `transport/wire.ts` is held to. Every public definition has it; one whose other fields are malformed
+ * src/on-intent/transport/wire.ts is held to. Every public definition has it; one whose other fields are malformed
  * still serves to check keys and types.
  */
 export const DefinitionCheckSchema = z.object({ params: z.record(z.string(), z.object({ type: DeclaredParamSchema.shape.type })) });

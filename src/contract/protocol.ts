@@ -73,9 +73,8 @@ export const AGENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * Every error code the SDK, the server helpers and the API produce; `AicadoError#code` is one of them and
- * the README's error table explains each. The browser bundle needs only the type, so the list costs the
- * script tag nothing; a test holds the backend and the README to it.
+ * Every error code the SDK, the server helpers and the API produce, each explained in docs/errors.md (a
+ * test holds the backend and that page to this list). The browser bundle imports only the type.
  */
 export const ERROR_CODES = [
   // Raised in the page by the SDK, and answered by the API for the params of a query.

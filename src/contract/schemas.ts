@@ -15,7 +15,7 @@ import {
 
 // The shapes of the wire protocol (names and limits are in `protocol.ts`): the backend and the webhook
 // helper parse with these schemas; the browser reads its few response shapes with the guards in
-// `transport/wire.ts`, which a unit test holds to these schemas, so zod stays out of the script tag.
+// src/on-intent/transport/wire.ts, which a unit test holds to these schemas, so zod stays out of the script tag.
 
 /** Params on the wire obey the same rules as everywhere else: the one params module decides. */
 export const ParamsSchema = z.custom<Params>((value) => checkParams(value).ok);

@@ -1,2 +1,1 @@
-/** The element's tag name. */
 export const ELEMENT_TAG = 'aicado-agent';

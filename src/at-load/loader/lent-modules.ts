@@ -1,10 +1,8 @@
 import { SDK_VERSION } from '../../contract/version.js';
 
 /**
- * What the script tag's first part lends its other parts (the lazy part, the locales' parts, the element
- * part) of the modules they share, by their path under src/, each an object of the names they import:
- * their builds read these instead of carrying a second copy, so they share the first part's error class
- * too. Empty here: the first part's build fills it in by a rule over folders (scripts/build-lending.ts).
+ * The shared modules the first part lends its later parts, by path under src/, so they carry no second copy
+ * (and share one error class). Empty here: the first part's build fills it in (scripts/build-lending.ts).
  */
 const LENT_MODULES: Record<string, Readonly<Record<string, unknown>>> = {};
 

@@ -1,10 +1,7 @@
 /**
- * The part of the widget's stylesheet the page needs at load: the host element, the theme variables and
- * the launcher. The panel's rules (src/on-intent/panel/styles.ts) arrive with the panel and are adopted after these,
- * so they use the same variables. Applied inside the shadow root only; nothing here reaches the host
- * page, and `:host`'s `all: initial` wins over host rules because it is `!important` inside the shadow
- * tree. Colours use `light-dark()` on the inherited `color-scheme`: with `colorScheme: 'auto'` the widget
- * is dark only when the host page declares dark support and the visitor prefers dark.
+ * What the page needs at load (host element, theme variables, launcher); the panel's rules come with it.
+ * `:host`'s `all: initial` beats host rules as it is `!important` inside the shadow tree; `light-dark()` on
+ * the inherited `color-scheme` makes the widget dark only when the host page supports dark and the visitor prefers it.
  */
 /**
  * Launchers of one corner stack upwards by a launcher's height and a gap (see corners.ts); `--above` is

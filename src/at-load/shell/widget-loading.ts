@@ -8,10 +8,8 @@ import type { WidgetShell } from './shell.js';
 export const IDLE_LOAD_DELAY_MS = 3000;
 
 /**
- * Mounts the panel once its code has loaded, and loads it on the first sign that the visitor may open
- * it: the pointer over or focus on the launcher, `open()`, a query (sent now, or resumed from the last
- * visit), the inline mode, or the page idle for a few seconds. A failed load leaves the launcher in
- * place; opening again retries it, and a polite status beside the launcher says so. Returns the unmount.
+ * Loads the panel on the first sign the visitor may open it (launcher hovered or focused, `open()`, a query,
+ * inline mode, an idle page) and mounts it; a failed load leaves the launcher, and opening again retries.
  */
 export function lazyWidget(
   agent: Agent,

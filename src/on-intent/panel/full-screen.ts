@@ -2,10 +2,8 @@
 export const FULL_SCREEN_QUERY = '(max-width:479.98px)';
 
 /**
- * While the open bubble panel fills a phone's screen: the panel follows the visual viewport, so the
- * composer stays above the on-screen keyboard (which shrinks the visual viewport, not the layout one, on
- * iOS and by default on Android), and the page behind stays still and gets its scroll position back on close.
- * Called when the bubble panel opens; returns what undoes it, for its close.
+ * While the bubble panel fills a phone's screen, it follows the visual viewport, which the on-screen keyboard
+ * shrinks (the layout viewport it does not), so the composer stays above it; returns the undo, for the close.
  */
 export function followFullScreen(root: HTMLElement): () => void {
   const query = matchMedia(FULL_SCREEN_QUERY);
@@ -46,11 +44,7 @@ function fillVisualViewport(element: HTMLElement): () => void {
   };
 }
 
-/**
- * Keeps the page behind still: no wheel or touch scrolling of the document (the message list scrolls
- * itself and contains its overscroll). On close the host's own inline styles are put back as they were,
- * then the scroll position, which a phone may have moved to show the focused composer.
- */
+/** Keeps the page behind still; the undo restores the host's own style, then the scroll position a phone may have moved. */
 function lockPageScroll(): () => void {
   // On the root only: on <body> too it would start a block formatting context, and the page would shift.
   const html = document.documentElement;

@@ -1,10 +1,8 @@
 import { FULL_SCREEN_QUERY } from './full-screen.js';
 
 /**
- * The panel's stylesheet: adopted into the widget's shadow root when the panel arrives, after the
- * shell's rules (src/at-load/shell/styles.ts), whose theme variables (`--accent`, `--bg`, …) it uses; the
- * panel's own variables are here. On a phone the open panel fills the screen and hides the launcher,
- * which stays in reach until the panel is there.
+ * The panel's stylesheet, adopted after the shell's (src/at-load/shell/styles.ts), whose theme variables it uses.
+ * On a phone the open panel fills the screen and hides the launcher, which stays in reach until the panel is there.
  */
 export const WIDGET_CSS = `\
 .root{--muted:var(--aicado-muted,light-dark(#4b5563,#d1d5db));--bubble:var(--aicado-bubble,light-dark(#f3f4f6,#1f2937));--danger:light-dark(#b91c1c,#fca5a5)}\

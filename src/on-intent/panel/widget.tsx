@@ -20,10 +20,8 @@ function focusedElement(): HTMLElement | null {
 }
 
 /**
- * The panel, beside the launcher the shell drew at load (bubble mode), or alone inline. It is rendered
- * whole as soon as it is mounted (on intent, off the page's load), so opening only shows it; it renders
- * again whenever the agent's state changes. A class, as every stateful component of the panel: Preact's
- * own, with no hooks module to load (1 KB less for the visitor).
+ * The panel, rendered whole once mounted so that opening only shows it. A class, as every stateful
+ * component of the panel, so Preact's hooks module is not loaded.
  */
 export class Widget extends Component<WidgetProps, { agent: AgentState }> {
   readonly #input = createRef<HTMLTextAreaElement>();

@@ -4,10 +4,8 @@ export interface ServerSentEvent {
 }
 
 /**
- * Parses a Server-Sent Events byte stream into events (the subset of the spec the protocol uses).
- * `onBytes` hears of every chunk, comments included: to a client waiting on a slow model, a heartbeat
- * is progress. The generator reads the stream to its end unless its consumer stops early; a line the
- * stream ends in the middle of is dropped.
+ * Parses a Server-Sent Events stream (the subset the protocol uses). `onBytes` hears every chunk, comments
+ * included: to a client waiting on a slow model, a heartbeat is progress.
  */
 export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, onBytes?: () => void): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();

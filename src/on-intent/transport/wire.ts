@@ -3,9 +3,8 @@ import { isHttpUrl } from '../../contract/http-url.js';
 import { ANSWER_STATUSES, SOURCES_LIMITS, STATUS_TEXT_MAX_LENGTH } from '../../contract/protocol.js';
 import type { ApiErrorBody, DeltaEvent, DoneEvent, ErrorEvent, Source, StatusEvent } from '../../contract/schemas.js';
 
-// The browser reads the protocol's few response shapes with these guards instead of the zod schemas in
-// `contract/schemas.ts`: the types come from the schemas, and a unit test holds each guard to its
-// schema, while the script-tag bundle saves the ~4.5 KB gzip zod's parser would add to every host page.
+// Guards for the protocol's few response shapes, so zod's parser stays out of the script tag: the types
+// come from the zod schemas in src/contract/schemas.ts, and a unit test holds each guard to its schema.
 
 type Fields = Record<string, unknown>;
 
