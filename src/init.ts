@@ -11,4 +11,5 @@ import { importPanelStrings } from './i18n/panel-locales.js';
  * code, and each locale's texts, are dynamic imports, which an app's bundler splits off and the page
  * loads on intent.
  */
-export const init: InitFunction = createInit(() => import('./on-intent/index.js'), importPanelStrings);
+// The typed view of the library's init, which checks at run time what these types check at compile time.
+export const init = createInit(() => import('./on-intent/index.js'), importPanelStrings) as InitFunction;

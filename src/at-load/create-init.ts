@@ -3,19 +3,20 @@ import { validateParams, type Params } from '../contract/params.js';
 import { AicadoError } from '../contract/errors.js';
 import type { LoadPanelStrings } from '../i18n/panel-locales.js';
 import { Agent } from './core/agent.js';
-import type { AgentHandle, AicadoAgent, InitOptions } from './core/handle.js';
+import type { AgentHandle, AgentInit, AicadoAgent, InitOptions, LooseInitOptions } from './core/handle.js';
 import { loadDefinitionAfterPaint } from './core/definition.js';
-import { normalizeOptions } from './core/options.js';
+import { normalizeOptions, type BaseInitOptions } from './core/options.js';
 import type { LazyPart } from './lazy-part.js';
 import { loadPart, type PartLoad } from './loader/load-part.js';
 import { createLauncher } from './shell/launcher.js';
 import { createShell } from './shell/shell.js';
 import { lazyWidget } from './shell/widget-loading.js';
 
+/** `init` as the page sees it, typed: its params are checked at compile time too. */
 export type InitFunction = <P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>) => AicadoAgent<P>;
 
 /** An `init` and the agents it started that are running, by agent id, in the order they were started. */
-export type InitWithAgents = InitFunction & { readonly agents: ReadonlyMap<string, AgentHandle> };
+export type InitWithAgents = AgentInit & { readonly agents: ReadonlyMap<string, AgentHandle> };
 
 /**
  * The composition root, given where the lazy part and the locales' panel texts come from: the agent,
@@ -35,18 +36,19 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
     if (!part) localeParts.set(locale, (part = loadPart(() => loadPanelStrings(locale))));
     return part.get();
   };
-  function init<P extends ParamsShape<P> = Params, L extends P = P>(options: InitOptions<L>): AicadoAgent<P> {
+  function init(options: LooseInitOptions): AgentHandle {
     if (typeof window === 'undefined' || typeof document === 'undefined') {
       throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
     }
-    const normalized = normalizeOptions(options, navigator.language || 'en');
+    // normalizeOptions checks every option at run time; its parameter is typed as the options that pass.
+    const normalized = normalizeOptions(options as BaseInitOptions, navigator.language || 'en');
     const params = validateParams(options.params);
     const existing = running.get(normalized.agentId);
     if (existing) {
       console.warn(
         `[aicado] init() was called again for agent "${normalized.agentId}"; returning the running instance (call destroy() first to re-create it)`,
       );
-      return existing as AicadoAgent<P>;
+      return existing;
     }
 
     const agent = new Agent(normalized, params, () => lazyPart.get().then((part) => part.createConversation));
@@ -73,7 +75,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
     }
     // Emitted after init() returns, so a listener added right after init() still hears it.
     queueMicrotask(() => agent.events.emit('ready', { agentId: normalized.agentId }));
-    return handle as AicadoAgent<P>;
+    return handle;
   }
   return Object.assign(init, { agents: running });
 }

@@ -1,4 +1,4 @@
-import type { AicadoAgent } from '../at-load/core/handle.js';
+import type { AgentHandle } from '../at-load/core/handle.js';
 import { userIdOf } from '../contract/identity.js';
 import type { ParamValue } from '../contract/params.js';
 import { paramsPatch } from './params-diff.js';
@@ -24,13 +24,13 @@ export function appliedOf(params: object | undefined | null, signedParams: strin
  * `setParams` (an `AicadoError`, nothing changed) when the new params are invalid; the caller keeps its
  * previous `AppliedParams` then.
  */
-export function applyLiveParams(agent: AicadoAgent<never>, applied: AppliedParams, next: AppliedParams): void {
+export function applyLiveParams(agent: AgentHandle, applied: AppliedParams, next: AppliedParams): void {
   if (!Object.is(next.identity, applied.identity)) {
     // identify() replaces params and token wholesale: nothing of the previous user carries over.
-    agent.identify({ params: next.params as never, signedParams: next.signedParams });
+    agent.identify({ params: next.params, signedParams: next.signedParams });
     return;
   }
   const patch = paramsPatch(applied.params, next.params);
-  if (Object.keys(patch).length) agent.setParams(patch as never);
+  if (Object.keys(patch).length) agent.setParams(patch);
   if (next.signedParams !== applied.signedParams) agent.setSignedParams(next.signedParams);
 }

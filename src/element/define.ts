@@ -1,9 +1,9 @@
-import type { AicadoAgent, InitOptions } from 'aicado-embed';
 import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
 import { AicadoError, isAicadoError } from '../contract/errors.js';
 import { ATTRIBUTE_OPTIONS, optionsFromAttributes } from '../at-load/loader/attributes.js';
 import { DOM_EVENT_PREFIX, dispatchDomEvent } from '../at-load/core/dom-events.js';
 import { ELEMENT_TAG } from '../at-load/loader/element-tag.js';
+import type { AgentHandle, AgentInit } from '../at-load/core/handle.js';
 
 export { ELEMENT_TAG };
 
@@ -19,13 +19,13 @@ type Delegated = 'open' | 'close' | 'toggle' | 'reset' | 'stop';
  * `signedParams` are live (applied like the React component applies its props), events are dispatched
  * on the element, and removing it destroys the agent.
  */
-export function defineAgentElement(init: (options: InitOptions) => AicadoAgent): void {
+export function defineAgentElement(init: AgentInit): void {
   if (typeof customElements === 'undefined' || customElements.get(ELEMENT_TAG)) return;
 
   // Typed for users by AicadoAgentElement (types.ts); the class itself is never exported.
   class AgentElement extends HTMLElement {
     static readonly observedAttributes = ATTRIBUTE_OPTIONS.map(kebabCase);
-    #agent: AicadoAgent | undefined;
+    #agent: AgentHandle | undefined;
     /** The options the running agent was made from (JSON), to tell when it must be made again. */
     #made = '';
     #applied: AppliedParams = appliedOf(undefined, undefined);
@@ -36,12 +36,13 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
 
     constructor() {
       super();
-      // A value set before the element was defined (the script tag loads late) is an own property hiding the accessor.
+      // A value set before the element was defined (the script tag loads late) is an own property hiding the
+      // accessor; it goes to the setter as the page set it, of whatever type (as a later set from untyped code).
       for (const key of ['params', 'signedParams'] as const) {
         if (Object.hasOwn(this, key)) {
           const value = this[key];
           delete this[key];
-          this[key] = value as never;
+          (this as Record<typeof key, unknown>)[key] = value;
         }
       }
     }
@@ -148,7 +149,7 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
       const made = JSON.stringify(options);
       if (made !== this.#made) this.#stop();
       try {
-        if (this.#agent) applyLiveParams(this.#agent as AicadoAgent<never>, this.#applied, next);
+        if (this.#agent) applyLiveParams(this.#agent, this.#applied, next);
         else if (options.agentId) this.#start(options, next);
         this.#applied = next;
         this.#made = made;
@@ -161,8 +162,8 @@ export function defineAgentElement(init: (options: InitOptions) => AicadoAgent):
     #start(options: Record<string, unknown>, next: AppliedParams): void {
       const inline = options.mode === 'inline';
       const agent = init({
-        ...(options as unknown as InitOptions),
-        params: next.params as never,
+        ...options,
+        params: next.params,
         signedParams: next.signedParams,
         container: inline ? this.#inlineBox(options.nonce as string | undefined) : undefined,
         // The agent dispatches every event as aicado:<event> on the element, once; it bubbles to document.

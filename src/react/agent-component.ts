@@ -1,13 +1,6 @@
 import { createElement, useEffect, useRef, useState, type CSSProperties, type ReactElement, type ReactNode } from 'react';
-import {
-  init,
-  type AicadoAgent as AgentHandle,
-  type BaseInitOptions,
-  type CheckedParams,
-  type InitOptions,
-  type Params,
-  type ParamsShape,
-} from 'aicado-embed';
+import { init, type BaseInitOptions, type CheckedParams, type InitOptions, type Params, type ParamsShape } from 'aicado-embed';
+import type { AgentHandle } from '../at-load/core/handle.js';
 import { AgentContext } from './context.js';
 import { appliedOf, applyLiveParams, type AppliedParams } from '../bindings/live-params.js';
 
@@ -38,8 +31,8 @@ export type AicadoAgentProps<P = Params> = Omit<BaseInitOptions, 'container'> & 
 export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgentProps<P>): ReactElement {
   const { agentId, mode, className, style, children } = props;
   const containerRef = useRef<HTMLDivElement>(null);
-  const [agent, setAgent] = useState<AgentHandle<P>>();
-  const live = useRef<{ agent: AgentHandle<P>; applied: AppliedParams }>(undefined);
+  const [agent, setAgent] = useState<AgentHandle>();
+  const live = useRef<{ agent: AgentHandle; applied: AppliedParams }>(undefined);
 
   useEffect(() => {
     const { children: _children, className: _className, style: _style, ...options } = props;
@@ -59,13 +52,13 @@ export function AicadoAgent<P extends ParamsShape<P> = Params>(props: AicadoAgen
     const current = live.current;
     if (!current) return;
     const next = appliedOf(props.params, props.signedParams);
-    applyLiveParams(current.agent as AgentHandle<never>, current.applied, next);
+    applyLiveParams(current.agent, current.applied, next);
     current.applied = next;
   });
 
   return createElement(
     AgentContext.Provider,
-    { value: agent as AgentHandle<never> | undefined },
+    { value: agent },
     mode === 'inline' ? createElement('div', { ref: containerRef, className, style }) : null,
     children,
   );

@@ -1,10 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentHandle } from '../../src/at-load/core/handle.js';
 import type { InitWithAgents } from '../../src/at-load/create-init.js';
 import { defineElementOnUse, type ElementPart } from '../../src/at-load/loader/element-on-use.js';
 
 // The script tag loads <aicado-agent>'s definition only for a page that has the element.
 
-const init = (() => undefined) as unknown as InitWithAgents;
+// Only handed on to the element part, never called here.
+const init: InitWithAgents = Object.assign(
+  (): AgentHandle => {
+    throw new Error('not called in these tests');
+  },
+  { agents: new Map<string, AgentHandle>() },
+);
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 afterEach(() => {

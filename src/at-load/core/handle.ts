@@ -38,14 +38,14 @@ export interface AicadoAgent<P = Params> {
 }
 
 /**
- * The handle as the library holds it: any valid params, no type parameter. `init()` gives the page the
- * typed view of it, {@link AicadoAgent}.
+ * The handle as the library holds it: any valid params, no type parameter; every `AicadoAgent<P>` is one.
+ * `init()` gives the page the typed view of it, {@link AicadoAgent}.
  */
 export interface AgentHandle {
   readonly agentId: string;
   send(input: string): Promise<QueryAnswer>;
   setParams(patch: Readonly<Record<string, unknown>>): void;
-  getParams(): Params;
+  getParams(): ParamsPatch<Params>;
   setSignedParams(token: string | undefined): void;
   identify(identity: { params?: object | undefined; signedParams?: string | undefined }): void;
   logout(): void;
@@ -58,3 +58,9 @@ export interface AgentHandle {
   reset(): void;
   destroy(): void;
 }
+
+/** Options as the library passes them on (markup's are strings): `init` checks every one at run time. */
+export type LooseInitOptions = { readonly [K in keyof InitOptions]?: unknown };
+
+/** `init` as the library calls it: loosely typed options in, the untyped handle out. */
+export type AgentInit = (options: LooseInitOptions) => AgentHandle;

@@ -1,10 +1,11 @@
+import type { AgentInit } from '../core/handle.js';
 import type { InitWithAgents } from '../create-init.js';
 import { ELEMENT_TAG } from './element-tag.js';
 import { loadPart, whenIdle } from './load-part.js';
 
 /** The script tag's element part (src/element/define.ts): what it exports. */
 export interface ElementPart {
-  defineAgentElement(init: InitWithAgents): void;
+  defineAgentElement(init: AgentInit): void;
 }
 
 /** With no element in sight, the element part still loads once the page has been idle this long (after the lazy part's idle load). */
