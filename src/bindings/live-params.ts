@@ -18,11 +18,8 @@ export function appliedOf(params: object | undefined | null, signedParams: strin
 }
 
 /**
- * Tells a running agent the binding's new values, the way `setParams` would be called by hand: when the
- * user they carry (`user_id` in the signed token, else in `params`) changes, `identify()` switches user
- * (new conversation); otherwise only the changed keys are patched and a new token is set. Throws like
- * `setParams` (an `AicadoError`, nothing changed) when the new params are invalid; the caller keeps its
- * previous `AppliedParams` then.
+ * Applies a binding's new values as a caller of `setParams` would: a new user (`user_id`) is an `identify()`,
+ * else only the changed keys are patched. Throws like `setParams`; the caller then keeps its previous values.
  */
 export function applyLiveParams(agent: AgentHandle, applied: AppliedParams, next: AppliedParams): void {
   if (!Object.is(next.identity, applied.identity)) {

@@ -14,10 +14,8 @@ const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `
 type Delegated = 'open' | 'close' | 'toggle' | 'reset' | 'stop';
 
 /**
- * Defines `<aicado-agent>` over `init` (the npm SDK's, or the script tag's own); once per page, and
- * nothing on a server. The element is glue: options come from its attributes, `params` and
- * `signedParams` are live (applied like the React component applies its props), events are dispatched
- * on the element, and removing it destroys the agent.
+ * Defines `<aicado-agent>` over `init` (the npm SDK's or the script tag's), once per page and never on a server:
+ * options from its attributes, live `params` and `signedParams`, events on the element; removing it destroys the agent.
  */
 export function defineAgentElement(init: AgentInit): void {
   if (typeof customElements === 'undefined' || customElements.get(ELEMENT_TAG)) return;

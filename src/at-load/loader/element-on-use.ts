@@ -12,11 +12,8 @@ export interface ElementPart {
 const IDLE_DEFINE_DELAY_MS = 6000;
 
 /**
- * Defines `<aicado-agent>` once the page has one, from the element part beside the script: found at
- * load, or added later (an observer watches what the page adds until then), or, as for an element
- * inside another component's shadow root, which neither sees, once the page has been idle a few
- * seconds. Until it is defined, the element is an unknown one: `customElements.whenDefined` waits. A
- * failed load is tried again, and when the page adds another element or the connection comes back.
+ * Loads the element part once the page has an `<aicado-agent>`: at load, when one is added, or once the page
+ * is idle (one in a shadow root is seen by neither). A failed load is retried, also on a new element or reconnection.
  */
 export function defineElementOnUse(init: InitWithAgents, load: () => Promise<ElementPart>): void {
   if (typeof customElements === 'undefined' || customElements.get(ELEMENT_TAG)) return;
