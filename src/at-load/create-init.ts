@@ -5,7 +5,7 @@ import type { LoadPanelStrings } from '../i18n/panel-locales.js';
 import { Agent } from './core/agent.js';
 import type { AgentHandle, AgentInit, AicadoAgent, InitOptions, LooseInitOptions } from './core/handle.js';
 import { loadDefinitionAfterPaint } from './core/definition.js';
-import { normalizeOptions, type BaseInitOptions } from './core/options.js';
+import { normalizeOptions } from './core/options.js';
 import type { LazyPart } from './lazy-part.js';
 import { loadPart, type PartLoad } from './loader/load-part.js';
 import { createLauncher } from './shell/launcher.js';
@@ -41,7 +41,7 @@ export function createInit(loadLazyPart: () => Promise<LazyPart>, loadPanelStrin
       throw new AicadoError('not_in_browser', 'init() runs in a browser; on the server, import from "aicado-embed/server" instead');
     }
     // normalizeOptions checks every option at run time; its parameter is typed as the options that pass.
-    const normalized = normalizeOptions(options as BaseInitOptions, navigator.language || 'en');
+    const normalized = normalizeOptions(options, navigator.language || 'en');
     const params = validateParams(options.params);
     const existing = running.get(normalized.agentId);
     if (existing) {

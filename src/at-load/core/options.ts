@@ -156,7 +156,7 @@ export interface NormalizedOptions {
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
-export function normalizeOptions(input: BaseInitOptions, browserLocale: string): NormalizedOptions {
+export function normalizeOptions(input: unknown, browserLocale: string): NormalizedOptions {
   if (typeof input !== 'object' || input === null) {
     throw new AicadoError('invalid_options', 'init() needs an options object, e.g. init({ agentId: "demo" })');
   }
