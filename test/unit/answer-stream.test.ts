@@ -1,26 +1,11 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { init, type AicadoAgent, type InitOptions } from '../../src/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecordedRequest } from './support.js';
+import { base, startedAgents } from './started-agents.js';
 
-const base = { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' as const };
 const encoder = new TextEncoder();
-let agents: AicadoAgent<never>[] = [];
-const start = (options: InitOptions) => {
-  const agent = init(options);
-  agents.push(agent as AicadoAgent<never>);
-  return agent;
-};
-
 // The lazy part (panel, transport) loads once per page; loaded here so fake timers never hold its import.
 beforeAll(() => import('../../src/on-intent/index.js'));
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  for (const agent of agents) agent.destroy();
-  agents = [];
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const start = startedAgents();
 
 /** A query API whose stream is written by `script`, one chunk at a time, as the test advances time. */
 function stubStreamingApi(script: (write: (text: string) => void, close: () => void, request: RecordedRequest) => void) {

@@ -1,23 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { init, type AicadoAgent, type InitOptions } from '../../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import { stubQueryApi } from './support.js';
+import { base, startedAgents } from './started-agents.js';
 
-const base = { agentId: 'demo', apiBase: 'http://api.test', storage: 'memory' as const };
-let agents: AicadoAgent<never>[] = [];
-const start = (options: InitOptions) => {
-  const agent = init(options);
-  agents.push(agent as AicadoAgent<never>);
-  return agent;
-};
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  for (const agent of agents) agent.destroy();
-  agents = [];
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const start = startedAgents();
 
 describe('a page on an origin the API does not allow', () => {
   it('is final: one request, one console error naming the origin and how to allow it, an error event, a visitor notice; later sends make no request', async () => {

@@ -41,22 +41,9 @@ export interface AicadoAgent<P = Params> {
  * The handle as the library holds it: any valid params, no type parameter; every `AicadoAgent<P>` is one.
  * `init()` gives the page the typed view of it, {@link AicadoAgent}.
  */
-export interface AgentHandle {
-  readonly agentId: string;
-  send(input: string): Promise<QueryAnswer>;
+export interface AgentHandle extends Omit<AicadoAgent, 'setParams' | 'identify'> {
   setParams(patch: Readonly<Record<string, unknown>>): void;
-  getParams(): ParamsPatch<Params>;
-  setSignedParams(token: string | undefined): void;
   identify(identity: { params?: object | undefined; signedParams?: string | undefined }): void;
-  logout(): void;
-  stop(): void;
-  rate(queryId: string, rating: Rating): Promise<void>;
-  open(): void;
-  close(): void;
-  toggle(): void;
-  on<E extends keyof AgentEvents>(event: E, listener: (payload: AgentEvents[E]) => void): () => void;
-  reset(): void;
-  destroy(): void;
 }
 
 /** Options as the library passes them on (markup's are strings): `init` checks every one at run time. */
