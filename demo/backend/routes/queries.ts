@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkQueryParams, declaredParamsError } from '../../../src/contract/declared-params.js';
+import { checkDeclaredParams, checkDeclaredValues, checkQueryParams, declaredParamsError } from '../../../src/contract/declared-params.js';
 import { checkParams, invalidParamsError } from '../../../src/contract/params.js';
 import { EVENT_STREAM_TYPE, HEADERS, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH } from '../../../src/contract/protocol.js';
 import { QueryRequestSchema, type DoneEvent } from '../../../src/contract/schemas.js';
@@ -50,7 +50,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
           // Only a new query needs the token: a stored answer is replayed for its query_id, as the
           // protocol promises, even after the token that first authorised it has expired.
           if (signedParams !== undefined)
-            query.verifiedParams ??= await verifyToken(signedParams, agent.signingSecret, deps.signedParamsMaxLifetimeSeconds);
+            query.verifiedParams ??= await verifyToken(signedParams, agent, deps.signedParamsMaxLifetimeSeconds);
           // Per conversation, and per client address, which a visitor cannot pick afresh for every query.
           const refused = deps.rateLimiter.take([
             { key: `conversation:${agentId}/${query.conversationId}`, perMinute: deps.rateLimits.perConversation },
@@ -160,12 +160,30 @@ async function readQuery(req: IncomingMessage, agent: AgentConfig): Promise<{ qu
   return { query, signedParams: request.signed_params };
 }
 
-/** A token that fails is refused before anything runs: no model call, no webhook. */
-async function verifyToken(token: string, secret: string, maxLifetimeSeconds: number) {
+/**
+ * A token that fails, or whose params break the agent's declaration, is refused before anything runs: no
+ * model call, no webhook. The declaration is the contract the webhook promises, whoever signed the params;
+ * `required` is left to the page's params, which every query carries.
+ */
+async function verifyToken(token: string, agent: AgentConfig, maxLifetimeSeconds: number) {
+  let params;
   try {
-    return await verifySignedParams(token, secret, { maxLifetimeSeconds });
+    params = await verifySignedParams(token, agent.signingSecret, { maxLifetimeSeconds });
   } catch (error) {
     if (!isAicadoError(error) || error.code !== 'invalid_signed_params') throw error;
     throw new HttpError(401, 'invalid_signed_params', error.message);
   }
+  const issues = [...checkDeclaredParams(params, agent.params), ...checkDeclaredValues(params, agent.params)];
+  if (issues.length) {
+    const { code } = declaredParamsError(issues);
+    throw new HttpError(
+      400,
+      code,
+      `Signed params do not match the agent's definition: ${issues.map((issue) => issue.message).join('; ')}`,
+      {
+        issues,
+      },
+    );
+  }
+  return params;
 }
