@@ -8,7 +8,7 @@ import { WebhookOutbox } from './outbox.js';
 import { QueryRunner } from './query-runner.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createDefinitionRoute } from './routes/definition.js';
-import { createDeliveriesRoute } from './routes/deliveries.js';
+import { createDeliveriesRoute, DELIVERY_REPLAY_PATH_PATTERN } from './routes/deliveries.js';
 import { createQueryActionsRoute } from './routes/query-actions.js';
 import { createQueriesRoute } from './routes/queries.js';
 import { BackendStore } from './store.js';
@@ -65,7 +65,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     log: config.log,
   });
   const handleAction = createQueryActionsRoute({ agents: [...agents.keys()], runner, store, outbox, rateLimiter, rateLimits });
-  const listDeliveries = createDeliveriesRoute(store, config.agents);
+  const deliveries = createDeliveriesRoute({ store, agents: config.agents, wakeOutbox: () => outbox.wake() });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Prefixed rather than resolved, so a path such as `//x` stays a path instead of becoming a host.
@@ -89,7 +89,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     }
     if (url.pathname === DELIVERIES_PATH) {
       allowMethods(req, 'GET');
-      return listDeliveries(req, res, url.searchParams);
+      return deliveries.listDeliveries(req, res, url.searchParams);
+    }
+    const replay = DELIVERY_REPLAY_PATH_PATTERN.exec(url.pathname);
+    if (replay) {
+      allowMethods(req, 'POST');
+      return deliveries.replayDelivery(req, res, decodeSegment(replay[1] ?? ''));
     }
     if (url.pathname === HEALTH_PATH) {
       allowMethods(req, 'GET');

@@ -3,9 +3,10 @@ import type Database from 'better-sqlite3';
 /**
  * The backend's tables. `user_version` numbers the schema so an older data directory is upgraded in
  * place on start, its pending webhooks kept: version 1 had one delivery per query and answers without
- * status, sources or ratings.
+ * status, sources or ratings; version 2 had deliveries without their agent (listing one agent's read
+ * every agent's rows) and without a replay count.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const QUERIES = `
 CREATE TABLE IF NOT EXISTS queries (
@@ -23,10 +24,13 @@ CREATE TABLE IF NOT EXISTS queries (
 );`;
 
 // A query has one `query.completed` delivery (the partial index) and any number of `query.feedback` ones.
-const DELIVERIES = `
+// `agent_id` is the query's, copied when the row is written, so one agent's rows are found by an index
+// (`deliveries_of_agent` orders them by rowid too, the listing's order) without reading the others'.
+const DELIVERIES_TABLE = `
 CREATE TABLE IF NOT EXISTS deliveries (
   id              TEXT PRIMARY KEY,
   query_id        TEXT NOT NULL REFERENCES queries (query_id),
+  agent_id        TEXT NOT NULL,
   type            TEXT NOT NULL DEFAULT 'query.completed',
   body            TEXT NOT NULL,
   status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'stopped')),
@@ -35,11 +39,14 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error      TEXT,
   next_attempt_at INTEGER,
   delivered_at    INTEGER,
-  created_at      INTEGER NOT NULL
-);
+  created_at      INTEGER NOT NULL,
+  replays         INTEGER NOT NULL DEFAULT 0
+);`;
+const DELIVERIES_INDEXES = `
 CREATE UNIQUE INDEX IF NOT EXISTS deliveries_one_completion ON deliveries (query_id) WHERE type = 'query.completed';
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, in_flight, next_attempt_at);
-CREATE INDEX IF NOT EXISTS deliveries_of_query ON deliveries (query_id);`;
+CREATE INDEX IF NOT EXISTS deliveries_of_query ON deliveries (query_id);
+CREATE INDEX IF NOT EXISTS deliveries_of_agent ON deliveries (agent_id);`;
 
 // The current rating of each rated answer: a repeated rating is recognised and sends nothing.
 const RATINGS = `
@@ -56,26 +63,48 @@ export function migrate(db: Database.Database): void {
   const exists = (table: string) => db.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get('table', table) !== undefined;
   db.transaction(() => {
     if (exists('queries')) {
-      const columns = new Set(
-        db
-          .prepare<[], { name: string }>('PRAGMA table_info(queries)')
-          .all()
-          .map((column) => column.name),
-      );
+      const columns = new Set(columnsOf(db, 'queries'));
       if (!columns.has('status'))
         db.exec(`ALTER TABLE queries ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('completed', 'stopped'))`);
       if (!columns.has('sources')) db.exec(`ALTER TABLE queries ADD COLUMN sources TEXT NOT NULL DEFAULT '[]'`);
       if (!columns.has('verified_params')) db.exec('ALTER TABLE queries ADD COLUMN verified_params TEXT');
     } else db.exec(QUERIES);
     if (exists('deliveries')) {
-      // Version 1 made query_id UNIQUE, which SQLite cannot drop: the table is rebuilt, rows and order kept.
-      db.exec('ALTER TABLE deliveries RENAME TO deliveries_v1; DROP INDEX IF EXISTS deliveries_due;');
-      db.exec(DELIVERIES);
-      db.exec(`INSERT INTO deliveries (rowid, id, query_id, body, status, attempts, in_flight, last_error, next_attempt_at, delivered_at, created_at)
-               SELECT rowid, id, query_id, body, status, attempts, in_flight, last_error, next_attempt_at, delivered_at, created_at FROM deliveries_v1;
-               DROP TABLE deliveries_v1;`);
-    } else db.exec(DELIVERIES);
+      // Rebuilt rather than altered (version 1 made query_id UNIQUE, which SQLite cannot drop, and a NOT
+      // NULL column cannot be added): rows and their order kept, each given its query's agent.
+      const kept = columnsOf(db, 'deliveries').filter((column) => COPIED_COLUMNS.includes(column));
+      db.exec('ALTER TABLE deliveries RENAME TO deliveries_old');
+      db.exec(DELIVERIES_TABLE);
+      db.exec(`INSERT INTO deliveries (rowid, agent_id, ${kept.join(', ')})
+               SELECT rowid, (SELECT agent_id FROM queries WHERE queries.query_id = deliveries_old.query_id), ${kept.join(', ')}
+               FROM deliveries_old;
+               DROP TABLE deliveries_old;`);
+    } else db.exec(DELIVERIES_TABLE);
+    db.exec(DELIVERIES_INDEXES);
     db.exec(RATINGS);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
+}
+
+/** The columns of an older deliveries table that the current one keeps as they are. */
+const COPIED_COLUMNS = [
+  'id',
+  'query_id',
+  'type',
+  'body',
+  'status',
+  'attempts',
+  'in_flight',
+  'last_error',
+  'next_attempt_at',
+  'delivered_at',
+  'created_at',
+  'replays',
+];
+
+function columnsOf(db: Database.Database, table: string): string[] {
+  return db
+    .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+    .all()
+    .map((column) => column.name);
 }

@@ -46,6 +46,8 @@ export interface DeliveryRow {
   next_attempt_at: number | null;
   delivered_at: number | null;
   created_at: number;
+  /** Times an operator sent it again; each replay starts `attempts` from 0. */
+  replays: number;
 }
 
 export interface DeliveryFilter {
@@ -63,9 +65,11 @@ export type AttemptOutcome =
   | { status: 'pending'; error: string; nextAttemptAt: number }
   | { status: 'dead' | 'stopped'; error: string };
 
-// A delivery's agent is its query's, read with it (also in RETURNING), so no column can disagree with it.
 const DELIVERY_COLUMNS =
-  'id, query_id, (SELECT agent_id FROM queries WHERE queries.query_id = deliveries.query_id) AS agent_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at';
+  'id, query_id, agent_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at, replays';
+
+/** What `replayDelivery` found: the row made due again, or why not. */
+export type ReplayResult = { replayed: DeliveryRow } | { refused: 'unknown' | 'pending' };
 
 /** The backend's durable state in one SQLite file (WAL): completed queries and the webhook outbox. */
 export class BackendStore {
@@ -120,25 +124,30 @@ export class BackendStore {
     })();
   }
 
+  // A delivery's agent is its query's, copied from it here, so no caller can give it another.
   private insertDelivery(delivery: NewDelivery): void {
     this.statement<[NewDelivery], unknown>(
-      `INSERT INTO deliveries (id, query_id, type, body, status, next_attempt_at, created_at)
-       VALUES (@id, @query_id, @type, @body, 'pending', @created_at, @created_at)`,
+      `INSERT INTO deliveries (id, query_id, agent_id, type, body, status, next_attempt_at, created_at)
+       VALUES (@id, @query_id, (SELECT agent_id FROM queries WHERE query_id = @query_id), @type, @body, 'pending', @created_at, @created_at)`,
     ).run(delivery);
   }
 
-  /** One page of deliveries in commit order, after the row `afterRowid` (0: from the start). */
+  /**
+   * One page of deliveries in commit order, after the row `afterRowid` (0: from the start). Read through
+   * `deliveries_of_agent`: other agents' rows are never visited. One agent (the usual token) is read in
+   * the index's own order; several (agents sharing a secret) are sorted, theirs only.
+   */
   listDeliveries(filter: DeliveryFilter): { rows: (DeliveryRow & { rowid: number })[]; more: boolean } {
+    const agents = filter.agentIds.length === 1 ? 'agent_id = @agent' : 'agent_id IN (SELECT value FROM json_each(@agents))';
     const rows = this.statement<[Record<string, string | number | null>], DeliveryRow & { rowid: number }>(
       `SELECT rowid, ${DELIVERY_COLUMNS} FROM deliveries
-       WHERE rowid > @after AND (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
-         AND (SELECT agent_id FROM queries WHERE queries.query_id = deliveries.query_id) IN (SELECT value FROM json_each(@agents))
+       WHERE ${agents} AND rowid > @after AND (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
        ORDER BY rowid LIMIT @limit`,
     ).all({
       after: filter.afterRowid,
       queryId: filter.queryId ?? null,
       status: filter.status ?? null,
-      agents: JSON.stringify(filter.agentIds),
+      ...(filter.agentIds.length === 1 ? { agent: filter.agentIds[0] ?? null } : { agents: JSON.stringify(filter.agentIds) }),
       limit: filter.limit + 1,
     });
     const more = rows.length > filter.limit;
@@ -169,6 +178,26 @@ export class BackendStore {
   /** Gives a claimed row back without counting an attempt (the backend is shutting down). */
   releaseDelivery(id: string): void {
     this.statement<[string], unknown>('UPDATE deliveries SET in_flight = 0 WHERE id = ?').run(id);
+  }
+
+  /**
+   * Makes a finished delivery (delivered, dead or stopped) of one of `agentIds` due now, its attempts
+   * counted from 0 again and `replays` one more; the row keeps its id, so the receiver sees the same
+   * `webhook-id`. A pending row (waiting or in flight) is left alone: its own attempts are not done.
+   */
+  replayDelivery(id: string, agentIds: readonly string[], now: number): ReplayResult {
+    return this.db.transaction((): ReplayResult => {
+      const found = this.statement<[string, string], { status: DeliveryStatus }>(
+        'SELECT status FROM deliveries WHERE id = ? AND agent_id IN (SELECT value FROM json_each(?))',
+      ).get(id, JSON.stringify(agentIds));
+      if (!found) return { refused: 'unknown' };
+      if (found.status === 'pending') return { refused: 'pending' };
+      const replayed = this.statement<[number, string], DeliveryRow>(
+        `UPDATE deliveries SET status = 'pending', attempts = 0, replays = replays + 1, in_flight = 0, last_error = NULL,
+         next_attempt_at = ?, delivered_at = NULL WHERE id = ? RETURNING ${DELIVERY_COLUMNS}`,
+      ).get(now, id);
+      return replayed ? { replayed } : { refused: 'unknown' };
+    })();
   }
 
   /** Writes the outcomes of several attempts in one transaction. */

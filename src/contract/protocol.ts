@@ -109,6 +109,8 @@ export const ERROR_CODES = [
   'origin_not_allowed',
   'unauthorized',
   'unknown_agent',
+  'unknown_delivery',
+  'delivery_pending',
   'invalid_signed_params',
   'rate_limited',
   'model_error',

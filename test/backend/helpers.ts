@@ -214,6 +214,8 @@ export interface ApiDelivery {
   type: 'query.completed' | 'query.feedback';
   status: 'pending' | 'delivered' | 'dead' | 'stopped';
   attempts: number;
+  /** Times it was sent again by `POST /v1/deliveries/{id}/replay`. */
+  replays: number;
   last_error: string | null;
   next_attempt_at: string | null;
   delivered_at: string | null;

@@ -6,15 +6,27 @@ import type { BackendStore, DeliveryRow, DeliveryStatus } from '../store.js';
 
 const STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead', 'stopped'];
 
+/** Matches `POST /v1/deliveries/{id}/replay`; group 1 is the (encoded) delivery id, its `webhook-id`. */
+export const DELIVERY_REPLAY_PATH_PATTERN = /^\/v1\/deliveries\/([^/]+)\/replay\/?$/;
+
+interface DeliveriesRouteOptions {
+  store: BackendStore;
+  agents: readonly { id: string; webhookSecret: string }[];
+  /** Told when a replayed row is due, so it goes out now rather than at the next poll. */
+  wakeOutbox: () => void;
+}
+
 /**
- * `GET /v1/deliveries[?query_id=…&status=…&cursor=…&limit=…]`: the webhook outbox, oldest first, one page
- * at a time, for the operator (demo, tests, bench). The bearer token is an agent's webhook secret, and it
- * lists that agent's deliveries (and those of agents sharing the secret): whoever can read them could as
- * well receive them.
+ * The operator's view of the webhook outbox (demo, tests, bench). The bearer token is an agent's webhook
+ * secret, and it reaches that agent's deliveries (and those of agents sharing the secret): whoever can
+ * read them could as well receive them.
+ *
+ * - `GET /v1/deliveries[?query_id=…&status=…&cursor=…&limit=…]`: oldest first, one page at a time.
+ * - `POST /v1/deliveries/{id}/replay`: sends a finished delivery again (see `BackendStore.replayDelivery`).
  */
-export function createDeliveriesRoute(store: BackendStore, agents: readonly { id: string; webhookSecret: string }[]) {
+export function createDeliveriesRoute({ store, agents, wakeOutbox }: DeliveriesRouteOptions) {
   const tokens = agents.map((agent) => ({ id: agent.id, expected: digest(`Bearer ${agent.webhookSecret}`) }));
-  return function listDeliveries(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): void {
+  function agentsOf(req: IncomingMessage): string[] {
     const given = digest(req.headers.authorization ?? '');
     // Every token is compared, in constant time each, so the time taken says nothing about which matched.
     const agentIds = tokens.filter((token) => timingSafeEqual(given, token.expected)).map((token) => token.id);
@@ -23,6 +35,11 @@ export function createDeliveriesRoute(store: BackendStore, agents: readonly { id
         headers: { 'www-authenticate': 'Bearer realm="aicado-deliveries"' },
       });
     }
+    return agentIds;
+  }
+
+  function listDeliveries(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): void {
+    const agentIds = agentsOf(req);
     const limit = limitOf(search.get('limit'));
     const page = store.listDeliveries({
       agentIds,
@@ -33,7 +50,28 @@ export function createDeliveriesRoute(store: BackendStore, agents: readonly { id
     });
     const last = page.rows.at(-1);
     sendJson(res, 200, { deliveries: page.rows.map(toApi), next_cursor: page.more && last ? encodeCursor(last.rowid) : null });
-  };
+  }
+
+  // Another agent's delivery is answered as unknown, like one that never existed: a token learns nothing
+  // about the rows it cannot list.
+  function replayDelivery(req: IncomingMessage, res: ServerResponse, deliveryId: string): void {
+    const agentIds = agentsOf(req);
+    const result = store.replayDelivery(deliveryId, agentIds, Date.now());
+    if ('refused' in result && result.refused === 'unknown') {
+      throw new HttpError(404, 'unknown_delivery', `No delivery "${deliveryId.slice(0, 80)}" of this token's agent`);
+    }
+    if ('refused' in result) {
+      throw new HttpError(
+        409,
+        'delivery_pending',
+        `Delivery "${deliveryId.slice(0, 80)}" is still pending (waiting for its next attempt or in flight); replay it once it is delivered, dead or stopped`,
+      );
+    }
+    wakeOutbox();
+    sendJson(res, 202, { delivery: toApi(result.replayed) });
+  }
+
+  return { listDeliveries, replayDelivery };
 }
 
 function limitOf(value: string | null): number {
@@ -80,6 +118,7 @@ function toApi(row: DeliveryRow) {
     type: row.type,
     status: row.status,
     attempts: row.attempts,
+    replays: row.replays,
     last_error: row.last_error,
     next_attempt_at: isoOrNull(row.next_attempt_at),
     delivered_at: isoOrNull(row.delivered_at),
