@@ -1,3 +1,5 @@
+import { WebhookVerificationError } from './errors.js';
+
 /** What `claim` found: the id is now this delivery's, was handled already, or is held by another delivery. */
 export type ClaimResult = 'claimed' | 'done' | 'busy';
 
@@ -31,7 +33,10 @@ const DEFAULT_MAX_ENTRIES = 100_000;
 export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): WebhookDedupeStore {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    throw new TypeError(`maxEntries must be a whole number ≥ 1 (default ${DEFAULT_MAX_ENTRIES}), got ${String(maxEntries)}`);
+    throw new WebhookVerificationError(
+      'invalid_options',
+      `maxEntries must be a whole number ≥ 1 (default ${DEFAULT_MAX_ENTRIES}), got ${String(maxEntries)}`,
+    );
   }
   /** id → when its lease ends (ms since the epoch). */
   const claims = new Map<string, number>();
@@ -67,4 +72,30 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
       claims.delete(id);
     },
   };
+}
+
+const CLAIM_RESULTS: readonly string[] = ['claimed', 'done', 'busy'] satisfies ClaimResult[];
+
+/** A store that answers anything else is as good as down: nothing is acknowledged on its word. */
+export function claimResultOf(value: unknown): ClaimResult {
+  if (typeof value === 'string' && CLAIM_RESULTS.includes(value)) return value as ClaimResult;
+  throw new TypeError(`A dedupe store's claim must resolve with 'claimed', 'done' or 'busy', got ${String(value)}`);
+}
+
+/** Checks a store when the handler is made, so a wrong one fails at start-up, not on the first delivery. */
+export function dedupeStoreOf(value: unknown): WebhookDedupeStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as Partial<Record<keyof WebhookDedupeStore, unknown>> | null;
+  const missing: string[] = (['claim', 'complete', 'release'] as const).filter((name) => typeof store?.[name] !== 'function');
+  if (typeof store?.transaction !== 'undefined' && typeof store?.transaction !== 'function') missing.push('transaction');
+  if (missing.length === 0) return value as WebhookDedupeStore;
+  throw new WebhookVerificationError(
+    'invalid_options',
+    `store must be a dedupe store with claim(id, leaseMs), complete(id) and release(id) (createMemoryDedupeStore(), ` +
+      `createRedisDedupeStore(client) or createPostgresDedupeStore(pool)); ${
+        typeof value === 'object' && value !== null
+          ? `this one lacks ${missing.join(', ')}`
+          : `got ${value === null ? 'null' : typeof value}`
+      }`,
+  );
 }

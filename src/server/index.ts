@@ -1,7 +1,9 @@
 export { verifyWebhook } from './verify.js';
 export type { VerifyWebhookOptions, WebhookBody, WebhookHeaders } from './verify.js';
-export { createWebhookHandler, createMemoryDedupeStore } from './handler.js';
-export type { WebhookDedupeStore, WebhookHandlerOptions } from './handler.js';
+export { createWebhookHandler } from './handler.js';
+export type { WebhookEventContext, WebhookHandlerOptions } from './handler.js';
+export { createMemoryDedupeStore } from './dedupe-store.js';
+export type { ClaimResult, MemoryDedupeStoreOptions, WebhookDedupeStore } from './dedupe-store.js';
 export { WebhookVerificationError, isWebhookVerificationError } from './errors.js';
 export type { WebhookVerificationErrorCode } from './errors.js';
 export type { QueryCompletedEvent, QueryFeedbackEvent, Source, WebhookEvent } from '../contract/schemas.js';

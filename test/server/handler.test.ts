@@ -73,7 +73,7 @@ describe('createWebhookHandler', () => {
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ ok: true, duplicate: true });
     expect(seen).toEqual([EVENT.id]);
-    expect(await store.has(EVENT.id)).toBe(true);
+    expect(await store.claim(EVENT.id, 1000)).toBe('done');
     errors.mockRestore();
   });
 
@@ -93,22 +93,30 @@ describe('createWebhookHandler', () => {
     expect(onEvent).toHaveBeenCalledTimes(1);
   });
 
-  it('accepts an async store', async () => {
-    const ids = new Set<string>();
+  it('accepts a store of its own making', async () => {
+    const claimed = new Set<string>();
+    const done = new Set<string>();
     const onEvent = vi.fn();
     const handle = createWebhookHandler({
       secret: SECRET,
       onEvent,
-      store: { has: async (id) => ids.has(id), add: async (id) => void ids.add(id) },
+      store: {
+        claim: async (id) => (done.has(id) ? 'done' : claimed.has(id) ? 'busy' : (claimed.add(id), 'claimed')),
+        complete: async (id) => void (claimed.delete(id) && done.add(id)),
+        release: async (id) => void claimed.delete(id),
+      },
     });
     await handle(webhookRequest());
     await handle(webhookRequest());
     expect(onEvent).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps the memory store bounded', () => {
+  it('keeps the memory store bounded', async () => {
     const store = createMemoryDedupeStore({ maxEntries: 2 });
-    for (const id of ['a', 'b', 'c']) void store.add(id);
-    expect([store.has('a'), store.has('b'), store.has('c')]).toEqual([false, true, true]);
+    for (const id of ['a', 'b', 'c']) {
+      await store.claim(id, 1000);
+      await store.complete(id);
+    }
+    expect([await store.claim('c', 1000), await store.claim('b', 1000), await store.claim('a', 1000)]).toEqual(['done', 'done', 'claimed']);
   });
 });
