@@ -1,6 +1,6 @@
 // `npx aicado-embed <command>`: the package's command line (built to dist/cli.js, the package's `bin`).
 import { SDK_VERSION } from '../contract/version.js';
-import { TYPES_USAGE, UsageError, runTypesCommand } from './types-command.js';
+import { TYPES_USAGE, UsageError, runTypesCommand, terminalSafe } from './types-command.js';
 
 const USAGE = `aicado-embed ${SDK_VERSION}
 
@@ -22,14 +22,15 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (command !== 'types') throw new UsageError(`unknown command "${command}"`);
     const report = await runTypesCommand(args, (text) => process.stdout.write(text));
-    if (report) process.stderr.write(`${report}\n`);
+    if (report) process.stderr.write(`${terminalSafe(report)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`aicado-embed: ${error.message}\n\n${USAGE}`);
+      process.stderr.write(`aicado-embed: ${terminalSafe(error.message)}\n\n${USAGE}`);
       return 2;
     }
-    process.stderr.write(`aicado-embed: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Messages quote what a server, a file or the command line said.
+    process.stderr.write(`aicado-embed: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

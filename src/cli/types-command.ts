@@ -18,6 +18,20 @@ export const TYPES_USAGE = `Usage: aicado-embed types (--api-base <url> | --agen
   --name <TypeName>     the type's name (default: from the id, demo-inline → DemoInlineParams)
 `;
 
+/** C0, DEL and C1: characters a terminal may act on (`ESC]0;…BEL` retitles it, `ESC[2J` clears it). */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text safe to print, with each control character written as its `\uXXXX` escape: inert in a terminal,
+ * and in generated code the same character inside a string literal and plain text in a comment. A
+ * message stays one line, so a server cannot forge another; code keeps its newlines and tabs.
+ */
+export function terminalSafe(text: string, { multiline = false } = {}): string {
+  const escaped = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return text.replace(multiline ? CONTROLS_BUT_LINES : CONTROLS, escaped);
+}
+
 /** A wrong invocation: the CLI prints it with the usage and exits with 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -52,7 +66,8 @@ export async function runTypesCommand(args: readonly string[], print: (text: str
 
   const definition = apiBase !== undefined ? await fetchDefinition(apiBase, agent) : definitionFromFile(file as string, agent);
   const source = apiBase !== undefined ? apiBase.replace(/\/+$/, '') + agentPath(agent) : (file as string);
-  const code = generateParamsType(definition, name ?? typeNameFor(agent), source);
+  // The definition may come from a server: its names and descriptions reach the terminal or a file someone cats.
+  const code = terminalSafe(generateParamsType(definition, name ?? typeNameFor(agent), source), { multiline: true });
   if (out === undefined) {
     print(code);
     return undefined;
