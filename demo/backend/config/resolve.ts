@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import * as z from 'zod/mini';
 import type { DeclaredParams } from '../../../src/contract/agent-definition.js';
-import { parseAgentsFile, type AgentEntry, type FileAgent, type ModelName } from '../../../src/contract/agents-file.js';
+import {
+  MAX_AGENTS_FILE_BYTES,
+  parseAgentsFile,
+  type AgentEntry,
+  type FileAgent,
+  type ModelName,
+} from '../../../src/contract/agents-file.js';
 import { ownDefined } from '../../../src/contract/own-defined.js';
 import { describeIssues } from '../../../src/contract/zod-issues.js';
 import { withDefaults } from './defaults.js';
@@ -98,13 +104,27 @@ function agentsFromFile({ agentsFile: file, agentEntries: entries, ...given }: G
     throw new Error(`Invalid backend options: ${clashing.join(', ')} cannot be combined with an agents file, which sets them per agent`);
   }
   if (file === undefined) return parseAgentsFile(JSON.stringify({ agents: entries }), 'agentEntries');
-  let text: string;
+  return parseAgentsFile(readAgentsFileText(file), file);
+}
+
+/**
+ * The file's text, refused once it is known to exceed the limit in bytes: at most one byte more is
+ * read, so neither multi-byte text nor a file with no size to stat (a pipe, /dev/zero) gets through.
+ */
+function readAgentsFileText(file: string): string {
+  const bytes = Buffer.alloc(MAX_AGENTS_FILE_BYTES + 1);
+  let size = 0;
+  let fd: number | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    for (let read = 1; read > 0 && size < bytes.length; size += read) read = readSync(fd, bytes, size, bytes.length - size, null);
   } catch (error) {
     throw new Error(`Cannot read the agents file ${file}: ${(error as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return parseAgentsFile(text, file);
+  if (size > MAX_AGENTS_FILE_BYTES) throw new Error(`${file}: the file is larger than ${MAX_AGENTS_FILE_BYTES} bytes`);
+  return bytes.toString('utf8', 0, size);
 }
 
 function agentConfig(agent: FileAgent, fallback: Pick<FlagValues, 'allowedOrigins' | 'model'>): AgentConfig {
