@@ -68,6 +68,18 @@ export type AttemptOutcome =
 const DELIVERY_COLUMNS =
   'id, query_id, agent_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at, replays';
 
+/**
+ * The statement of `listDeliveries` for a token of `agentCount` agents (exported for its query-plan test).
+ * INDEXED BY, because for several agents the planner may prefer walking the whole table in rowid order
+ * to sorting their rows, which reads every other agent's rows again.
+ */
+export function listDeliveriesSql(agentCount: number): string {
+  const agents = agentCount === 1 ? 'agent_id = @agent' : 'agent_id IN (SELECT value FROM json_each(@agents))';
+  return `SELECT rowid, ${DELIVERY_COLUMNS} FROM deliveries INDEXED BY deliveries_of_agent
+    WHERE ${agents} AND rowid > @after AND (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
+    ORDER BY rowid LIMIT @limit`;
+}
+
 /** What `replayDelivery` found: the row made due again, or why not. */
 export type ReplayResult = { replayed: DeliveryRow } | { refused: 'unknown' | 'pending' };
 
@@ -138,11 +150,8 @@ export class BackendStore {
    * the index's own order; several (agents sharing a secret) are sorted, theirs only.
    */
   listDeliveries(filter: DeliveryFilter): { rows: (DeliveryRow & { rowid: number })[]; more: boolean } {
-    const agents = filter.agentIds.length === 1 ? 'agent_id = @agent' : 'agent_id IN (SELECT value FROM json_each(@agents))';
     const rows = this.statement<[Record<string, string | number | null>], DeliveryRow & { rowid: number }>(
-      `SELECT rowid, ${DELIVERY_COLUMNS} FROM deliveries
-       WHERE ${agents} AND rowid > @after AND (@queryId IS NULL OR query_id = @queryId) AND (@status IS NULL OR status = @status)
-       ORDER BY rowid LIMIT @limit`,
+      listDeliveriesSql(filter.agentIds.length),
     ).all({
       after: filter.afterRowid,
       queryId: filter.queryId ?? null,
