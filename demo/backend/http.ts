@@ -21,6 +21,21 @@ export class HttpError extends Error {
   }
 }
 
+/** The developer's own machine; the rest of 127.0.0.0/8 is treated as any other address. */
+const LOCAL_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Headers a proxy adds: a request carrying one was passed on for someone else, whatever its address. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+
+/** Whether a connection's address is this machine's own (127.0.0.1 or ::1). */
+export function isLocalAddress(address: string | undefined): boolean {
+  return address !== undefined && LOCAL_ADDRESSES.has(address);
+}
+
+/** A request from this machine that no proxy on it passed on: the developer's own, told more when it errs. */
+export function isLocalCaller(req: IncomingMessage): boolean {
+  return isLocalAddress(req.socket.remoteAddress) && PROXY_HEADERS.every((name) => req.headers[name] === undefined);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {

@@ -26,7 +26,7 @@ export function createDefinitionRoute(agents: readonly AgentConfig[]) {
 
   return function getDefinition(req: IncomingMessage, res: ServerResponse, agentId: string): void {
     const definition = served.get(agentId);
-    if (!definition) throw unknownAgent(agentId, served.keys());
+    if (!definition) throw unknownAgent(agentId, served.keys(), req);
     const headers = { [DEFINITION_CACHING.etagHeader]: definition.etag, 'cache-control': DEFINITION_CACHING.cacheControl };
     const tags = String(req.headers[DEFINITION_CACHING.ifNoneMatchHeader] ?? '')
       .split(',')

@@ -5,7 +5,7 @@ import { EVENT_STREAM_TYPE, HEADERS, QUERY_LIMITS, STATUS_TEXT_MAX_LENGTH } from
 import { QueryRequestSchema, type DoneEvent } from '../../../src/contract/schemas.js';
 import { isAicadoError } from '../../../src/contract/errors.js';
 import { verifySignedParams } from '../../../src/server/signed-params.js';
-import { HttpError, readJsonBody, sendJson } from '../http.js';
+import { HttpError, isLocalCaller, readJsonBody, sendJson } from '../http.js';
 import type { AgentConfig } from '../config/index.js';
 import type { ModelOutput } from '../models/index.js';
 import type { Answer, QueryRunner, ValidQuery } from '../query-runner.js';
@@ -33,7 +33,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
 
   return async function handleQuery(req: IncomingMessage, res: ServerResponse, agentId: string): Promise<void> {
     const agent = agents.get(agentId);
-    if (!agent) throw unknownAgent(agentId, agents.keys());
+    if (!agent) throw unknownAgent(agentId, agents.keys(), req);
     const { query, signedParams } = await readQuery(req, agent);
     const reply = new QueryReply(res, (req.headers.accept ?? '').toLowerCase().includes(EVENT_STREAM_TYPE), deps.heartbeatMs);
     try {
@@ -125,9 +125,10 @@ export const doneEventOf = (queryId: string, { output, status, sources }: Answer
   sources,
 });
 
-/** 404 for an agent this backend does not serve, naming those it does. */
-export function unknownAgent(agentId: string, served: Iterable<string>): HttpError {
-  return new HttpError(404, 'unknown_agent', `No agent "${agentId}"; this backend serves: ${[...served].join(', ')}`);
+/** 404 for an agent this backend does not serve; only the developer's own machine is told which it does. */
+export function unknownAgent(agentId: string, served: Iterable<string>, req: IncomingMessage): HttpError {
+  const listed = isLocalCaller(req) ? `; this backend serves: ${[...served].join(', ')}` : '';
+  return new HttpError(404, 'unknown_agent', `No agent "${agentId}"${listed}`);
 }
 
 async function readQuery(req: IncomingMessage, agent: AgentConfig): Promise<{ query: ValidQuery; signedParams: string | undefined }> {

@@ -37,7 +37,7 @@ export function createQueryActionsRoute({ agents, runner, store, outbox, rateLim
     queryId: string,
     action: QueryAction,
   ): Promise<void> {
-    if (!known.has(agentId)) throw unknownAgent(agentId, known);
+    if (!known.has(agentId)) throw unknownAgent(agentId, known, req);
     const body = await readJsonBody(req, QUERY_LIMITS.maxActionBodyBytes);
 
     if (action === QUERY_ACTIONS.stop) {
