@@ -1,4 +1,5 @@
 import type { DeclaredParam, PublicDefinition } from '../contract/agent-definition.js';
+import { checkParamKey } from '../contract/params.js';
 
 // Turns an agent's public definition into a TypeScript declaration of its params, so `init<DemoParams>()`
 // is typed by it; a param is optional unless declared required, as a query may leave out any other.
@@ -22,6 +23,10 @@ export function generateParamsType(definition: PublicDefinition, typeName: strin
     '',
   ];
   const names = Object.keys(definition.params);
+  // A served definition is not the agents file: a name no params object can carry (`toString`) would
+  // make an interface nothing satisfies, so the params rules are applied to the names here too.
+  const badNames = names.flatMap((name) => checkParamKey(name)?.message ?? []);
+  if (badNames.length) throw new Error(`The definition of ${agent} declares params that cannot be sent: ${badNames.join('; ')}`);
   if (!names.length) {
     return [
       ...header,

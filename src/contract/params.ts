@@ -5,8 +5,15 @@ export type { ParamIssue, ParamIssueCode } from './errors.js';
 /** Keys Aicado reserves for itself; refused in any letter case. */
 export const RESTRICTED_PARAM_KEYS = Object.freeze(['a_id', 'at', 'old_id', 's', 't', 'audi', 'sl', 'raid', 'u_id', 'muser'] as const);
 
-/** Keys that would reach an object's prototype machinery; refused as they are. */
-export const PROTOTYPE_KEYS = Object.freeze(['__proto__', 'constructor', 'prototype'] as const);
+/**
+ * Keys that would reach an object's prototype machinery, refused as they are: `prototype` and the names of
+ * Object.prototype's own members (`__proto__`, `constructor`, `toString`, …), which no object type can
+ * declare as params. Read from Object.prototype itself, leaving out what a page added to it (enumerable).
+ */
+export const PROTOTYPE_KEYS: readonly string[] = [
+  ...Object.getOwnPropertyNames(Object.prototype).filter((key) => !Object.keys(Object.prototype).includes(key)),
+  'prototype',
+];
 
 export const PARAM_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

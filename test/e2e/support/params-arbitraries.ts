@@ -7,7 +7,22 @@ import fc from 'fast-check';
 export const PROPERTY_SEED = 20_261_128;
 
 export const SPEC_RESTRICTED_KEYS = ['a_id', 'at', 'old_id', 's', 't', 'audi', 'sl', 'raid', 'u_id', 'muser'] as const;
-export const SPEC_PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+/** `prototype` and the names of Object.prototype's members (ECMAScript's, with Annex B's). */
+export const SPEC_PROTOTYPE_KEYS = [
+  'prototype',
+  'constructor',
+  '__proto__',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+] as const;
 export const SPEC_LIMITS = { maxKeys: 50, maxKeyLength: 64, maxStringLength: 1000, maxJsonBytes: 8192 } as const;
 export const ISSUE_CODES = ['restricted_key', 'invalid_key', 'invalid_value', 'too_many', 'too_large'] as const;
 
@@ -80,9 +95,9 @@ export const validKey: fc.Arbitrary<string> = fc
         '__proto',
         'proto__',
         '__PROTO__',
-        'toString',
-        'hasOwnProperty',
-        'valueOf',
+        'tostring',
+        'HasOwnProperty',
+        'valueOf_',
         'k'.repeat(64),
       ),
     },
