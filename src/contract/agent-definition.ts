@@ -58,7 +58,10 @@ export const DeclaredParamInputSchema = z
         if (param.type === 'boolean') problem('enum', 'is not allowed for a boolean (true and false are its only values)');
         else if (param.enum.some((value) => typeof value !== param.type))
           problem('enum', `must hold only ${param.type} values, as the type says`);
-        else if (param.enum.some((value) => typeof value === 'string' && value.length > PARAMS_LIMITS.maxStringLength)) {
+        else if (param.enum.some((value) => typeof value === 'number' && !Number.isFinite(value))) {
+          // JSON's 1e400 reads as Infinity: a value no param can carry (params are finite numbers).
+          problem('enum', 'must hold finite numbers only (1e400 reads as Infinity)');
+        } else if (param.enum.some((value) => typeof value === 'string' && value.length > PARAMS_LIMITS.maxStringLength)) {
           problem('enum', `has a value longer than ${PARAMS_LIMITS.maxStringLength} characters`);
         } else if (new Set(param.enum).size !== param.enum.length) problem('enum', 'must not repeat a value');
         else if (param.maxLength !== undefined && param.enum.some((value) => String(value).length > (param.maxLength ?? 0))) {
