@@ -64,6 +64,18 @@ const targets = {
     minify: false,
     aliases: [SELF_AS_SOURCE],
   },
+  'server-redis': {
+    description: "`aicado-embed/server/redis`: the Redis dedupe store; takes the app's node-redis or ioredis client, imports neither",
+    entry: 'src/server/redis/index.ts',
+    files: { es: 'server-redis.js', cjs: 'server-redis.cjs' },
+    minify: false,
+  },
+  'server-postgres': {
+    description: "`aicado-embed/server/postgres`: the Postgres dedupe store; takes the app's pg Pool, imports no pg",
+    entry: 'src/server/postgres/index.ts',
+    files: { es: 'server-postgres.js', cjs: 'server-postgres.cjs' },
+    minify: false,
+  },
   react: {
     description: "`aicado-embed/react`: React and the SDK stay imports (the app's React, one widget registry)",
     entry: 'src/react/index.ts',
