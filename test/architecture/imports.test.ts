@@ -50,7 +50,7 @@ describe('src/ import graph', () => {
       // How markup and framework props become init() options and live changes (element, React).
       bindings: ['contract', 'at-load', 'bindings'],
       element: ['contract', 'at-load', 'bindings', 'element'],
-      react: ['bindings', 'react'],
+      react: ['at-load', 'bindings', 'react'],
       init: ['at-load', 'i18n', 'on-intent'],
       index: ['contract', 'at-load', 'i18n', 'init'],
       'script-tag': ['at-load', 'i18n'],
