@@ -4,7 +4,6 @@
 declare const db: {
   answers: { insert(row: Record<string, unknown>): Promise<void> };
   ratings: { upsert(row: Record<string, unknown>): Promise<void> };
-  processed: { has(id: string): Promise<boolean>; add(id: string): Promise<void> };
 };
 declare const session: { userId: string };
 declare const user: { id: string };
