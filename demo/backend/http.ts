@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ParamIssue } from '../../src/contract/params.js';
 import type { AicadoErrorCode } from '../../src/contract/protocol.js';
 import type { ApiErrorBody } from '../../src/contract/schemas.js';
@@ -34,6 +34,55 @@ export function isLocalAddress(address: string | undefined): boolean {
 /** A request from this machine that no proxy on it passed on: the developer's own, told more when it errs. */
 export function isLocalCaller(req: IncomingMessage): boolean {
   return isLocalAddress(req.socket.remoteAddress) && PROXY_HEADERS.every((name) => req.headers[name] === undefined);
+}
+
+/** Longest silence of a client before its first byte or within its request body, headers timeout permitting. */
+const REQUEST_SILENCE_MS = 5_000;
+
+export interface ConnectionLimits {
+  /** Connections one address may hold open; 0 is no cap. The machine's own address is exempt. */
+  perAddress: number;
+  headersTimeoutMs: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Caps the connections of each client address, and closes a connection that goes silent while its
+ * request is still coming (before the first byte, or within the body); once the request is in, the
+ * answer may take as long as the model does.
+ */
+export function guardConnections(server: Server, { perAddress, headersTimeoutMs, log }: ConnectionLimits): void {
+  const silenceMs = Math.min(headersTimeoutMs, REQUEST_SILENCE_MS);
+  const open = new Map<string, number>();
+  let lastDropLog = 0;
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (perAddress > 0 && !isLocalAddress(address)) {
+      const held = open.get(address) ?? 0;
+      if (held >= perAddress) {
+        socket.destroy();
+        if (Date.now() - lastDropLog > 60_000) {
+          lastDropLog = Date.now(); // once a minute is enough to explain the refusals
+          log(
+            `per-address connection cap reached (${perAddress} open from ${address}): dropping its new connections; raise it with --max-connections-per-address`,
+          );
+        }
+        return;
+      }
+      open.set(address, held + 1);
+      socket.once('close', () => {
+        const left = (open.get(address) ?? 1) - 1;
+        if (left > 0) open.set(address, left);
+        else open.delete(address);
+      });
+    }
+    socket.setTimeout(silenceMs); // Node's HTTP server closes a socket whose timeout nobody handles
+  });
+  // Before the route handler, so the timer is set for the body it reads; Node resets it for keep-alive after the answer.
+  server.prependListener('request', (req: IncomingMessage) => {
+    req.socket.setTimeout(silenceMs);
+    req.once('end', () => req.socket.setTimeout(0));
+  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

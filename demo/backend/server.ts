@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolveConfig, type BackendConfig, type BackendOptions } from './config/index.js';
 import { CorsPolicy } from './cors.js';
-import { HttpError, sendError, sendJson } from './http.js';
+import { guardConnections, HttpError, sendError, sendJson } from './http.js';
 import { createModel } from './models/index.js';
 import { WebhookOutbox } from './outbox.js';
 import { QueryRunner } from './query-runner.js';
@@ -122,6 +122,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     handle,
   );
   server.maxConnections = config.maxConnections;
+  guardConnections(server, { perAddress: config.maxConnectionsPerAddress, headersTimeoutMs: config.headersTimeoutMs, log: config.log });
   let lastDropLog = 0;
   server.on('drop', () => {
     const now = Date.now();

@@ -202,6 +202,17 @@ export const FLAGS = {
     default: { value: 512 },
     merge: 'backend',
   }),
+  // So one client cannot take every connection. The machine's own address (127.0.0.1, ::1) is exempt: it
+  // is the developer, or a proxy in front whose visitors all share it.
+  maxConnectionsPerAddress: flag({
+    name: 'max-connections-per-address',
+    value: '<n>',
+    help: 'connections one client address may hold open, 0 = no cap; loopback exempt',
+    kind: integer,
+    schema: nonNegative,
+    default: { derive: (resolved) => Math.ceil(Number(resolved.maxConnections) / 2), says: 'half of --max-connections' },
+    merge: 'backend',
+  }),
   rateLimit: flag({
     name: 'rate-limit',
     value: '<n>',

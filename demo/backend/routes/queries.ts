@@ -36,11 +36,30 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
     if (!agent) throw unknownAgent(agentId, agents.keys(), req);
     const { query, signedParams } = await readQuery(req, agent);
     const reply = new QueryReply(res, (req.headers.accept ?? '').toLowerCase().includes(EVENT_STREAM_TYPE), deps.heartbeatMs);
+    // Per conversation, and per client address, which a visitor cannot pick afresh for every query. A
+    // request that joins a running query holds a stream as one that starts it does, so it counts too;
+    // once per request, however many turns it waits.
+    let counted = false;
+    const countStart = () => {
+      if (counted) return;
+      counted = true;
+      const refused = deps.rateLimiter.take([
+        { key: `conversation:${agentId}/${query.conversationId}`, perMinute: deps.rateLimits.perConversation },
+        { key: `address:${req.socket.remoteAddress ?? 'unknown'}`, perMinute: deps.rateLimits.perAddress },
+      ]);
+      if (refused) {
+        const what = refused.limit.key.startsWith('address:') ? 'from this address' : 'in this conversation';
+        throw new HttpError(429, 'rate_limited', `Too many queries ${what}; retry in ${refused.waitSeconds} s`, {
+          headers: { [HEADERS.retryAfter]: String(refused.waitSeconds) },
+        });
+      }
+    };
     try {
       for (;;) {
         const state = deps.runner.claim(query);
         if (state.kind === 'stored') return reply.answer(query.queryId, state.answer, true);
         if (state.kind === 'running') {
+          countStart();
           reply.accept(); // headers now (and heartbeats), so the client knows the query is in hand while it waits
           await state.finished; // if that run failed or was refused, the next turn claims the query here
           continue;
@@ -51,17 +70,7 @@ export function createQueriesRoute(deps: QueriesRouteDeps) {
           // protocol promises, even after the token that first authorised it has expired.
           if (signedParams !== undefined)
             query.verifiedParams ??= await verifyToken(signedParams, agent, deps.signedParamsMaxLifetimeSeconds);
-          // Per conversation, and per client address, which a visitor cannot pick afresh for every query.
-          const refused = deps.rateLimiter.take([
-            { key: `conversation:${agentId}/${query.conversationId}`, perMinute: deps.rateLimits.perConversation },
-            { key: `address:${req.socket.remoteAddress ?? 'unknown'}`, perMinute: deps.rateLimits.perAddress },
-          ]);
-          if (refused) {
-            const what = refused.limit.key.startsWith('address:') ? 'from this address' : 'in this conversation';
-            throw new HttpError(429, 'rate_limited', `Too many queries ${what}; retry in ${refused.waitSeconds} s`, {
-              headers: { [HEADERS.retryAfter]: String(refused.waitSeconds) },
-            });
-          }
+          countStart();
           reply.accept();
           const answer = await claim.run(reply);
           return reply.answer(query.queryId, answer, false);
