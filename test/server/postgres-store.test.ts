@@ -59,7 +59,7 @@ describe('createPostgresDedupeStore: arguments', () => {
     const unreachable = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres', connectionTimeoutMillis: 2_000 });
     const store = createPostgresDedupeStore(unreachable);
     await expect(store.claim('msg_down', 1_000)).rejects.toThrow(/ECONNREFUSED/);
-    await expect(store.transaction!('msg_down', 1_000, async () => {})).rejects.toThrow(/ECONNREFUSED/);
+    await expect(store.transaction('msg_down', 1_000, async () => {})).rejects.toThrow(/ECONNREFUSED/);
     await unreachable.end();
   });
 
@@ -157,10 +157,10 @@ describe('createPostgresDedupeStore: transaction', () => {
   it("commits the handler's writes through tx with the id's completion; a second delivery is 'done' and writes nothing", async () => {
     const [table, results] = [freshTable(), await resultsTable()];
     const [a, b] = [createPostgresDedupeStore(poolA, { table }), createPostgresDedupeStore(poolB, { table })];
-    expect(await a.transaction!('msg_tx1', 60_000, (tx) => insertThrough(tx, results, 'msg_tx1', 'a').then(() => {}))).toBe('claimed');
+    expect(await a.transaction('msg_tx1', 60_000, (tx) => insertThrough(tx, results, 'msg_tx1', 'a').then(() => {}))).toBe('claimed');
     let ranAgain = false;
     expect(
-      await b.transaction!('msg_tx1', 60_000, async () => {
+      await b.transaction('msg_tx1', 60_000, async () => {
         ranAgain = true;
       }),
     ).toBe('done');
@@ -174,13 +174,13 @@ describe('createPostgresDedupeStore: transaction', () => {
     const store = createPostgresDedupeStore(poolA, { table });
     const failure = new Error('the handler failed after writing');
     await expect(
-      store.transaction!('msg_tx2', 60_000, async (tx) => {
+      store.transaction('msg_tx2', 60_000, async (tx) => {
         await insertThrough(tx, results, 'msg_tx2', 'first');
         throw failure;
       }),
     ).rejects.toBe(failure);
     expect(await rowsOf(results, 'msg_tx2')).toEqual([]);
-    expect(await store.transaction!('msg_tx2', 60_000, (tx) => insertThrough(tx, results, 'msg_tx2', 'retry').then(() => {}))).toBe(
+    expect(await store.transaction('msg_tx2', 60_000, (tx) => insertThrough(tx, results, 'msg_tx2', 'retry').then(() => {}))).toBe(
       'claimed',
     );
     expect(await rowsOf(results, 'msg_tx2')).toEqual(['retry']);
@@ -197,19 +197,19 @@ describe('createPostgresDedupeStore: transaction', () => {
     const inside = new Promise<void>((resolve) => {
       entered = resolve;
     });
-    const first = a.transaction!('msg_tx3', 60_000, async (tx) => {
+    const first = a.transaction('msg_tx3', 60_000, async (tx) => {
       await insertThrough(tx, results, 'msg_tx3', 'a');
       entered();
       await held;
     });
     await inside;
     const started = Date.now();
-    expect(await b.transaction!('msg_tx3', 60_000, () => insertThrough(b, results, 'msg_tx3', 'b').then(() => {}))).toBe('busy');
+    expect(await b.transaction('msg_tx3', 60_000, () => insertThrough(b, results, 'msg_tx3', 'b').then(() => {}))).toBe('busy');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(await b.claim('msg_tx3', 60_000)).toBe('busy');
     finish();
     expect(await first).toBe('claimed');
-    expect(await b.transaction!('msg_tx3', 60_000, () => insertThrough(b, results, 'msg_tx3', 'b').then(() => {}))).toBe('done');
+    expect(await b.transaction('msg_tx3', 60_000, () => insertThrough(b, results, 'msg_tx3', 'b').then(() => {}))).toBe('done');
     expect(await rowsOf(results, 'msg_tx3')).toEqual(['a']);
   });
 
@@ -226,7 +226,7 @@ describe('createPostgresDedupeStore: transaction', () => {
               [b, 'b'],
             ] as const
           ).map(([store, by]) =>
-            store.transaction!(id, 60_000, async (tx) => {
+            store.transaction(id, 60_000, async (tx) => {
               await insertThrough(tx, results, id, by);
               await sleep(20);
             }),
@@ -252,7 +252,7 @@ describe('createPostgresDedupeStore: transaction', () => {
     const stalled = new Promise<void>((resolve) => {
       resume = resolve;
     });
-    const first = a.transaction!('msg_tx4', 60_000, async (tx) => {
+    const first = a.transaction('msg_tx4', 60_000, async (tx) => {
       await insertThrough(tx, results, 'msg_tx4', 'dead');
       backend((await (tx as pg.PoolClient).query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
       await stalled; // the process hangs here, then is gone
@@ -263,10 +263,10 @@ describe('createPostgresDedupeStore: transaction', () => {
       () => 'rejected',
     );
     const held = await pid;
-    expect(await b.transaction!('msg_tx4', 60_000, async () => {})).toBe('busy');
+    expect(await b.transaction('msg_tx4', 60_000, async () => {})).toBe('busy');
     await poolB.query('SELECT pg_terminate_backend($1)', [held]);
     // Postgres rolled the dead transaction back: its write and its claim are gone.
-    expect(await b.transaction!('msg_tx4', 60_000, (tx) => insertThrough(tx, results, 'msg_tx4', 'b').then(() => {}))).toBe('claimed');
+    expect(await b.transaction('msg_tx4', 60_000, (tx) => insertThrough(tx, results, 'msg_tx4', 'b').then(() => {}))).toBe('claimed');
     expect(await rowsOf(results, 'msg_tx4')).toEqual(['b']);
     resume();
     expect(await settled).toBe('rejected');
@@ -279,9 +279,9 @@ describe('createPostgresDedupeStore: transaction', () => {
     const table = freshTable();
     const [a, b] = [createPostgresDedupeStore(poolA, { table }), createPostgresDedupeStore(poolB, { table })];
     expect(await a.claim('msg_tx5', 200)).toBe('claimed');
-    expect(await b.transaction!('msg_tx5', 60_000, async () => {})).toBe('busy');
+    expect(await b.transaction('msg_tx5', 60_000, async () => {})).toBe('busy');
     await sleep(300);
-    expect(await b.transaction!('msg_tx5', 60_000, async () => {})).toBe('claimed');
+    expect(await b.transaction('msg_tx5', 60_000, async () => {})).toBe('claimed');
     await a.complete('msg_tx5'); // late: the id is b's, and done
     expect(await a.claim('msg_tx5', 60_000)).toBe('done');
   });
@@ -289,7 +289,7 @@ describe('createPostgresDedupeStore: transaction', () => {
   it("keeps the app's lock_timeout for the handler's own statements", async () => {
     const store = createPostgresDedupeStore(poolA, { table: freshTable() });
     let seen = '';
-    await store.transaction!('msg_tx6', 60_000, async (tx) => {
+    await store.transaction('msg_tx6', 60_000, async (tx) => {
       seen = (await (tx as pg.PoolClient).query(`SELECT current_setting('lock_timeout') AS value`)).rows[0].value;
     });
     expect(seen).toBe('0');

@@ -17,9 +17,9 @@ export interface PostgresServer {
   /** `postgres://…@127.0.0.1:<port>/postgres`, trust auth (loopback only). */
   readonly connectionString: string;
   readonly port: number;
-  /** Stops the server (fast shutdown) and waits for it; the data stays until `dispose`. */
+  /** Stops the server at once (its sessions ended, as when the database goes down) and waits for it; the data stays until `dispose`. */
   stop(): Promise<void>;
-  /** Stops the server if it runs and removes its folder. */
+  /** Stops the server if it runs, once its clients have left (or a few seconds passed), and removes its folder. */
   dispose(): Promise<void>;
 }
 
@@ -123,13 +123,18 @@ export async function startPostgres(): Promise<PostgresServer> {
   void exited.then(() => process.removeListener('exit', killOnExit));
   const connectionString = `postgres://postgres@127.0.0.1:${port}/postgres`;
 
-  const stop = async () => {
+  /** Shuts the server down: `smart` waits (a while) for the clients to leave, `fast` ends their sessions at once. */
+  const shutDown = async (mode: 'smart' | 'fast') => {
     if (server.exitCode !== null || server.signalCode !== null) return;
-    server.kill('SIGINT'); // fast shutdown: ends the sessions, no waiting for clients to leave
+    server.kill(mode === 'smart' ? 'SIGTERM' : 'SIGINT');
+    // A client still closing when its session is ended hears a FATAL error it may not listen for.
+    const faster = mode === 'smart' ? setTimeout(() => server.kill('SIGINT'), 3_000) : undefined;
     const killer = setTimeout(() => server.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(faster);
     clearTimeout(killer);
   };
+  const stop = () => shutDown('fast');
   try {
     await waitUntilReady(connectionString, server, () => output);
   } catch (error) {
@@ -142,7 +147,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     stop,
     async dispose() {
-      await stop();
+      await shutDown('smart');
       rmSync(folder, { recursive: true, force: true });
     },
   };

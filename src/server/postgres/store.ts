@@ -8,6 +8,11 @@ export interface PostgresDedupeStoreOptions {
   table?: string;
 }
 
+/** A Postgres store always has `transaction`: the handler runs inside it. */
+export interface PostgresDedupeStore extends WebhookDedupeStore {
+  transaction(id: string, leaseMs: number, run: (tx: PostgresPoolClient) => Promise<void>): Promise<ClaimResult>;
+}
+
 /** How long `transaction` waits for another transaction's lock on the same id before answering 'busy'. */
 const CLAIM_WAIT = '100ms';
 /** Postgres's "lock_not_available": a lock wait ran past `lock_timeout`. */
@@ -17,7 +22,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
  * A dedupe store in the app's Postgres, shared by every instance of the receiver. With it the handler runs
  * inside `transaction`, so what it writes through `tx` and the id's completion commit together.
  */
-export function createPostgresDedupeStore(pool: PostgresPool, options: PostgresDedupeStoreOptions = {}): WebhookDedupeStore {
+export function createPostgresDedupeStore(pool: PostgresPool, options: PostgresDedupeStoreOptions = {}): PostgresDedupeStore {
   const db = checkPool(pool);
   const table = quoteTable(options.table ?? DEFAULT_TABLE);
   const ensureTable = tableCreator(db, table);
