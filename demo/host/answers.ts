@@ -19,6 +19,8 @@ export interface StoredAnswer {
 /** The host app's own table: each answer tied to the user and session the page said it was for. */
 export class AnswerStore {
   private readonly db: Database.Database;
+  /** Ids being handled now, with the end of their lease. */
+  private readonly leases = new Map<string, number>();
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -34,13 +36,35 @@ export class AnswerStore {
       this.db.exec(`ALTER TABLE answers ADD COLUMN agent_id TEXT NOT NULL DEFAULT ''`);
   }
 
-  /** Dedupe store for the webhook handler: a redelivered `webhook-id` is acknowledged, not stored twice. */
+  /**
+   * Dedupe store for the webhook handler (one process): an id with a stored row is done, so a redelivered
+   * or replayed `webhook-id` is acknowledged as a duplicate, not stored twice; an id being handled is busy
+   * until its lease ends.
+   */
+  async claim(webhookId: string, leaseMs: number): Promise<'claimed' | 'done' | 'busy'> {
+    if (this.has(webhookId)) return 'done';
+    const held = this.leases.get(webhookId);
+    if (held !== undefined && held > Date.now()) return 'busy';
+    this.leases.set(webhookId, Date.now() + leaseMs);
+    return 'claimed';
+  }
+
+  /** `save` already wrote the row under its webhook id: only the lease is left to drop. */
+  async complete(webhookId: string): Promise<void> {
+    this.leases.delete(webhookId);
+  }
+
+  async release(webhookId: string): Promise<void> {
+    this.leases.delete(webhookId);
+  }
+
+  // The same store as a dist/ of aicado-embed/server built before claims asks for it (has, then add).
   has(webhookId: string): boolean {
     return this.db.prepare('SELECT 1 FROM answers WHERE webhook_id = ?').get(webhookId) !== undefined;
   }
 
   add(): void {
-    // `save` already wrote the row under its webhook id; nothing else to remember.
+    // `save` already wrote the row under its webhook id.
   }
 
   /** Stores an answer, or a rating shown as a row of its own (the params are the rated query's). */

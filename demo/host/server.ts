@@ -4,6 +4,7 @@ import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from 'aicado-embed/server';
 import { AnswerStore, type StoredAnswer } from './answers.js';
+import { createDeliveryRoutes } from './deliveries.js';
 import { toFetchRequest } from './node-request.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -46,10 +47,14 @@ export async function startHost(options: HostOptions) {
     ]),
   );
 
+  const deliveryRoutes = createDeliveryRoutes(options.apiBase, options.webhookSecrets);
+
   const server = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://host.invalid').pathname;
-      if (path === '/favicon.ico') {
+      if (path === '/api/deliveries' || path.startsWith('/api/deliveries/')) {
+        await deliveryRoutes(req, res, path);
+      } else if (path === '/favicon.ico') {
         res.writeHead(204).end();
       } else if (webhookRoutes.has(path)) {
         const response = await webhookRoutes.get(path)!(await toFetchRequest(req, 'http://host.invalid'));

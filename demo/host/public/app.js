@@ -46,7 +46,7 @@ document.getElementById('reset').addEventListener('click', () => {
 
 const rows = document.getElementById('answers');
 // On a phone each row is a card; every cell then shows its column's name (the CSS reads data-label).
-const labels = [...document.querySelectorAll('thead th')].map((th) => th.textContent);
+const labels = [...rows.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
 function addRow(answer, atTop) {
   rows.querySelector('.empty')?.remove();
   const row = document.createElement('tr');
