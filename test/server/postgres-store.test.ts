@@ -1,9 +1,14 @@
 // The Postgres dedupe store against a real PostgreSQL (test/support/postgres-server.ts), through two pools
 // where two receiver instances would have one each.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDedupeStore } from '../../src/server/postgres/index.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
+
+const POSTGRES_SOURCES = fileURLToPath(new URL('../../src/server/postgres/', import.meta.url));
 
 let server: PostgresServer;
 let poolA: pg.Pool;
@@ -23,6 +28,24 @@ afterAll(async () => {
   await Promise.all([poolA?.end(), poolB?.end()]);
   await server?.dispose();
 }, 30_000);
+
+describe('aicado-embed/server/postgres entry', () => {
+  it('exports exactly createPostgresDedupeStore, from an index of re-exports', async () => {
+    expect(Object.keys(await import('../../src/server/postgres/index.js'))).toEqual(['createPostgresDedupeStore']);
+    const lines = readFileSync(join(POSTGRES_SOURCES, 'index.ts'), 'utf8').split('\n').filter(Boolean);
+    expect(lines.every((line) => /^export (type )?\{[^}]*\} from '[^']+';$/.test(line))).toBe(true);
+  });
+
+  it('imports no pg (it takes the pool) and nothing outside the package', () => {
+    for (const file of readdirSync(POSTGRES_SOURCES)) {
+      const specifiers = [...readFileSync(join(POSTGRES_SOURCES, file), 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]);
+      expect(
+        specifiers.filter((specifier) => !specifier?.startsWith('.')),
+        file,
+      ).toEqual([]);
+    }
+  });
+});
 
 describe('createPostgresDedupeStore: arguments', () => {
   it('refuses anything but a Pool, naming what it expects', async () => {
