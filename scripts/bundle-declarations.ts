@@ -1,5 +1,5 @@
 // Bundles the declarations tsc emitted into dist/types/ into one self-contained file per npm entry and
-// module format: dist/aicado-embed.d.ts (+ .d.cts), dist/server.d.ts (+ .d.cts), dist/server-redis.d.ts (+ .d.cts), dist/react.d.ts (+ .d.cts), dist/element.d.ts (+ .d.cts).
+// module format: dist/aicado-embed.d.ts (+ .d.cts), dist/server.d.ts (+ .d.cts), dist/server-redis.d.ts (+ .d.cts), dist/server-postgres.d.ts (+ .d.cts), dist/react.d.ts (+ .d.cts), dist/element.d.ts (+ .d.cts).
 // A consumer's TypeScript then reads nothing but these files, the package's own entries and the peers'
 // types: no internal file layout, and no bundled dependency (preact, zod, jose) it does not have installed.
 import { rm, writeFile } from 'node:fs/promises';
