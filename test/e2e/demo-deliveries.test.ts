@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
+import { AnswerStore } from '../../demo/host/answers.js';
 import { startHost } from '../../demo/host/server.js';
 import { parseAgentsFile } from '../../src/contract/agents-file.js';
 import { axeViolations } from './support/axe.js';
@@ -171,6 +172,33 @@ describe('the demo page lists its deliveries', () => {
     for (const headers of refusals) {
       const refused = await fetch(`${host!.url}/api/deliveries/${id}/replay`, { method: 'POST', headers, body: '{"agent_id":"demo"}' });
       expect(refused.status).toBe(403);
+    }
+  });
+});
+
+describe("the host app's answer store, as createWebhookHandler's dedupe store", () => {
+  it('claims an id once, says busy while it is held and done once its answer is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aicado-host-answers-'));
+    const store = new AnswerStore(dir);
+    try {
+      expect(await store.claim('msg_1', 60_000)).toBe('claimed');
+      expect(await store.claim('msg_1', 60_000)).toBe('busy');
+      await store.release('msg_1'); // the handler failed: the next delivery runs it
+      expect(await store.claim('msg_1', 60_000)).toBe('claimed');
+      store.save('msg_1', {
+        type: 'query.completed',
+        id: 'evt_1',
+        created_at: new Date().toISOString(),
+        data: { agent_id: 'demo', query_id: 'q_1', conversation_id: 'c_1', input: 'hi', output: 'hello', params: { user_id: 'u_1' } },
+      } as unknown as Parameters<AnswerStore['save']>[1]);
+      await store.complete('msg_1');
+      expect(await store.claim('msg_1', 60_000)).toBe('done');
+      expect(await store.claim('msg_2', 1)).toBe('claimed');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.claim('msg_2', 60_000)).toBe('claimed'); // its lease ended: the holder died
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
