@@ -140,6 +140,21 @@ describe('createPostgresDedupeStore: claim, complete, release', () => {
     expect(await c!.claim('msg_4', 60_000)).toBe('done');
   });
 
+  it('can be asked to complete again when the first call failed', async () => {
+    let failing = false;
+    const flaky = {
+      query: (text: string, values?: unknown[]) => (failing ? Promise.reject(new Error('connection lost')) : poolA.query(text, values)),
+      connect: () => poolA.connect(),
+    };
+    const store = createPostgresDedupeStore(flaky, { table: freshTable() });
+    expect(await store.claim('msg_again', 60_000)).toBe('claimed');
+    failing = true;
+    await expect(store.complete('msg_again')).rejects.toThrow('connection lost');
+    failing = false;
+    await store.complete('msg_again');
+    expect(await store.claim('msg_again', 60_000)).toBe('done');
+  });
+
   it('completes or releases nothing it did not claim', async () => {
     const table = freshTable();
     const [a, b] = [createPostgresDedupeStore(poolA, { table }), createPostgresDedupeStore(poolB, { table })];

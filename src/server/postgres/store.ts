@@ -91,14 +91,15 @@ WHERE id = $1 AND state = 'claimed' AND claim_token = $2`;
     async complete(id) {
       const token = tokens.get(id);
       if (token === undefined) return;
-      tokens.delete(id);
       await db.query(completeStatement, [id, token]);
+      // Forgotten once done: a caller whose call failed (the database down) may call again.
+      tokens.delete(id);
     },
     async release(id) {
       const token = tokens.get(id);
       if (token === undefined) return;
-      tokens.delete(id);
       await db.query(releaseStatement, [id, token]);
+      tokens.delete(id);
     },
     async transaction(id, leaseMs, run) {
       checkLease(leaseMs);
