@@ -135,6 +135,18 @@ describe('POST /v1/deliveries/{id}/replay', () => {
     expect(receiver.received).toHaveLength(4); // one replay, one request
   });
 
+  it('sends a stopped delivery (the receiver answered 410) again once asked', async () => {
+    let gone = true;
+    const receiver = await startReceiver(() => ({ status: gone ? 410 : 200 }));
+    const backend = await startTestBackend({ webhookUrl: receiver.url });
+    const queryId = await askOnce(backend);
+    const stopped = await waitForDelivery(backend, queryId, (row) => row.status === 'stopped');
+    gone = false;
+    expect((await replay(backend, stopped.id, backend.config.agents[0]!.webhookSecret)).status).toBe(202);
+    expect(await waitForDelivery(backend, queryId, (row) => row.status === 'delivered')).toMatchObject({ attempts: 1, replays: 1 });
+    expect(receiver.received.map((webhook) => header(webhook, 'webhook-id'))).toEqual([stopped.id, stopped.id]);
+  });
+
   it('a receiver that already handled the id answers 200 duplicate, and the replay is marked delivered', async () => {
     const handled = new Map<string, number>();
     const receiver = await startReceiver((webhook) => {

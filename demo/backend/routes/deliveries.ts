@@ -57,14 +57,13 @@ export function createDeliveriesRoute({ store, agents, wakeOutbox }: DeliveriesR
   function replayDelivery(req: IncomingMessage, res: ServerResponse, deliveryId: string): void {
     const agentIds = agentsOf(req);
     const result = store.replayDelivery(deliveryId, agentIds, Date.now());
-    if ('refused' in result && result.refused === 'unknown') {
-      throw new HttpError(404, 'unknown_delivery', `No delivery "${deliveryId.slice(0, 80)}" of this token's agent`);
-    }
     if ('refused' in result) {
+      const shown = deliveryId.slice(0, 80);
+      if (result.refused === 'unknown') throw new HttpError(404, 'unknown_delivery', `No delivery "${shown}" of this token's agent`);
       throw new HttpError(
         409,
         'delivery_pending',
-        `Delivery "${deliveryId.slice(0, 80)}" is still pending (waiting for its next attempt or in flight); replay it once it is delivered, dead or stopped`,
+        `Delivery "${shown}" is still pending (waiting for its next attempt or in flight); replay it once it is delivered, dead or stopped`,
       );
     }
     wakeOutbox();
