@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm run test:consumers`: the packed package inside apps written as a user would write them.
-// Not part of `npm test`: it installs from the registry and builds eight apps (under ten minutes on two cores).
+// Not part of `npm test`: it installs from the registry and builds nine apps (under ten minutes on two cores).
 export default defineConfig({
   test: {
     name: 'consumers',

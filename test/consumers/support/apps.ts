@@ -5,7 +5,17 @@ import { inject } from 'vitest';
 import { runCommand, startProcess } from './process.js';
 
 /** The apps under test/consumers/apps/, each a project as a user would write it. */
-export const APPS = ['vanilla-vite', 'react-vite', 'next-app', 'node-cjs', 'node-esm', 'vue-vite', 'svelte-vite', 'angular-app'] as const;
+export const APPS = [
+  'vanilla-vite',
+  'react-vite',
+  'next-app',
+  'node-cjs',
+  'node-esm',
+  'node-stores',
+  'vue-vite',
+  'svelte-vite',
+  'angular-app',
+] as const;
 export type AppName = (typeof APPS)[number];
 
 export const TEMPLATES = resolve(import.meta.dirname, '../apps');
