@@ -86,6 +86,15 @@ describe('createPostgresDedupeStore: arguments', () => {
     await unreachable.end();
   });
 
+  it('creates its table when several instances use it first at the same moment', async () => {
+    for (let round = 0; round < 30; round++) {
+      const table = freshTable();
+      const stores = [poolA, poolB, poolA, poolB].map((pool) => createPostgresDedupeStore(pool, { table }));
+      const results = await Promise.all(stores.map((store, i) => store.claim(`msg_first_${i}`, 60_000)));
+      expect(results).toEqual(['claimed', 'claimed', 'claimed', 'claimed']);
+    }
+  });
+
   it('tries to create its table again on the next use when the first attempt failed', async () => {
     let failures = 1;
     const flaky = {

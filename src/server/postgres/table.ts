@@ -33,21 +33,29 @@ export const createTableStatement = (table: string): string =>
   done_at timestamptz
 )`;
 
-/** SQLSTATEs of a table that another instance created at the same moment (a race inside CREATE … IF NOT EXISTS). */
-const CREATED_ELSEWHERE = new Set(['42P07', '23505']);
+/**
+ * What CREATE TABLE IF NOT EXISTS answers when another instance creates the same table at the same moment
+ * (its name is checked before the other commits): relation (42P07), type (42710) or catalog row (23505) exists.
+ */
+const CREATED_ELSEWHERE = new Set(['42P07', '42710', '23505']);
 
 /** Creates the table on first use, once per store; a failure (the database down) is tried again on the next use. */
 export function tableCreator(pool: PostgresPool, table: string): () => Promise<void> {
+  const create = () => pool.query(createTableStatement(table));
   let created: Promise<void> | undefined;
   return () => {
-    created ??= pool.query(createTableStatement(table)).then(
-      () => undefined,
-      (error: unknown) => {
-        if (CREATED_ELSEWHERE.has((error as { code?: unknown } | null)?.code as string)) return;
-        created = undefined;
-        throw error;
-      },
-    );
+    created ??= create()
+      // The other instance has committed by the time this one fails: asked again, the table is there.
+      .catch((error: unknown) =>
+        CREATED_ELSEWHERE.has((error as { code?: unknown } | null)?.code as string) ? create() : Promise.reject(error),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          created = undefined;
+          throw error;
+        },
+      );
     return created;
   };
 }
