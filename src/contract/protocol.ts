@@ -115,6 +115,10 @@ export const ERROR_CODES = [
   'rate_limited',
   'model_error',
   'unavailable',
+  // Answered to the sender by a site's receiver made with createWebhookHandler (aicado-embed/server).
+  'in_progress',
+  'handler_failed',
+  'store_unavailable',
 ] as const;
 export type AicadoErrorCode = (typeof ERROR_CODES)[number];
 

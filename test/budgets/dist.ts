@@ -38,10 +38,13 @@ export const LOCALE_PARTS = readdirSync(join(ROOT, 'src/i18n/panel-strings')).ma
 /** The script-tag builds beside `unpkg`: the split one's lazy, element and locale parts, and the single-file build. */
 export const SCRIPT_TAG_FILES = ['aicado-embed.lazy.js', 'aicado-embed.element.js', ...LOCALE_PARTS, 'aicado-embed.single.iife.js'];
 
-/** The dist files a browser loads: every `exports` subpath but `./server`, and the script-tag bundles. */
+/** Server code, never loaded by a browser: `./server` and its stores (`./server/redis`, `./server/postgres`, …). */
+export const isServerSubpath = (subpath: string): boolean => subpath === './server' || subpath.startsWith('./server/');
+
+/** The dist files a browser loads: every `exports` subpath but the server ones, and the script-tag bundles. */
 export function browserEntries(): string[] {
   const targets = Object.keys(PACKAGE.exports)
-    .filter((subpath) => subpath !== './server' && subpath !== './package.json')
+    .filter((subpath) => !isServerSubpath(subpath) && subpath !== './package.json')
     .flatMap(entryFiles);
   return [...new Set([...targets, ...(PACKAGE.unpkg ? [PACKAGE.unpkg.replace(/^\.\/dist\//, '')] : []), ...SCRIPT_TAG_FILES])];
 }
