@@ -7,7 +7,7 @@ export type ClaimResult = 'claimed' | 'done' | 'busy';
  * Where `createWebhookHandler` records which `webhook-id`s it has handled, shared by every instance of
  * the receiver, so that each id runs the handler once however many deliveries of it arrive, and where.
  */
-export interface WebhookDedupeStore {
+export interface WebhookDedupeStore<Tx = unknown> {
   /** Takes `id` for this delivery for `leaseMs` (atomic across instances), or says it was handled ('done') or is held by another delivery ('busy'). */
   claim(id: string, leaseMs: number): Promise<ClaimResult>;
   /** Marks `id` handled; only this store's own live claim is completed (a late process cannot complete another's). */
@@ -15,7 +15,7 @@ export interface WebhookDedupeStore {
   /** Gives this store's claim of `id` up (the handler failed): the next delivery runs the handler. */
   release(id: string): Promise<void>;
   /** Optional (the Postgres store): claims `id`, runs `run(tx)` and completes `id` in one transaction, so the handler's writes through `tx` and the completion commit together. Resolves with the claim's result; `run` is called only when 'claimed'. */
-  transaction?(id: string, leaseMs: number, run: (tx: unknown) => Promise<void>): Promise<ClaimResult>;
+  transaction?(id: string, leaseMs: number, run: (tx: Tx) => Promise<void>): Promise<ClaimResult>;
 }
 
 export interface MemoryDedupeStoreOptions {
@@ -83,12 +83,12 @@ export function claimResultOf(value: unknown): ClaimResult {
 }
 
 /** Checks a store when the handler is made, so a wrong one fails at start-up, not on the first delivery. */
-export function dedupeStoreOf(value: unknown): WebhookDedupeStore | undefined {
+export function dedupeStoreOf<Tx>(value: WebhookDedupeStore<Tx> | undefined): WebhookDedupeStore<Tx> | undefined {
   if (value === undefined) return undefined;
   const store = value as Partial<Record<keyof WebhookDedupeStore, unknown>> | null;
   const missing: string[] = (['claim', 'complete', 'release'] as const).filter((name) => typeof store?.[name] !== 'function');
   if (typeof store?.transaction !== 'undefined' && typeof store?.transaction !== 'function') missing.push('transaction');
-  if (missing.length === 0) return value as WebhookDedupeStore;
+  if (missing.length === 0) return value;
   throw new WebhookVerificationError(
     'invalid_options',
     `store must be a dedupe store with claim(id, leaseMs), complete(id) and release(id) (createMemoryDedupeStore(), ` +

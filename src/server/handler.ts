@@ -12,20 +12,20 @@ const DEFAULT_LEASE_MS = 60_000;
 /** Aicado webhooks are a few KB; a body this large is refused with 413 before it fills memory. */
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-/** What `onEvent` gets besides the event and the request. */
-export interface WebhookEventContext {
+/** What `onEvent` gets besides the event and the request; `Tx` is the store's transaction (the Postgres store's client). */
+export interface WebhookEventContext<Tx = unknown> {
   /** The store's transaction when the store has one (the Postgres store): write through it and those writes commit with the id's completion. Undefined otherwise. */
-  tx: unknown;
+  tx: Tx | undefined;
 }
 
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions<Tx = unknown> {
   /** The endpoint's `whsec_…` secret. */
   secret: string;
   /** Runs once per verified event (with a store, once per `webhook-id`); throwing answers 500 so Aicado retries. */
-  onEvent(event: WebhookEvent, request: Request, context: WebhookEventContext): void | Promise<void>;
+  onEvent(event: WebhookEvent, request: Request, context: WebhookEventContext<Tx>): void | Promise<void>;
   toleranceSeconds?: number;
   /** Where handled ids are claimed and marked; without one every delivery runs `onEvent`. */
-  store?: WebhookDedupeStore;
+  store?: WebhookDedupeStore<Tx>;
   /** How long a claim holds before another delivery may take the id over (its process died), in ms; default 60,000. Keep it longer than the handler takes. */
   leaseMs?: number;
   /** Largest body accepted, in bytes; default 1 MB (1,048,576). Larger ones get 413 `body_too_large`. */
@@ -33,7 +33,7 @@ export interface WebhookHandlerOptions {
 }
 
 /** Makes a fetch-style route (`Request` → `Response`) that verifies, dedupes and dispatches Aicado webhooks. */
-export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+export function createWebhookHandler<Tx = unknown>(options: WebhookHandlerOptions<Tx>): (request: Request) => Promise<Response> {
   const { secret, onEvent } = options;
   // A misconfiguration throws here, at start-up, instead of refusing every delivery until they die.
   signerFor(secret);
@@ -98,12 +98,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 }
 
 /** Runs the handler inside the store's transaction: its writes through `tx` commit with the id's completion. */
-async function handleInTransaction(
-  store: WebhookDedupeStore,
-  transaction: NonNullable<WebhookDedupeStore['transaction']>,
+async function handleInTransaction<Tx>(
+  store: WebhookDedupeStore<Tx>,
+  transaction: NonNullable<WebhookDedupeStore<Tx>['transaction']>,
   id: string,
   leaseMs: number,
-  run: (tx: unknown) => void | Promise<void>,
+  run: (tx: Tx) => void | Promise<void>,
 ): Promise<Response> {
   let failed: Response | undefined;
   try {

@@ -9,7 +9,7 @@ export interface PostgresDedupeStoreOptions {
 }
 
 /** A Postgres store always has `transaction`: the handler runs inside it. */
-export interface PostgresDedupeStore extends WebhookDedupeStore {
+export interface PostgresDedupeStore extends WebhookDedupeStore<PostgresPoolClient> {
   transaction(id: string, leaseMs: number, run: (tx: PostgresPoolClient) => Promise<void>): Promise<ClaimResult>;
 }
 
