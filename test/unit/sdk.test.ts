@@ -222,9 +222,17 @@ describe('stored state from older versions or other scripts', () => {
     expect(requests[0]!.body).toMatchObject({ query_id: 'q_pendingpending', signed_params: 'new.token.value' });
   });
 
-  it('removes params named like Object.prototype members', () => {
-    const agent = start<Record<string, string | undefined>>({ ...base, params: { toString: 'x', valueOf: 'y', keep: 'z' } });
-    agent.setParams({ toString: undefined, valueOf: undefined });
-    expect(agent.getParams()).toEqual({ keep: 'z' });
+  it('refuses params named like Object.prototype members, as it refuses __proto__, and starts no agent', () => {
+    const refused = (() => {
+      try {
+        start<Record<string, string>>({ ...base, params: { toString: 'x', valueOf: 'y', keep: 'z' } });
+      } catch (error) {
+        return error as AicadoError;
+      }
+    })();
+    expect(refused).toBeInstanceOf(AicadoError);
+    expect(refused!.code).toBe('invalid_params');
+    expect(refused!.issues.map((issue) => issue.key).sort()).toEqual(['toString', 'valueOf']);
+    expect(document.querySelector('aicado-embed')).toBeNull();
   });
 });
