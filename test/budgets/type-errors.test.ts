@@ -32,4 +32,20 @@ agent.identify({ params: { muser: 'x' } });
     expect(errors).toHaveLength(3);
     for (const line of errors) expect(line).toMatch(/restricted by Aicado/);
   });
+
+  it('with init<P>(), a restricted key in setParams or identify names the rule too', { timeout: 60_000 }, async () => {
+    const output = await compile(`import { init } from 'aicado-embed';
+interface MyParams { user_id: string; plan: 'free' | 'pro' }
+const agent = init<MyParams>({ agentId: 'demo', params: { user_id: 'u', plan: 'pro' } });
+agent.setParams({ a_id: 'x' });
+agent.identify({ params: { a_id: 'x' } });
+agent.setParams({ Muser: 'x' });
+`);
+    const errors = output.split('\n').filter((line) => line.includes('error TS'));
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/"a_id\\" is restricted by Aicado/);
+    expect(errors[1]).toMatch(/"a_id\\" is restricted by Aicado/);
+    expect(errors[2]).toMatch(/"Muser\\" is restricted by Aicado/);
+    for (const line of errors) expect(line).not.toMatch(/does not exist in type/);
+  });
 });

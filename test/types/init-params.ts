@@ -55,6 +55,10 @@ init<{ user: { id: number } }>({ ...options, params: { user: { id: 1 } } });
 agent.setParams({ plan: 'enterprise' });
 // @ts-expect-error restricted key in setParams
 agent.setParams({ AT: 'x' });
+// @ts-expect-error restricted key alone in setParams (T falls back to ParamsPatch<P>)
+agent.setParams({ a_id: 'x' });
+// @ts-expect-error restricted key in identify
+agent.identify({ params: { a_id: 'x' } });
 
 // agentId is required.
 // @ts-expect-error missing agentId
