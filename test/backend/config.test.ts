@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
+import { DEFAULTS, FLAG_ENTRIES, FlagValueError, parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 
 describe('backend config', () => {
   it('has a default for every flag and generates secrets', () => {
@@ -94,12 +94,54 @@ describe('backend config', () => {
     expect(() => parseFlags(['--unknown'])).toThrow(/unknown/);
   });
 
-  it('explains bad values, naming the option', () => {
+  it('explains bad values given in code, naming the option', () => {
     expect(() => resolveConfig({ port: 70_000 }, {})).toThrow(/"port"/);
-    expect(() => resolveConfig(parseFlags(['--retry-schedule', '10,abc']), {})).toThrow(/retrySchedule/);
     expect(() => resolveConfig({ webhookUrl: 'not a url' }, {})).toThrow(/webhookUrl/);
     expect(() => resolveConfig({ webhookSecret: 'plain' }, {})).toThrow(/webhookSecret/);
-    expect(() => resolveConfig(parseFlags(['--model', 'gpt']), {})).toThrow(/model/);
+  });
+
+  it('explains bad flag values in flag terms: the flag as typed, what it got, what is allowed, and what leaving it out does', () => {
+    const refusal = (...args: string[]) => {
+      try {
+        parseFlags(args);
+      } catch (error) {
+        expect(error).toBeInstanceOf(FlagValueError);
+        return (error as FlagValueError).message;
+      }
+      throw new Error(`${args.join(' ')} was accepted`);
+    };
+    expect(refusal('--webhook-secret', 'mysecret')).toBe(
+      '--webhook-secret got "mysecret", allowed: whsec_ followed by base64 text (letters, digits, + and /, up to two = at the end); leave --webhook-secret out to have one generated and printed',
+    );
+    expect(refusal('--signing-secret', 'short')).toBe(
+      '--signing-secret got "short", allowed: any text of at least 16 characters; leave --signing-secret out to have one generated and printed',
+    );
+    expect(refusal('--port', '70000')).toBe('--port got "70000", allowed: a whole number from 0 to 65535 (0 picks a free one)');
+    expect(refusal('--port', 'abc')).toBe('--port got "abc", allowed: a whole number from 0 to 65535 (0 picks a free one)');
+    expect(refusal('--retry-schedule', '10,abc')).toBe(
+      '--retry-schedule got "10,abc", allowed: whole numbers of milliseconds, 0 or more, separated by commas, such as 1000,5000,30000',
+    );
+    expect(refusal('--model', 'gpt')).toBe('--model got "gpt", allowed: echo or openai');
+    expect(refusal('--agent', 'demo', '--agent', 'a b')).toBe('--agent got "a b", allowed: 1 to 64 letters, digits, _ or -');
+    expect(refusal('--webhook-url', 'not a url')).toBe(
+      '--webhook-url got "not a url", allowed: an http:// or https:// URL, such as http://localhost:3000/webhooks',
+    );
+    expect(refusal('--echo-delay-ms=-1')).toBe('--echo-delay-ms got "-1", allowed: a whole number, 0 or more');
+    expect(refusal('--delivery-concurrency', '5000')).toBe('--delivery-concurrency got "5000", allowed: a whole number from 1 to 4096');
+    expect(refusal('--rate-limit', '1.5')).toBe('--rate-limit got "1.5", allowed: a whole number, 0 or more');
+    expect(refusal('--heartbeat-ms', '0')).toBe('--heartbeat-ms got "0", allowed: a whole number, 1 or more');
+    // Every bad flag at once, one line each, in usage order.
+    expect(refusal('--model', 'gpt', '--port=-1').split('\n')).toEqual([
+      '--port got "-1", allowed: a whole number from 0 to 65535 (0 picks a free one)',
+      '--model got "gpt", allowed: echo or openai',
+    ]);
+  });
+
+  it('words what every flag allows, with no regex and no option name', () => {
+    for (const [key, entry] of FLAG_ENTRIES) {
+      expect(entry.allowed).not.toMatch(/[\^$\\]|\{\d/);
+      if (key !== entry.name) expect(entry.allowed).not.toContain(key);
+    }
   });
 
   it('reads the OpenAI-compatible endpoint from the environment', () => {

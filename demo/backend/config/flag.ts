@@ -46,6 +46,8 @@ interface FlagSpec<S extends z.ZodMiniType, M extends Merge, D extends FlagDefau
   value: string;
   /** What the flag means, for the usage text. */
   help: string;
+  /** What the schema allows, in words, for the error on a bad value: no regex, no option name. */
+  allowed: string;
   /** Checks the option's value, from a flag or from code. */
   schema: S;
   default: D;

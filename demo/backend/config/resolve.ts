@@ -24,6 +24,8 @@ export interface AgentConfig {
   /** True when no secret was given and one was generated (the CLI prints it). */
   webhookSecretGenerated: boolean;
   signingSecret: string;
+  /** True when no signing secret was given and one was generated (the CLI prints it). */
+  signingSecretGenerated: boolean;
   allowedOrigins: readonly string[];
   model: ModelName;
   /** Declared custom params; none declared means any param valid under the shared rules. */
@@ -135,6 +137,7 @@ function agentConfig(agent: FileAgent, fallback: Pick<FlagValues, 'allowedOrigin
     webhookSecret: agent.webhookSecret ?? FLAGS.webhookSecret.default.generate(),
     webhookSecretGenerated: agent.webhookSecret === undefined,
     signingSecret: agent.signingSecret ?? FLAGS.signingSecret.default.generate(),
+    signingSecretGenerated: agent.signingSecret === undefined,
     allowedOrigins: Object.freeze([...(agent.allowedOrigins ?? fallback.allowedOrigins)]),
     model: agent.model ?? fallback.model,
     params: agent.params,
