@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAgentsFile } from '../../src/contract/agents-file.js';
+import { findFreePort, isPortFree } from '../backend/config/index.js';
 import { startBackend } from '../backend/server.js';
 import { startHost } from './server.js';
 
@@ -11,12 +12,30 @@ const BACKEND_PORT = Number(process.env.BACKEND_PORT ?? 8787);
 const DATA_DIR = process.env.DATA_DIR ?? '.data';
 const AGENTS_FILE = join(import.meta.dirname, '../agents.json');
 
-/** A taken port is a setting to change, not a crash: one line that names the variable, then exit. */
-function exitIfPortTaken(error: unknown, variable: string, port: number): void {
-  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') return;
-  console.error(`Port ${port} is already in use: start the demo with another one, e.g. ${variable}=${port + 1} npm run demo`);
+/**
+ * A taken port is a setting to change, not a crash: one line that names the variable and a port that was
+ * bound free just now (neither of the demo's own), then exit 1.
+ */
+async function exitPortTaken(variable: string, port: number): Promise<never> {
+  const free = await findFreePort(port, '127.0.0.1', [HOST_PORT, BACKEND_PORT]);
+  const suggestion = free === undefined ? `another ${variable}` : `another one, e.g. ${variable}=${free} npm run demo (free just now)`;
+  console.error(`Port ${port} is already in use: start the demo with ${suggestion}`);
   process.exit(1);
 }
+
+async function exitIfPortTaken(error: unknown, variable: string, port: number): Promise<void> {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') await exitPortTaken(variable, port);
+}
+
+// Both ports are checked before anything starts; `--check-ports` stops there, so a script can check them
+// before its build. They are checked again on binding, as another process may take one in between.
+for (const [variable, port] of [
+  ['PORT', HOST_PORT],
+  ['BACKEND_PORT', BACKEND_PORT],
+] as const) {
+  if (!(await isPortFree(port, '127.0.0.1'))) await exitPortTaken(variable, port);
+}
+if (process.argv.includes('--check-ports')) process.exit(0);
 
 // The file's webhook URLs name the host app on port 3000; PORT moves it, and the URLs with it.
 const agentEntries = Object.fromEntries(
@@ -33,8 +52,8 @@ const backend = await startBackend({
   // No allowedOrigins: the backend's default answers every loopback origin, the host page and your own dev app alike.
   dataDir: `${DATA_DIR}/backend`,
   log: (message) => console.log(`[backend] ${message}`),
-}).catch((error: unknown) => {
-  exitIfPortTaken(error, 'BACKEND_PORT', BACKEND_PORT);
+}).catch(async (error: unknown) => {
+  await exitIfPortTaken(error, 'BACKEND_PORT', BACKEND_PORT);
   throw error;
 });
 const { agents } = backend.config;
@@ -47,7 +66,7 @@ const host = await startHost({
   dataDir: `${DATA_DIR}/host`,
 }).catch(async (error: unknown) => {
   await backend.close();
-  exitIfPortTaken(error, 'PORT', HOST_PORT);
+  await exitIfPortTaken(error, 'PORT', HOST_PORT);
   throw error;
 });
 
