@@ -90,8 +90,9 @@ ${agentLines.join('\n')}
   Your own dev app on any loopback origin, such as http://localhost:5173, can use this backend too:
     init({ agentId: 'demo', apiBase: '${backend.url}', params: { user_id: 'u_1' } })
   Its webhooks come to this host app and show on the page. To receive them in your own app, run the
-  backend alone: npm run backend -- --webhook-url http://localhost:<your port>/webhooks --webhook-secret ${agents[0]?.webhookSecret}
-  (one agent), or npm run backend -- --agents-file my-agents.json (several, each with its own, like demo/agents.json)
+  backend alone, with a data folder apart from the demo's: npm run backend -- --data-dir .data/standalone
+  --webhook-url http://localhost:<your port>/webhooks --webhook-secret ${agents[0]?.webhookSecret} (one agent),
+  or npm run backend -- --data-dir .data/standalone --agents-file my-agents.json (several, each with its own, like demo/agents.json)
 
   Ports: PORT=${HOST_PORT} (host app), BACKEND_PORT=${BACKEND_PORT} (backend); data in DATA_DIR=${DATA_DIR}
 `);
