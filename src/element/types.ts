@@ -41,6 +41,8 @@ export interface AicadoAgentAttributes {
   'agent-name'?: string;
   /** https only; decorative. */
   'avatar-url'?: string;
+  /** `silent` keeps the `[aicado]` console line each final failure otherwise gets. */
+  'log-level'?: 'error' | 'silent';
 }
 
 /** What frameworks set on `<aicado-agent>`: the attributes, and the `params` / `signedParams` properties. */

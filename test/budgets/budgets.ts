@@ -17,7 +17,7 @@ export const SIZE_BUDGETS = {
   /** What an app bundling `import { init } from 'aicado-embed'` loads with the page, its lazy chunk excluded. */
   esmInitialGzip: 11 * 1024,
   /** All of that app's chunks of the SDK, with the largest locale chunk: what a visitor who opens the chat loads. */
-  esmTotalGzip: 29.5 * 1024,
+  esmTotalGzip: 29.75 * 1024,
   /** `element.js`: what `aicado-embed/element` adds to an app on top of the SDK it shares. */
   elementGzip: 2 * 1024,
 } as const;

@@ -82,7 +82,9 @@ describe('script-tag loader', () => {
     await loadBundle();
     await (win.Aicado!('send', '  ') as Promise<unknown>).catch(() => undefined);
     expect(errors).toEqual(['invalid_input']);
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining("Aicado('send') failed"), expect.anything());
+    // One console line, from the agent's conversation, naming the code.
+    expect(console.error).toHaveBeenCalledTimes(1);
+    expect(console.error).toHaveBeenCalledWith(expect.stringMatching(/^\[aicado\] invalid_input: /));
     expect(fetchMock).not.toHaveBeenCalled();
   });
 

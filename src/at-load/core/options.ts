@@ -50,6 +50,8 @@ export interface BaseInitOptions {
   avatarUrl?: string;
   /** Where the `aicado:<event>` DOM events are dispatched (they bubble to `document`); default: the widget's element. */
   eventTarget?: EventTarget;
+  /** `'silent'` keeps the `[aicado]` console line each final failure otherwise gets (default `'error'`). */
+  logLevel?: 'error' | 'silent';
 }
 
 /** Starter prompts: at most this many, each at most this long. */
@@ -121,6 +123,7 @@ const RULES: Record<string, Rule> = {
   agentName: [isText, 'a non-empty string'],
   avatarUrl: [matches(/^https:\/\/\S+$/i), 'an https URL'],
   eventTarget: [(v) => isObject(v) && 'dispatchEvent' in (v as object), 'an EventTarget, such as an element'],
+  logLevel: oneOf('error', 'silent'),
 };
 
 export interface NormalizedOptions {
@@ -153,6 +156,8 @@ export interface NormalizedOptions {
   agentName: string | undefined;
   avatarUrl: string | undefined;
   eventTarget: EventTarget | undefined;
+  /** `error` (the default): each final failure is one `[aicado]` line in the console; `silent`: none. */
+  logLevel: 'error' | 'silent';
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
@@ -223,6 +228,7 @@ function normalized(options: BaseInitOptions & typeof DEFAULTS, browserLocale: s
     agentName: options.agentName,
     avatarUrl: options.avatarUrl,
     eventTarget: options.eventTarget,
+    logLevel: options.logLevel ?? 'error',
   };
 }
 

@@ -23,6 +23,7 @@ export const ATTRIBUTE_OPTIONS = [
   'launcher',
   'agentName',
   'avatarUrl',
+  'logLevel',
 ];
 
 /** `launcher="none"` hides the launcher; any other value goes on as written, for the options check to name. */

@@ -43,10 +43,10 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
   const errorListeners = new Set<ErrorListener>();
 
   /** Reports a failed call through console.error and the `error` event; never throws into the host page. */
-  function report(error: unknown, method: string, notifyListeners = true): void {
+  function report(error: unknown, method: string): void {
     const wrapped = isAicadoError(error) ? error : new AicadoError('internal', String(error), { cause: error });
     console.error(`[aicado] Aicado('${method}') failed: ${wrapped.message}`, wrapped);
-    if (notifyListeners) notify({ error: wrapped });
+    notify({ error: wrapped });
   }
 
   function notify(payload: { error: AicadoError }): void {
@@ -85,8 +85,8 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
         return running;
       }
       const result = (pick(name, arity, agentId)[name as keyof AicadoAgent] as (...a: unknown[]) => unknown)(...args);
-      // The agent already emitted `error` for a failed call; log it so it is never silent in the console.
-      if (result instanceof Promise) result.catch((error: unknown) => report(error, name, false));
+      // The agent has emitted `error` for a failed call and told the console once per cause; no second line here.
+      if (result instanceof Promise) result.catch(() => undefined);
       return result;
     } catch (error) {
       report(error, name);

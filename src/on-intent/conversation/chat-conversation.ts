@@ -6,6 +6,7 @@ import { identityOf } from '../../contract/identity.js';
 import { type Params, validateParams } from '../../contract/params.js';
 import type { Rating } from '../../contract/protocol.js';
 import { CancellationScope } from './cancellation-scope.js';
+import { consoleReporter } from './console-report.js';
 import { newConversationId } from '../../contract/ids.js';
 import { inProgress } from './in-progress.js';
 import { QueryQueue, type QueryTransport } from './query-queue.js';
@@ -24,6 +25,8 @@ export class ChatConversation implements Conversation {
   readonly scope = new CancellationScope();
   readonly shared: SharedConversation;
   readonly queue: QueryQueue;
+  /** Tells the developer of a final failure in the console, once per code. */
+  readonly report: (error: AicadoError) => void;
   /** Set when the API refused this page for good (its origin): later queries fail without a request. */
   refusal: AicadoError | undefined;
   #destroyed = false;
@@ -33,6 +36,7 @@ export class ChatConversation implements Conversation {
     transport?: QueryTransport,
   ) {
     const { options } = agent;
+    this.report = consoleReporter(options.logLevel);
     this.shared = new SharedConversation(agent.storage, options.agentId, identityOf(...agent.user), options.storage === 'local', {
       record: () => this.#record(),
       switchUser: (params, signedParams, conversationId) => agent.switchUser(params, signedParams, conversationId),
@@ -80,7 +84,10 @@ export class ChatConversation implements Conversation {
       request = createQueryRequest(input, this.state.conversationId, checked, signedParams, options, queryId);
     } catch (error) {
       // Every failure is an `error` event too, so a queued `Aicado('send', '  ')` is never silent to listeners.
-      if (!this.#destroyed) this.agent.events.emit('error', { error: error as AicadoError });
+      if (!this.#destroyed) {
+        this.report(error as AicadoError);
+        this.agent.events.emit('error', { error: error as AicadoError });
+      }
       return Promise.reject(error);
     }
     const id = request.query_id;
@@ -114,7 +121,10 @@ export class ChatConversation implements Conversation {
   rate(queryId: string, rating: Rating): Promise<void> {
     if (this.#destroyed) return Promise.reject(destroyedError());
     return rateAnswer(this.agent, (id, patch) => this.updateMessage(id, patch), queryId, rating).catch((error: AicadoError) => {
-      if (!this.#destroyed) this.agent.events.emit('error', { error, queryId });
+      if (!this.#destroyed) {
+        this.report(error);
+        this.agent.events.emit('error', { error, queryId });
+      }
       throw error;
     });
   }

@@ -18,6 +18,8 @@ export interface QueueOwner {
   refusal: AicadoError | undefined;
   updateMessage(id: string, patch: Partial<ChatMessage>, stream?: 'stream'): void;
   finish(answer: QueryAnswer): void;
+  /** Tells the developer of a final failure, once per code (console-report.ts). */
+  report(error: AicadoError): void;
   persist(): void;
 }
 
@@ -59,13 +61,12 @@ export function queueHost(conversation: QueueOwner, transport = TRANSPORT): Quer
     onAnswer: (_queryId, answer) => conversation.finish(answer),
     onFailure: (queryId, error) => {
       if (error.code === 'origin_not_allowed' && !conversation.refusal) {
-        // Final for this page load; said once, to the site owner (the visitor sees a short notice in the widget).
+        // Final for this page load: later queries fail without a request (the visitor sees a short notice in the widget).
         conversation.refusal = error;
         const origin = location.origin;
-        console.error(
-          `[aicado] ${apiBase} does not allow the origin ${origin}: allow it for agent "${agentId}" (reference backend: --allowed-origin ${origin})`,
-        );
+        error.message = `${apiBase} does not allow the origin ${origin}: allow it for agent "${agentId}" (reference backend: --allowed-origin ${origin})`;
       }
+      conversation.report(error);
       conversation.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
       agent.events.emit('error', { error, queryId });
     },
