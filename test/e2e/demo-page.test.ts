@@ -1,6 +1,6 @@
 // The demo page as a newcomer sees it, on a desktop (1280 px) and a phone (390 px): nothing overflows
 // its card, the webhook table says when it is empty and stays readable on a phone, the inline widget
-// fills its box, and a refused param reads as a sentence.
+// fills its box, a refused param reads as a sentence, and the bubble launcher covers no row at the end.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, recordConsole } from './support/browser.js';
@@ -114,6 +114,43 @@ describe('at 390 px, with a webhook received', () => {
       expect(cell.label).not.toMatch(/^(none|normal|"")$/); // each value says what it is
     }
     expect(console.errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.each([
+  [1280, 800],
+  [390, 844],
+])('at %i×%i px, scrolled to the end', (width, height) => {
+  it('the bubble launcher covers no row of either table', async () => {
+    const page = await browser.newPage({ viewport: { width, height } });
+    await page.goto(demo.url);
+    const input = page.locator('#chat aicado-embed textarea');
+    await input.fill('Where is my order?');
+    await input.press('Enter');
+    await page.locator('#answers tr', { hasText: 'Where is my order?' }).first().waitFor({ timeout: 15_000 });
+    await page.click('#deliveries-refresh');
+    await page.locator('#deliveries tr:not(.empty)').first().waitFor({ timeout: 15_000 });
+    const launcher = page.locator('body > aicado-embed .launcher');
+    await launcher.waitFor();
+    const box = (await launcher.boundingBox())!;
+    // Rows still arrive and change status for a moment (the page refreshes deliveries): measure at the
+    // end of the page once it has settled, with the last row on screen so the check has something to find.
+    const atEnd = () =>
+      page.evaluate((l) => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        const rows = [...document.querySelectorAll('#answers tr, #deliveries tr')].map((tr) => tr.getBoundingClientRect());
+        return {
+          lastRowOnScreen: rows.at(-1)!.bottom <= window.innerHeight,
+          overlaps: rows
+            .filter((r) => r.left < l.x + l.width && l.x < r.right && r.top < l.y + l.height && l.y < r.bottom)
+            .map((r) => ({ top: r.top, bottom: r.bottom })),
+        };
+      }, box);
+    await expect.poll(atEnd, { timeout: 10_000 }).toEqual({ lastRowOnScreen: true, overlaps: [] });
+    // Readable: neither table's card scrolls sideways to show a column.
+    const sideways = await page.evaluate(() => [...document.querySelectorAll('section.wide')].map((s) => s.scrollWidth - s.clientWidth));
+    expect(sideways).toEqual([0, 0]);
     await page.close();
   });
 });
