@@ -81,6 +81,23 @@ describe('with no error listener on the page, each final failure is one console 
     expect(lines[0]).toMatch(/^\[aicado\] network: .*; check apiBase, and that the API is up/);
   }, 60_000);
 
+  it('bad JSON in data-params: one invalid_params line naming the attribute, not a call the page never made', async () => {
+    loop.site.pages.set('/bad-data-params.html', {
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Console</title></head><body><main><h1>Shop</h1></main>
+<script async src="${SCRIPT_TAG.src}" data-agent-id="demo" data-api-base="${loop.backend.url}" data-params='{user_id: u_42}'></script></body></html>`,
+    });
+    const tab = await loop.browser.newPage();
+    const log = recordConsole(tab);
+    await tab.goto(`${loop.site.url}/bad-data-params.html`);
+    await tab.waitForFunction(() => (window as unknown as { Aicado?: { loaded?: boolean } }).Aicado?.loaded === true);
+    await tab.waitForTimeout(300);
+    await tab.close();
+    const lines = log.errors.filter((line) => line.startsWith('[aicado]'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[aicado\] invalid_params: Invalid params: data-params is not valid JSON .*write it like data-params=/);
+    expect(lines[0]).not.toContain("Aicado('init')");
+  });
+
   it("logLevel: 'silent' keeps them all out of the console", async () => {
     const lines = await aicadoLines('silent', { apiBase: `${loop.backend.url}/v1`, logLevel: 'silent' });
     expect(lines).toEqual([]);

@@ -383,7 +383,8 @@ describe('the data-attributes install', () => {
     expect(() => installLoader(init, scriptTag({ agentId: 'demo', params: '{user_id: u_1}' }))).not.toThrow();
     expect(calls).not.toHaveBeenCalled();
     expect(consoleError).toHaveBeenCalledWith(
-      expect.stringMatching(/Aicado\('init'\) failed: .*data-params is not valid JSON/),
+      // Named by its attribute and code, not as a call the page never made.
+      expect.stringMatching(/^\[aicado\] invalid_params: Invalid params: data-params is not valid JSON/),
       expect.any(AicadoError),
     );
   });

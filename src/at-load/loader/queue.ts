@@ -43,9 +43,10 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
   const errorListeners = new Set<ErrorListener>();
 
   /** Reports a failed call through console.error and the `error` event; never throws into the host page. */
+  /** `method`: the queue call that failed; empty for the script tag's own attributes, which no call named. */
   function report(error: unknown, method: string): void {
     const wrapped = isAicadoError(error) ? error : new AicadoError('internal', String(error), { cause: error });
-    console.error(`[aicado] Aicado('${method}') failed: ${wrapped.message}`, wrapped);
+    console.error(`[aicado] ${wrapped.code}: ${method && `Aicado('${method}') failed: `}${wrapped.message}`, wrapped);
     notify({ error: wrapped });
   }
 
@@ -142,7 +143,7 @@ export function installLoader(init: InitWithAgents, script: HTMLScriptElement | 
       const options = script && optionsFromScript(script);
       if (options) run('init', [options]);
     } catch (error) {
-      fail(error, 'init');
+      fail(error, '');
     }
   }
 
