@@ -48,7 +48,7 @@ export class Agent extends AgentView {
       giveUp: (error) => {
         // Its calls fail, its messages stay stored: the conversation sends them once it loads (now or on a later visit).
         this.#earlyHere.clear();
-        const failure = `The chat could not load its code (${String(error)}); try again later`;
+        const failure = `The chat could not load its code (${error}); try again later`;
         this.#abandonWaiting(new AicadoError('network', failure, { cause: error }), true);
       },
     });

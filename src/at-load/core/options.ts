@@ -156,8 +156,8 @@ export interface NormalizedOptions {
   agentName: string | undefined;
   avatarUrl: string | undefined;
   eventTarget: EventTarget | undefined;
-  /** `error` (the default): each final failure is one `[aicado]` line in the console; `silent`: none. */
-  logLevel: 'error' | 'silent';
+  /** `error` or unset: each final failure is one `[aicado]` line in the console; `silent`: none. */
+  logLevel: 'error' | 'silent' | undefined;
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
@@ -228,7 +228,7 @@ function normalized(options: BaseInitOptions & typeof DEFAULTS, browserLocale: s
     agentName: options.agentName,
     avatarUrl: options.avatarUrl,
     eventTarget: options.eventTarget,
-    logLevel: options.logLevel ?? 'error',
+    logLevel: options.logLevel,
   };
 }
 

@@ -11,7 +11,7 @@ const FIXES: Readonly<Record<string, string>> = {
  * `[aicado] <code>: <message>; <fix>`, one line per code for the page's life, however many queries it
  * fails. `logLevel: 'silent'` turns it off.
  */
-export function consoleReporter(logLevel: 'error' | 'silent'): (error: AicadoError) => void {
+export function consoleReporter(logLevel: 'error' | 'silent' | undefined): (error: AicadoError) => void {
   const said = new Set<string>();
   return (error) => {
     if (logLevel === 'silent' || said.has(error.code)) return;
