@@ -214,3 +214,17 @@ describe('a message sent offline before the conversation has loaded', () => {
     expect(requests).toHaveLength(1);
   });
 });
+
+describe('messages another script left in storage before the code came', () => {
+  afterEach(() => localStorage.clear());
+
+  it('are taken apart only when they can be: the well-formed one is sent, the rest dropped, and the conversation loads', async () => {
+    localStorage.setItem('aicado:v1:core-first-corrupt:early', JSON.stringify([1, null, 'x', { 0: 'q' }, ['not-an-id', 'kept', {}]]));
+    const { requests } = stubQueryApi({ deltas: ['ok'] });
+    const agent = controlledInit().init({ agentId: 'core-first-corrupt', apiBase: 'http://api.test', storage: 'local' });
+    agents.push(agent as AicadoAgent);
+    await vi.waitFor(() => expect(requests.map((request) => request.body.input)).toEqual(['kept']));
+    expect(requests[0]!.body.query_id).toMatch(/^q_/);
+    expect((await agent.send('after')).output).toBe('ok');
+  });
+});

@@ -40,8 +40,9 @@ const earlyKey = (agentId: string): string => `${agentKeyPrefix(agentId)}early`;
  */
 export function earlyMessages(storage: SafeStorage, agentId: string): EarlyMessage[] {
   try {
-    const stored: unknown = JSON.parse(storage.get(earlyKey(agentId)) ?? '[]');
-    return Array.isArray(stored) ? stored : [];
+    // Anything but an array throws here (no filter); entries that are not arrays cannot even be taken apart.
+    // The conversation checks the rest as it sends them.
+    return (JSON.parse(storage.get(earlyKey(agentId)) ?? '[]') as unknown[]).filter(Array.isArray) as EarlyMessage[];
   } catch {
     return [];
   }
