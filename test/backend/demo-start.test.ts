@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { isPortFree } from '../../demo/backend/config/index.js';
+import { freePort } from '../support/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,15 +33,6 @@ async function hold(port: number): Promise<number> {
   });
   if (bound) onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return bound ? (server.address() as AddressInfo).port : port;
-}
-
-/** A port the system gave and let go again. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('npm run demo: its ports', () => {

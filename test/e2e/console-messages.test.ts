@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { recordConsole } from './support/browser.js';
 import { startLoop } from './support/fixture.js';
 import { SCRIPT_TAG } from './support/script-tag.js';
@@ -13,12 +13,7 @@ let closedPort: number;
 beforeAll(async () => {
   loop = await startLoop();
   // A port nothing listens on: a backend that stays down.
-  closedPort = await new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  closedPort = await freePort();
 });
 afterAll(async () => {
   await loop?.close();

@@ -3,7 +3,7 @@
 // run as root, so under root initdb and the server run as the `postgres` user.
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,17 +45,6 @@ function serverUser(): { uid: number; gid: number } | undefined {
   } catch {
     throw new Error('The tests run as root and there is no `postgres` user to run PostgreSQL as: apt-get install postgresql');
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitUntilReady(connectionString: string, server: ChildProcess, log: () => string): Promise<void> {
