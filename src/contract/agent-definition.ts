@@ -1,10 +1,22 @@
 import * as z from 'zod/mini';
 import { PARAMS_LIMITS, checkParamKey } from './params.js';
-import { DECLARED_PARAM_TYPES, DEFINITION_LIMITS } from './protocol.js';
+import { ASK_INPUTS, DECLARED_PARAM_TYPES, DEFINITION_LIMITS, FORM_LIMITS } from './protocol.js';
 
 // The definition of an agent: its name and the custom params it declares. Written by the site owner (in
 // the reference backend, `agents.json`), enforced by the API on every query, served to the SDK by
 // `GET /v1/agents/{agentId}` (never a secret or a URL) and turned into TypeScript by `aicado-embed types`.
+
+/** How the pre-chat form asks the visitor for a declared param. `input` defaults from the type: `checkbox` for a boolean, `select` with an `enum`, `number`, else `text`. */
+export const AskSchema = z.object({
+  label: z.string(),
+  input: z.optional(z.enum(ASK_INPUTS)),
+  placeholder: z.optional(z.string()),
+});
+export type Ask = z.infer<typeof AskSchema>;
+
+/** The consent the form asks the visitor to tick; its `version` is echoed in the webhooks. */
+export const ConsentDefinitionSchema = z.object({ text: z.string(), version: z.string() });
+export type ConsentDefinition = z.infer<typeof ConsentDefinitionSchema>;
 
 /** One declared param, as the API serves it; the SDK reads it with a guard held to this schema. */
 export const DeclaredParamSchema = z.object({
@@ -16,6 +28,8 @@ export const DeclaredParamSchema = z.object({
   maxLength: z.optional(z.number()),
   /** A query must carry it. Declared params are optional unless marked required. */
   required: z.optional(z.boolean()),
+  /** Asked in the pre-chat form when the page has not set it. */
+  ask: z.optional(AskSchema),
 });
 export type DeclaredParam = z.infer<typeof DeclaredParamSchema>;
 export type DeclaredParams = Readonly<Record<string, DeclaredParam>>;
@@ -25,6 +39,7 @@ export const PublicDefinitionSchema = z.object({
   agent_id: z.string(),
   name: z.string(),
   params: z.record(z.string(), DeclaredParamSchema),
+  consent: z.optional(ConsentDefinitionSchema),
 });
 export type PublicDefinition = z.infer<typeof PublicDefinitionSchema>;
 

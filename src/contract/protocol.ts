@@ -13,6 +13,40 @@ export type QueryAction = (typeof QUERY_ACTIONS)[keyof typeof QUERY_ACTIONS];
 export const queryActionPath = (agentId: string, queryId: string, action: QueryAction): string =>
   `${queriesPath(agentId)}/${encodeURIComponent(queryId)}/${action}`;
 
+/** What the SDK or the visitor does with a whole conversation: end it (it leaves), or ask for a person. */
+export const CONVERSATION_ACTIONS = /* @__PURE__ */ Object.freeze({ end: 'end', handoff: 'handoff' } as const);
+export type ConversationAction = (typeof CONVERSATION_ACTIONS)[keyof typeof CONVERSATION_ACTIONS];
+/** `POST {apiBase}/v1/agents/{agentId}/conversations/{conversation_id}/{end | handoff}`. */
+export const conversationActionPath = (agentId: string, conversationId: string, action: ConversationAction): string =>
+  `${agentPath(agentId)}/conversations/${encodeURIComponent(conversationId)}/${action}`;
+
+/** Why a conversation ended: idle time passed, the SDK left it (`reset`, a switch of user), or the visitor asked for a person. */
+export const END_REASONS = ['idle', 'reset', 'user_switched', 'handoff'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+/** The reasons the SDK may give in `POST …/end` (idle and handoff are the backend's to decide). */
+export const CLIENT_END_REASONS = ['reset', 'user_switched'] as const;
+export type ClientEndReason = (typeof CLIENT_END_REASONS)[number];
+
+/** Bounds of the conversation lifecycle: a hand-off's reason, and the body of `conversation.ended` / `handoff.requested`. */
+export const CONVERSATION_LIMITS = /* @__PURE__ */ Object.freeze({
+  maxHandoffReasonLength: 500,
+  /** A webhook carrying a transcript stays this small: turns beyond it are left out from the middle (`truncated: true`). */
+  maxTranscriptEventBytes: 256 * 1024,
+  /** Default minutes without a query after which the backend ends a conversation (`--conversation-idle-minutes`). */
+  defaultIdleMinutes: 30,
+});
+
+/** How a declared param is asked in the pre-chat form (`ask.input`); the default follows the type (and `enum`). */
+export const ASK_INPUTS = ['text', 'email', 'tel', 'url', 'number', 'select', 'checkbox'] as const;
+export type AskInput = (typeof ASK_INPUTS)[number];
+/** Bounds of the form's texts in a definition. */
+export const FORM_LIMITS = /* @__PURE__ */ Object.freeze({
+  maxLabelLength: 100,
+  maxPlaceholderLength: 100,
+  maxConsentTextLength: 1000,
+  maxConsentVersionLength: 64,
+});
+
 /** Request and response headers of the query API, lower case as Node reads them. */
 export const HEADERS = /* @__PURE__ */ Object.freeze({ idempotencyKey: 'idempotency-key', retryAfter: 'retry-after' });
 /** Standard Webhooks headers of every webhook request. */
@@ -112,6 +146,7 @@ export const ERROR_CODES = [
   'unknown_delivery',
   'delivery_pending',
   'invalid_signed_params',
+  'conversation_ended',
   'rate_limited',
   'model_error',
   'unavailable',
@@ -123,4 +158,12 @@ export const ERROR_CODES = [
 export type AicadoErrorCode = (typeof ERROR_CODES)[number];
 
 /** The `type` of each webhook event. */
-export const WEBHOOK_EVENT_TYPES = /* @__PURE__ */ Object.freeze({ completed: 'query.completed', feedback: 'query.feedback' } as const);
+export const WEBHOOK_EVENT_TYPES = /* @__PURE__ */ Object.freeze({
+  completed: 'query.completed',
+  feedback: 'query.feedback',
+  started: 'conversation.started',
+  ended: 'conversation.ended',
+  handoff: 'handoff.requested',
+  form: 'form.submitted',
+} as const);
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[keyof typeof WEBHOOK_EVENT_TYPES];

@@ -4,7 +4,11 @@ import { isHttpUrl } from './http-url.js';
 import { checkParams, type Params } from './params.js';
 import {
   ANSWER_STATUSES,
+  CLIENT_END_REASONS,
   CONVERSATION_ID_PATTERN,
+  CONVERSATION_LIMITS,
+  END_REASONS,
+  FORM_LIMITS,
   QUERY_ID_PATTERN,
   QUERY_LIMITS,
   RATINGS,
@@ -28,6 +32,13 @@ export const QueryContextSchema = z.object({
 });
 export type QueryContext = z.infer<typeof QueryContextSchema>;
 
+/** Consent given in the pre-chat form: the definition's `consent.version`, and when the visitor ticked it (ISO 8601). */
+export const ConsentSchema = z.object({
+  version: z.string().check(z.minLength(1), z.maxLength(FORM_LIMITS.maxConsentVersionLength)),
+  accepted_at: z.string().check(z.maxLength(40)),
+});
+export type Consent = z.infer<typeof ConsentSchema>;
+
 /** Body of `POST /v1/agents/{agentId}/queries`. `params` is checked by `checkParams` (every issue at once), not here. */
 export const QueryRequestSchema = z.object({
   query_id: z.string().check(z.regex(QUERY_ID_PATTERN)),
@@ -38,6 +49,10 @@ export const QueryRequestSchema = z.object({
   // like every other bad token; the body limit still bounds it.
   signed_params: z.optional(z.string()),
   context: z.optional(QueryContextSchema),
+  /** The consent the visitor gave in the pre-chat form; sent with every query after it. */
+  consent: z.optional(ConsentSchema),
+  /** True on the first query after the visitor sent the pre-chat form: `form.submitted` precedes its `query.completed`. */
+  form_submitted: z.optional(z.boolean()),
 });
 export interface QueryRequest extends Omit<z.infer<typeof QueryRequestSchema>, 'params'> {
   params: Params;
@@ -105,6 +120,27 @@ export const FeedbackRequestSchema = z.object({
 });
 export type FeedbackRequest = z.infer<typeof FeedbackRequestSchema>;
 
+/** Body of `POST …/conversations/{conversation_id}/end`: why the SDK left it. */
+export const EndRequestSchema = z.object({ reason: z.enum(CLIENT_END_REASONS) });
+export type EndRequest = z.infer<typeof EndRequestSchema>;
+
+/** Body of `POST …/conversations/{conversation_id}/handoff`: the visitor's or the page's reason, if any. */
+export const HandoffRequestSchema = z.object({
+  reason: z.optional(z.string().check(z.maxLength(CONVERSATION_LIMITS.maxHandoffReasonLength))),
+});
+export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
+
+/** One turn of a conversation's transcript: a query, its answer, and the visitor's rating when there is one. */
+export const TranscriptTurnSchema = z.object({
+  query_id: z.string(),
+  input: z.string(),
+  output: z.string(),
+  status: z._default(z.enum(ANSWER_STATUSES), 'completed'),
+  created_at: z.string(),
+  rating: z.optional(z.nullable(z.enum(RATINGS))),
+});
+export type TranscriptTurn = z.infer<typeof TranscriptTurnSchema>;
+
 /** A query's answer as the site owner's server receives it. `status` and `sources` default for events of older backends. */
 export const QueryCompletedEventSchema = z.object({
   type: z.literal(WEBHOOK_EVENT_TYPES.completed),
@@ -121,6 +157,7 @@ export const QueryCompletedEventSchema = z.object({
     params: ParamsSchema,
     verified_params: z.optional(ParamsSchema),
     context: z.optional(QueryContextSchema),
+    consent: z.optional(ConsentSchema),
   }),
 });
 export type QueryCompletedEvent = z.infer<typeof QueryCompletedEventSchema>;
@@ -141,6 +178,88 @@ export const QueryFeedbackEventSchema = z.object({
 });
 export type QueryFeedbackEvent = z.infer<typeof QueryFeedbackEventSchema>;
 
+/** A conversation's first query reached the backend: its params (those of that query) and context. */
+export const ConversationStartedEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPES.started),
+  id: z.string(),
+  created_at: z.string(),
+  data: z.object({
+    agent_id: z.string(),
+    conversation_id: z.string(),
+    started_at: z.string(),
+    params: ParamsSchema,
+    verified_params: z.optional(ParamsSchema),
+    context: z.optional(QueryContextSchema),
+  }),
+});
+export type ConversationStartedEvent = z.infer<typeof ConversationStartedEventSchema>;
+
+/** A conversation ended (idle time, reset, a switch of user, a hand-off), with its transcript; `params` are the last query's. */
+export const ConversationEndedEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPES.ended),
+  id: z.string(),
+  created_at: z.string(),
+  data: z.object({
+    agent_id: z.string(),
+    conversation_id: z.string(),
+    reason: z.enum(END_REASONS),
+    started_at: z.string(),
+    ended_at: z.string(),
+    params: ParamsSchema,
+    verified_params: z.optional(ParamsSchema),
+    transcript: z.array(TranscriptTurnSchema),
+    truncated: z.boolean(),
+  }),
+});
+export type ConversationEndedEvent = z.infer<typeof ConversationEndedEventSchema>;
+
+/** The visitor asked for a person: the transcript so far and the last query's params; the conversation then ends. */
+export const HandoffRequestedEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPES.handoff),
+  id: z.string(),
+  created_at: z.string(),
+  data: z.object({
+    agent_id: z.string(),
+    conversation_id: z.string(),
+    reason: z.optional(z.string()),
+    params: ParamsSchema,
+    verified_params: z.optional(ParamsSchema),
+    transcript: z.array(TranscriptTurnSchema),
+    truncated: z.boolean(),
+  }),
+});
+export type HandoffRequestedEvent = z.infer<typeof HandoffRequestedEventSchema>;
+
+/** The visitor sent the pre-chat form: the params of the query it precedes (the page's and the answers), and the consent. */
+export const FormSubmittedEventSchema = z.object({
+  type: z.literal(WEBHOOK_EVENT_TYPES.form),
+  id: z.string(),
+  created_at: z.string(),
+  data: z.object({
+    agent_id: z.string(),
+    conversation_id: z.string(),
+    params: ParamsSchema,
+    verified_params: z.optional(ParamsSchema),
+    consent: z.optional(ConsentSchema),
+  }),
+});
+export type FormSubmittedEvent = z.infer<typeof FormSubmittedEventSchema>;
+
 /** Body of every webhook Aicado POSTs to the site owner's server; narrow on `type`. */
-export const WebhookEventSchema = z.discriminatedUnion('type', [QueryCompletedEventSchema, QueryFeedbackEventSchema]);
-export type WebhookEvent = QueryCompletedEvent | QueryFeedbackEvent;
+export const WebhookEventSchema = z.discriminatedUnion('type', [
+  QueryCompletedEventSchema,
+  QueryFeedbackEventSchema,
+  ConversationStartedEventSchema,
+  ConversationEndedEventSchema,
+  HandoffRequestedEventSchema,
+  FormSubmittedEventSchema,
+]);
+export type WebhookEvent =
+  | QueryCompletedEvent
+  | QueryFeedbackEvent
+  | ConversationStartedEvent
+  | ConversationEndedEvent
+  | HandoffRequestedEvent
+  | FormSubmittedEvent;
+/** The event of one `type`: `WebhookEventOf<'conversation.ended'>`. */
+export type WebhookEventOf<T extends WebhookEvent['type']> = Extract<WebhookEvent, { type: T }>;
