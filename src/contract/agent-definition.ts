@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { PARAMS_LIMITS, checkParamKey } from './params.js';
-import { ASK_INPUTS, DECLARED_PARAM_TYPES, DEFINITION_LIMITS, FORM_LIMITS } from './protocol.js';
+import { ASK_INPUTS, type AskInput, DECLARED_PARAM_TYPES, DEFINITION_LIMITS, FORM_LIMITS } from './protocol.js';
 
 // The definition of an agent: its name and the custom params it declares. Written by the site owner (in
 // the reference backend, `agents.json`), enforced by the API on every query, served to the SDK by
@@ -53,9 +53,41 @@ export type DefinitionCheck = z.infer<typeof DefinitionCheckSchema>;
 /** Each declared param's type: what the SDK checks. */
 export type DeclaredParamTypes = DefinitionCheck['params'];
 
+/** Text a visitor reads in the form: not blank, and bounded. */
+const formText = (max: number) =>
+  z.string().check(
+    z.maxLength(max),
+    z.refine((text) => /\S/.test(text), { error: 'must not be blank' }),
+  );
+
+/** `ask` as its author writes it: unknown fields refused (`lable`); the input kind is checked against the param below. */
+export const AskInputSchema = z.strictObject({
+  label: formText(FORM_LIMITS.maxLabelLength),
+  input: z.optional(z.enum(ASK_INPUTS)),
+  placeholder: z.optional(z.string().check(z.maxLength(FORM_LIMITS.maxPlaceholderLength))),
+});
+
+/** `consent` as its author writes it. The version is echoed in webhooks and compared, so it is one printable word. */
+export const ConsentInputSchema = z.strictObject({
+  text: formText(FORM_LIMITS.maxConsentTextLength),
+  version: z.string().check(
+    z.minLength(1),
+    z.maxLength(FORM_LIMITS.maxConsentVersionLength),
+    z.refine((version) => /^[!-~]*$/.test(version), { error: 'must be printable ASCII without spaces, e.g. "2025-01" or "v2"' }),
+  ),
+});
+
+/** The input kinds that can hold a param, and how to name the param in a message. */
+function inputsFor(param: { type: DeclaredParam['type']; enum?: unknown[] | undefined }): { inputs: readonly AskInput[]; what: string } {
+  if (param.type === 'boolean') return { inputs: ['checkbox'], what: 'a boolean param' };
+  if (param.enum) return { inputs: ['select'], what: 'a param with an enum (the form offers its values)' };
+  if (param.type === 'number') return { inputs: ['number'], what: 'a number param' };
+  return { inputs: ['text', 'email', 'tel', 'url'], what: 'a string param' };
+}
+
 /**
  * A declared param as its author writes it: every field checked, unknown fields refused (a typo such
- * as `maxlength` must not pass silently), and the fields consistent with the type.
+ * as `maxlength` must not pass silently), and the fields consistent with the type, `ask.input` too.
  */
 export const DeclaredParamInputSchema = z
   .strictObject({
@@ -65,10 +97,11 @@ export const DeclaredParamInputSchema = z
     enum: z.optional(z.array(z.custom<string | number>()).check(z.minLength(1), z.maxLength(DEFINITION_LIMITS.maxEnumValues))),
     maxLength: z.optional(z.int().check(z.gte(1), z.lte(PARAMS_LIMITS.maxStringLength))),
     required: z.optional(z.boolean()),
+    ask: z.optional(AskInputSchema),
   })
   .check(
     z.superRefine((param, ctx) => {
-      const problem = (path: string, message: string) => ctx.issues.push({ code: 'custom', path: [path], message, input: param });
+      const problem = (path: string, message: string) => ctx.issues.push({ code: 'custom', path: path.split('.'), message, input: param });
       if (param.enum) {
         if (param.type === 'boolean') problem('enum', 'is not allowed for a boolean (true and false are its only values)');
         else if (param.enum.some((value) => typeof value !== param.type))
@@ -84,6 +117,16 @@ export const DeclaredParamInputSchema = z
         }
       }
       if (param.maxLength !== undefined && param.type !== 'string') problem('maxLength', `applies to strings only, not to a ${param.type}`);
+      const input = param.ask?.input;
+      if (input !== undefined) {
+        const { inputs, what } = inputsFor(param);
+        if (!inputs.includes(input)) {
+          const use = inputs.length > 1 ? `${inputs.slice(0, -1).join(', ')} or ${inputs.at(-1)}` : `${inputs[0]} (or leave input out)`;
+          problem('ask.input', `cannot be "${input}" for ${what}; use ${use}`);
+        }
+      }
+      if (param.ask?.placeholder !== undefined && param.type === 'boolean')
+        problem('ask.placeholder', 'is not shown on a checkbox (a boolean)');
     }),
   );
 
@@ -108,9 +151,16 @@ export const DeclaredParamsInputSchema = z.record(z.string(), DeclaredParamInput
 
 export const AgentNameSchema = z.string().check(z.minLength(1), z.maxLength(DEFINITION_LIMITS.maxNameLength));
 
-/** What the API serves of an agent: its id, name and declared params; nothing else of its configuration. */
-export function publicDefinitionOf(agent: { id: string; name: string; params: DeclaredParams }): PublicDefinition {
-  return { agent_id: agent.id, name: agent.name, params: agent.params };
+/** What the API serves of an agent: its id, name, declared params (each `ask` as declared) and consent; nothing else of its configuration. */
+export function publicDefinitionOf(agent: {
+  id: string;
+  name: string;
+  params: DeclaredParams;
+  consent?: ConsentDefinition | undefined;
+}): PublicDefinition {
+  const definition: PublicDefinition = { agent_id: agent.id, name: agent.name, params: agent.params };
+  if (agent.consent) definition.consent = { text: agent.consent.text, version: agent.consent.version };
+  return definition;
 }
 
 /**

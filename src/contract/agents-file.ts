@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { AgentNameSchema, DeclaredParamsInputSchema, parseJsonText, type DeclaredParams } from './agent-definition.js';
+import { AgentNameSchema, ConsentInputSchema, DeclaredParamsInputSchema, parseJsonText, type DeclaredParams } from './agent-definition.js';
 import { AGENT_ID_PATTERN, WEBHOOK_SECRET_PATTERN } from './protocol.js';
 import { describeIssues } from './zod-issues.js';
 
 // `agents.json`: the agents a reference backend serves, each with its own webhook endpoint and secrets,
-// and the params it declares. Read by the backend (`--agents-file`) and by `aicado-embed types`.
+// the params it declares and the consent its pre-chat form asks for. Read by the backend (`--agents-file`) and by `aicado-embed types`.
 
 export const MAX_AGENTS_FILE_BYTES = 1024 * 1024;
 export const MODEL_NAMES = ['echo', 'openai'] as const;
@@ -24,6 +24,8 @@ export const AgentEntrySchema = z.strictObject({
   /** When absent, the backend's `--model`. */
   model: z.optional(z.enum(MODEL_NAMES)),
   params: z.optional(DeclaredParamsInputSchema),
+  /** What the pre-chat form asks the visitor to tick; its version is echoed in the webhooks. */
+  consent: z.optional(ConsentInputSchema),
 });
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;
 
