@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from '../contract/protocol.js';
 import { WebhookEventSchema, type WebhookEvent } from '../contract/schemas.js';
 import { WebhookVerificationError } from './errors.js';
 import { bodyText, readWebhookHeaders, signerFor, toleranceOf, type WebhookBody, type WebhookHeaders } from './webhook-input.js';
@@ -10,6 +11,7 @@ export interface VerifyWebhookOptions {
 }
 
 const encoder = new TextEncoder();
+const KNOWN_TYPES: readonly string[] = Object.values(WEBHOOK_EVENT_TYPES);
 
 /** Checks the Standard Webhooks signature and timestamp of an Aicado webhook and returns its typed event. */
 export function verifyWebhook(rawBody: WebhookBody, headers: WebhookHeaders, secret: string, options?: VerifyWebhookOptions): WebhookEvent {
@@ -57,6 +59,13 @@ export function verifyWebhook(rawBody: WebhookBody, headers: WebhookHeaders, sec
   } catch (cause) {
     throw new WebhookVerificationError('invalid_payload', 'The webhook body is not valid JSON', { cause });
   }
+  const type = typeOf(json);
+  if (type !== undefined && !KNOWN_TYPES.includes(type)) {
+    throw new WebhookVerificationError(
+      'invalid_payload',
+      `The webhook body's type is ${JSON.stringify(type.slice(0, 100))}, not one of ${KNOWN_TYPES.join(', ')} (an Aicado newer than this aicado-embed may send types it does not know: update it)`,
+    );
+  }
   const parsed = WebhookEventSchema.safeParse(json);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(body)');
@@ -67,6 +76,13 @@ export function verifyWebhook(rawBody: WebhookBody, headers: WebhookHeaders, sec
     );
   }
   return parsed.data;
+}
+
+/** The `type` of a JSON object when it is a string; undefined for anything else. */
+function typeOf(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const type: unknown = (json as { type?: unknown }).type;
+  return typeof type === 'string' ? type : undefined;
 }
 
 function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import type { QueryCompletedEvent } from '../../src/contract/schemas.js';
+import type { WebhookEventType } from '../../src/contract/protocol.js';
+import type { QueryCompletedEvent, WebhookEventOf } from '../../src/contract/schemas.js';
 import { isWebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -43,3 +44,73 @@ export function codeOf(run: () => unknown): WebhookVerificationErrorCode | undef
   }
   return undefined;
 }
+
+/** One event of each type besides query.completed, as the backend sends them. */
+export const LIFECYCLE_EVENTS = {
+  'query.feedback': {
+    type: 'query.feedback',
+    id: 'evt_feedback01',
+    created_at: '2026-11-28T12:01:00.000Z',
+    data: { agent_id: 'demo', query_id: 'q_abcdefgh12', conversation_id: 'c_abcdefgh12', rating: 'up', params: { user_id: 'u_42' } },
+  },
+  'conversation.started': {
+    type: 'conversation.started',
+    id: 'evt_started01',
+    created_at: '2026-11-28T11:59:59.000Z',
+    data: {
+      agent_id: 'demo',
+      conversation_id: 'c_abcdefgh12',
+      started_at: '2026-11-28T11:59:59.000Z',
+      params: { user_id: 'u_42' },
+      context: { page_url: 'https://shop.example/orders' },
+    },
+  },
+  'conversation.ended': {
+    type: 'conversation.ended',
+    id: 'evt_ended0001',
+    created_at: '2026-11-28T12:30:00.000Z',
+    data: {
+      agent_id: 'demo',
+      conversation_id: 'c_abcdefgh12',
+      reason: 'idle',
+      started_at: '2026-11-28T11:59:59.000Z',
+      ended_at: '2026-11-28T12:30:00.000Z',
+      params: { user_id: 'u_42' },
+      transcript: [
+        {
+          query_id: 'q_abcdefgh12',
+          input: 'Where is my order?',
+          output: 'You said: "Where is my order?"',
+          status: 'completed',
+          created_at: '2026-11-28T12:00:00.000Z',
+          rating: 'up',
+        },
+      ],
+      truncated: false,
+    },
+  },
+  'handoff.requested': {
+    type: 'handoff.requested',
+    id: 'evt_handoff01',
+    created_at: '2026-11-28T12:05:00.000Z',
+    data: {
+      agent_id: 'demo',
+      conversation_id: 'c_abcdefgh12',
+      reason: 'I want a refund',
+      params: { user_id: 'u_42' },
+      transcript: [],
+      truncated: false,
+    },
+  },
+  'form.submitted': {
+    type: 'form.submitted',
+    id: 'evt_form00001',
+    created_at: '2026-11-28T11:59:58.000Z',
+    data: {
+      agent_id: 'demo',
+      conversation_id: 'c_abcdefgh12',
+      params: { email: 'ada@example.com' },
+      consent: { version: '2026-01', accepted_at: '2026-11-28T11:59:58.000Z' },
+    },
+  },
+} satisfies { [T in Exclude<WebhookEventType, 'query.completed'>]: WebhookEventOf<T> };
