@@ -52,7 +52,8 @@ export interface FileAgent extends Omit<AgentEntry, 'name' | 'params'> {
 export function parseAgentsFile(text: string, fileName: string): FileAgent[] {
   if (text.length > MAX_AGENTS_FILE_BYTES) throw new Error(`${fileName}: the file is larger than ${MAX_AGENTS_FILE_BYTES} bytes`);
   const json = parseJsonText(text, fileName);
-  const parsed = AgentsFileSchema.safeParse(json);
+  // With the input kept in each issue, a field of the wrong type reads "must be an object", not "is required".
+  const parsed = AgentsFileSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new Error(`${fileName} is invalid: ${describeIssues(parsed.error.issues, 'the file')}`);
   return Object.entries(parsed.data.agents).map(([id, entry]) => ({ ...entry, id, name: entry.name ?? id, params: entry.params ?? {} }));
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PublicDefinitionSchema, publicDefinitionOf } from '../../src/contract/agent-definition.js';
 import { parseAgentsFile } from '../../src/contract/agents-file.js';
+import { FORM_LIMITS } from '../../src/contract/protocol.js';
 import { parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 import { ROOT_DIR, tempDir } from './helpers.js';
 
@@ -74,6 +75,91 @@ describe('agents file', () => {
     expect(problemOf('{"agents":{}}')).toContain('"agents" must define at least one agent');
     expect(problemOf('{"agents":')).toMatch(/agents\.json is not valid JSON/);
     expect(problemOf(file({ shop: { webhookUrl: HOOK, extra: 1 } }))).toContain('"agents.shop" has unknown key(s) extra');
+  });
+
+  it('accepts asked params and a consent, and serves them as declared', () => {
+    const params = {
+      email: {
+        type: 'string',
+        description: 'Where we reply',
+        required: true,
+        ask: { label: 'Your email', input: 'email', placeholder: 'you@example.com' },
+      },
+      company: { type: 'string', description: 'Company', ask: { label: 'Company' } },
+      plan: { type: 'string', description: 'Plan', enum: ['free', 'pro'], ask: { label: 'Plan', input: 'select' } },
+      seats: { type: 'number', description: 'Seats', ask: { label: 'Seats', input: 'number' } },
+      news: { type: 'boolean', description: 'Newsletter', ask: { label: 'Send me news', input: 'checkbox' } },
+      tier: { type: 'number', description: 'Tier', enum: [1, 2], ask: { label: 'Tier' } },
+    };
+    const consent = { text: 'I agree that my answers are stored.', version: '2025-01' };
+    const [agent] = parseAgentsFile(file({ shop: { webhookUrl: HOOK, params, consent } }), 'agents.json');
+    expect(agent!.consent).toEqual(consent);
+    const served = publicDefinitionOf(agent!);
+    expect(served).toEqual({ agent_id: 'shop', name: 'shop', params, consent });
+    expect(PublicDefinitionSchema.safeParse(served).success).toBe(true);
+    // No consent defined: none served (not `consent: undefined`).
+    expect('consent' in publicDefinitionOf(parseAgentsFile(file({ shop: { webhookUrl: HOOK } }), 'agents.json')[0]!)).toBe(false);
+  });
+
+  it('refuses an ask the input kind cannot hold, an unknown or missing field of ask or consent, naming the agent and the field', () => {
+    const asked = (param: object) => file({ shop: { webhookUrl: HOOK, params: { p: { description: 'x', ...param } } } });
+    const cases: [object, string][] = [
+      [
+        { type: 'boolean', ask: { label: 'L', input: 'text' } },
+        '"agents.shop.params.p.ask.input" cannot be "text" for a boolean param; use checkbox',
+      ],
+      [
+        { type: 'string', ask: { label: 'L', input: 'select' } },
+        '"agents.shop.params.p.ask.input" cannot be "select" for a string param; use text, email, tel or url',
+      ],
+      [
+        { type: 'string', ask: { label: 'L', input: 'number' } },
+        '"agents.shop.params.p.ask.input" cannot be "number" for a string param; use text, email, tel or url',
+      ],
+      [
+        { type: 'number', ask: { label: 'L', input: 'checkbox' } },
+        '"agents.shop.params.p.ask.input" cannot be "checkbox" for a number param; use number',
+      ],
+      [
+        { type: 'string', enum: ['a', 'b'], ask: { label: 'L', input: 'text' } },
+        '"agents.shop.params.p.ask.input" cannot be "text" for a param with an enum',
+      ],
+      [
+        { type: 'number', enum: [1], ask: { label: 'L', input: 'number' } },
+        '"agents.shop.params.p.ask.input" cannot be "number" for a param with an enum',
+      ],
+      [
+        { type: 'string', ask: { label: 'L', input: 'date' } },
+        '"agents.shop.params.p.ask.input" must be one of "text", "email", "tel", "url", "number", "select", "checkbox"',
+      ],
+      [{ type: 'string', ask: { lable: 'Email' } }, '"agents.shop.params.p.ask" has unknown key(s) lable'],
+      [{ type: 'string', ask: { label: '  ' } }, '"agents.shop.params.p.ask.label" must not be blank'],
+      [
+        { type: 'string', ask: { label: 'x'.repeat(FORM_LIMITS.maxLabelLength + 1) } },
+        '"agents.shop.params.p.ask.label" must be at most 100 characters long',
+      ],
+      [{ type: 'string', ask: 'Your email' }, '"agents.shop.params.p.ask" must be an object'],
+      [{ type: 'boolean', ask: { label: 'L', placeholder: 'x' } }, '"agents.shop.params.p.ask.placeholder" is not shown on a checkbox'],
+    ];
+    for (const [param, part] of cases) expect(problemOf(asked(param))).toContain(part);
+
+    const withConsent = (consent: unknown) => file({ shop: { webhookUrl: HOOK, consent } });
+    expect(problemOf(withConsent({ text: 'I agree' }))).toContain('"agents.shop.consent.version" is required');
+    expect(problemOf(withConsent({ text: 'I agree', version: 'v 2' }))).toContain(
+      '"agents.shop.consent.version" must be printable ASCII without spaces',
+    );
+    expect(problemOf(withConsent({ text: '', version: '1' }))).toContain('"agents.shop.consent.text" must not be blank');
+    expect(problemOf(withConsent({ text: 'I agree', version: '1', required: true }))).toContain(
+      '"agents.shop.consent" has unknown key(s) required',
+    );
+    expect(problemOf(withConsent({ text: 'x'.repeat(FORM_LIMITS.maxConsentTextLength + 1), version: '1' }))).toContain(
+      '"agents.shop.consent.text" must be at most 1000 characters long',
+    );
+    // An asked param is still a declared param: a restricted or undeclarable name is refused as before.
+    const named = (name: string) =>
+      file({ shop: { webhookUrl: HOOK, params: { [name]: { type: 'string', description: 'x', ask: { label: 'L' } } } } });
+    expect(problemOf(named('U_ID'))).toMatch(/"agents\.shop\.params\.U_ID" cannot be declared: "U_ID" is restricted by Aicado/);
+    expect(problemOf(named('toString'))).toMatch(/"agents\.shop\.params\.toString" cannot be declared/);
   });
 
   it('--agents-file gives each agent its own settings; --model and --allowed-origin are the defaults of those that name none', () => {
