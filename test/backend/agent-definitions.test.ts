@@ -130,6 +130,37 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     expect((await fetch(`${backend.url}/v1/agents/demo`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('serves asked params and the consent of an agents file as declared, and refuses a bad ask or consent at start-up', async () => {
+    const params = {
+      email: { type: 'string', description: 'Where we reply', required: true, ask: { label: 'Your email', input: 'email' } },
+      company: { type: 'string', description: 'Company', ask: { label: 'Company', placeholder: 'Acme' } },
+      plan: { type: 'string', description: 'Plan', enum: ['free', 'pro'], ask: { label: 'Plan' } },
+    };
+    const consent = { text: 'I agree that Shop stores my answers.', version: '2025-01' };
+    const file = join(tempDir(), 'agents.json');
+    writeFileSync(file, JSON.stringify({ agents: { shop: { webhookUrl: 'http://127.0.0.1:9/unused', params, consent } } }));
+    const backend = await startTestBackend({ agentsFile: file });
+    const served = PublicDefinitionSchema.parse(await (await fetch(`${backend.url}/v1/agents/shop`)).json());
+    expect(served).toEqual({ agent_id: 'shop', name: 'shop', params, consent });
+
+    const bad = join(tempDir(), 'agents.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        agents: {
+          shop: {
+            webhookUrl: 'http://127.0.0.1:9/unused',
+            params: { ok: { type: 'boolean', description: 'OK', ask: { label: 'OK', input: 'text' } } },
+            consent: { text: 'I agree' },
+          },
+        },
+      }),
+    );
+    const refusal = startTestBackend({ agentsFile: bad });
+    await expect(refusal).rejects.toThrow('"agents.shop.params.ok.ask.input" cannot be "text" for a boolean param; use checkbox');
+    await expect(refusal).rejects.toThrow('"agents.shop.consent.version" is required');
+  });
+
   it('reads --agents-file from disk; an agent that declares no params keeps the shared rule', async () => {
     const receiver = await startReceiver();
     const file = join(tempDir(), 'agents.json');
