@@ -2,7 +2,8 @@ import type { DeclaredParam, PublicDefinition } from '../contract/agent-definiti
 import { checkParamKey } from '../contract/params.js';
 
 // Turns an agent's public definition into a TypeScript declaration of its params, so `init<DemoParams>()`
-// is typed by it; a param is optional unless declared required, as a query may leave out any other.
+// is typed by it; a param is optional unless declared required, as a query may leave out any other, and
+// an asked param is optional even when required: the visitor gives it in the form when the page does not.
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -49,13 +50,18 @@ export function generateParamsType(definition: PublicDefinition, typeName: strin
 function member(name: string, param: DeclaredParam): string[] {
   const notes = [
     param.maxLength !== undefined ? `At most ${param.maxLength} characters.` : '',
-    param.required ? 'Required: a query without it is refused.' : '',
+    param.ask ? `Asked in the pre-chat form (${JSON.stringify(param.ask.label)}); the page may set it.` : '',
+    param.required
+      ? `Required: ${param.ask ? 'the form asks for it when the page leaves it unset; ' : ''}a query without it is refused.`
+      : '',
   ].filter(Boolean);
   const doc = [...param.description.split(/\r?\n/), ...(notes.length ? ['', ...notes] : [])].map((line) =>
     `   * ${comment(line)}`.trimEnd(),
   );
   const key = IDENTIFIER.test(name) ? name : JSON.stringify(name);
-  return ['  /**', ...doc, '   */', `  ${key}${param.required ? '' : '?'}: ${typeOf(param)};`];
+  // A required param the form asks for stays optional here: the page need not know it, the visitor gives it.
+  const optional = !param.required || param.ask !== undefined;
+  return ['  /**', ...doc, '   */', `  ${key}${optional ? '?' : ''}: ${typeOf(param)};`];
 }
 
 function typeOf(param: DeclaredParam): string {
