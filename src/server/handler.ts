@@ -3,6 +3,7 @@ import type { WebhookEvent } from '../contract/schemas.js';
 import { isWebhookVerificationError, WebhookVerificationError } from './errors.js';
 import { BodyReadError, discard, readBodyCapped } from './read-body.js';
 import { type ClaimResult, claimResultOf, dedupeStoreOf, type WebhookDedupeStore } from './dedupe-store.js';
+import { dispatcherOf, type WebhookEventHandler, type WebhookEventHandlers } from './event-handlers.js';
 import { verifyWebhook } from './verify.js';
 import { readWebhookHeaders, signerFor, toleranceOf } from './webhook-input.js';
 
@@ -12,34 +13,32 @@ const DEFAULT_LEASE_MS = 60_000;
 /** Aicado webhooks are a few KB; a body this large is refused with 413 before it fills memory. */
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-/** What `onEvent` gets besides the event and the request; `Tx` is the store's transaction (the Postgres store's client). */
-export interface WebhookEventContext<Tx = unknown> {
-  /** The store's transaction when the store has one (the Postgres store): write through it and those writes commit with the id's completion. Undefined otherwise. */
-  tx: Tx | undefined;
-}
-
-export interface WebhookHandlerOptions<Tx = unknown> {
+interface WebhookHandlerSettings<Tx> {
   /** The endpoint's `whsec_…` secret. */
   secret: string;
-  /** Runs once per verified event (with a store, once per `webhook-id`); throwing answers 500 so Aicado retries. */
-  onEvent(event: WebhookEvent, request: Request, context: WebhookEventContext<Tx>): void | Promise<void>;
+  /** Runs for every verified event (with a store, once per `webhook-id`), before the `on` handler of its type; throwing answers 500 so Aicado retries. */
+  onEvent?: WebhookEventHandler<WebhookEvent, Tx>;
+  /** Handlers by event type, each given its own event: `{ 'conversation.ended': (event) => … }`. An event of a type without one (and without `onEvent`) is acknowledged. */
+  on?: WebhookEventHandlers<Tx>;
   toleranceSeconds?: number;
-  /** Where handled ids are claimed and marked; without one every delivery runs `onEvent`. */
+  /** Where handled ids are claimed and marked; without one every delivery runs the handlers. */
   store?: WebhookDedupeStore<Tx>;
-  /** How long a claim holds before another delivery may take the id over (its process died), in ms; default 60,000. Keep it longer than the handler takes. */
+  /** How long a claim holds before another delivery may take the id over (its process died), in ms; default 60,000. Keep it longer than the handlers take. */
   leaseMs?: number;
   /** Largest body accepted, in bytes; default 1 MB (1,048,576). Larger ones get 413 `body_too_large`. */
   maxBodyBytes?: number;
 }
 
+/** The options of `createWebhookHandler`: `onEvent`, `on`, or both. */
+export type WebhookHandlerOptions<Tx = unknown> = WebhookHandlerSettings<Tx> &
+  (Required<Pick<WebhookHandlerSettings<Tx>, 'onEvent'>> | Required<Pick<WebhookHandlerSettings<Tx>, 'on'>>);
+
 /** Makes a fetch-style route (`Request` → `Response`) that verifies, dedupes and dispatches Aicado webhooks. */
 export function createWebhookHandler<Tx = unknown>(options: WebhookHandlerOptions<Tx>): (request: Request) => Promise<Response> {
-  const { secret, onEvent } = options;
+  const { secret } = options;
   // A misconfiguration throws here, at start-up, instead of refusing every delivery until they die.
   signerFor(secret);
-  if (typeof onEvent !== 'function') {
-    throw new WebhookVerificationError('invalid_options', `onEvent must be a function, got ${typeof onEvent}`);
-  }
+  const dispatch = dispatcherOf<Tx>(options.onEvent, options.on);
   const verifyOptions = { toleranceSeconds: toleranceOf(options) };
   const maxBodyBytes = maxBodyBytesOf(options.maxBodyBytes);
   const store = dedupeStoreOf(options.store);
@@ -70,9 +69,9 @@ export function createWebhookHandler<Tx = unknown>(options: WebhookHandlerOption
     }
     // Verified above, so the header is present and covered by the signature.
     const id = request.headers.get(WEBHOOK_HEADERS.id) ?? event.id;
-    if (!store) return (await runHandler(() => onEvent(event, request, { tx: undefined }))) ?? json(200, { ok: true });
+    if (!store) return (await runHandler(() => dispatch(event, request, { tx: undefined }))) ?? json(200, { ok: true });
     if (store.transaction)
-      return handleInTransaction(store, store.transaction.bind(store), id, leaseMs, (tx) => onEvent(event, request, { tx }));
+      return handleInTransaction(store, store.transaction.bind(store), id, leaseMs, (tx) => dispatch(event, request, { tx }));
 
     let claim: ClaimResult;
     try {
@@ -81,7 +80,7 @@ export function createWebhookHandler<Tx = unknown>(options: WebhookHandlerOption
       return storeUnavailable(error);
     }
     if (claim !== 'claimed') return answerToUnclaimed(claim, id);
-    const failed = await runHandler(() => onEvent(event, request, { tx: undefined }));
+    const failed = await runHandler(() => dispatch(event, request, { tx: undefined }));
     if (failed) {
       await releaseQuietly(store, id);
       return failed;

@@ -1,7 +1,8 @@
 export { verifyWebhook } from './verify.js';
 export type { VerifyWebhookOptions, WebhookBody, WebhookHeaders } from './verify.js';
 export { createWebhookHandler } from './handler.js';
-export type { WebhookEventContext, WebhookHandlerOptions } from './handler.js';
+export type { WebhookHandlerOptions } from './handler.js';
+export type { WebhookEventContext, WebhookEventHandler, WebhookEventHandlers } from './event-handlers.js';
 export { createMemoryDedupeStore } from './dedupe-store.js';
 export type { ClaimResult, MemoryDedupeStoreOptions, WebhookDedupeStore } from './dedupe-store.js';
 export { WebhookVerificationError, isWebhookVerificationError } from './errors.js';

@@ -117,7 +117,8 @@ function isFetchHeaders(headers: unknown): headers is Headers {
   );
 }
 
-function describe(value: unknown): string {
+/** A value as a message names it: its kind, not its contents. */
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return `the number ${value}`;

@@ -223,7 +223,8 @@ describe('createWebhookHandler options for the store', () => {
   });
 
   it('refuses an onEvent that is not a function, and a memory store of no entries', () => {
-    expect(thrown({ onEvent: undefined })).toMatch(/^invalid_options: onEvent must be a function/);
+    expect(thrown({ onEvent: 'save' })).toBe('invalid_options: onEvent must be a function, got a string');
+    expect(thrown({ onEvent: undefined })).toMatch(/^invalid_options: Give onEvent .*, on .*, or both; got neither$/);
     expect(() => createMemoryDedupeStore({ maxEntries: 0 })).toThrow(/maxEntries must be a whole number ≥ 1/);
   });
 
