@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import * as z from 'zod/mini';
-import type { DeclaredParams } from '../../../src/contract/agent-definition.js';
+import type { ConsentDefinition, DeclaredParams } from '../../../src/contract/agent-definition.js';
 import {
   MAX_AGENTS_FILE_BYTES,
   parseAgentsFile,
@@ -30,6 +30,8 @@ export interface AgentConfig {
   model: ModelName;
   /** Declared custom params; none declared means any param valid under the shared rules. */
   params: DeclaredParams;
+  /** What the pre-chat form asks the visitor to tick, when defined. */
+  consent?: ConsentDefinition;
 }
 
 /** Connection to an OpenAI-compatible chat endpoint, for `--model openai`. */
@@ -141,6 +143,7 @@ function agentConfig(agent: FileAgent, fallback: Pick<FlagValues, 'allowedOrigin
     allowedOrigins: Object.freeze([...(agent.allowedOrigins ?? fallback.allowedOrigins)]),
     model: agent.model ?? fallback.model,
     params: agent.params,
+    ...(agent.consent && { consent: Object.freeze({ ...agent.consent }) }),
   });
 }
 
