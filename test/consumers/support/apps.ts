@@ -71,9 +71,9 @@ export async function startReceiverApp(name: 'node-cjs' | 'node-esm', secret: st
   return {
     ...running,
     webhookUrl: `${url}/webhooks/aicado`,
-    /** The next verified event the app printed after `from` characters of output. */
+    /** The next verified `query.completed` event the app printed after `from` characters of output (the backend also sends a conversation's lifecycle events). */
     async nextEvent(from: number) {
-      const [, json] = await running.waitForLine(/^verified (.*)$/, { from, timeoutMs: 20_000 });
+      const [, json] = await running.waitForLine(/^verified (\{.*"event":\{"type":"query\.completed".*)$/, { from, timeoutMs: 20_000 });
       return JSON.parse(json!) as {
         user_id: unknown;
         event: { type: string; data: { input: string; output: string; params: Record<string, unknown> } };

@@ -12,6 +12,11 @@ const handleWebhook = createWebhookHandler({
     const { user_id } = event.data.params;
     console.log(`verified ${JSON.stringify({ user_id, event })}`);
   },
+  // A handler per event type, given its own event (checked against the package's declarations by the strict build).
+  on: {
+    'conversation.ended': (event) =>
+      console.log(`ended ${event.data.conversation_id}: ${event.data.reason}, ${event.data.transcript.length} turns`),
+  },
 });
 
 const app = new Hono();
