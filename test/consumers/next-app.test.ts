@@ -74,7 +74,8 @@ describe('next-app', () => {
     await input.press('Enter');
     await page.locator('aicado-embed .msg.agent', { hasText: 'You said: "Hello from Next.js"' }).waitFor({ timeout: 15_000 });
 
-    const [, json] = await next.waitForLine(/^verified (.*)$/, { from });
+    // The answer's event: the conversation's lifecycle events reach the same route.
+    const [, json] = await next.waitForLine(/^verified (\{.*"event":\{"type":"query\.completed".*)$/, { from });
     const { event } = JSON.parse(json!) as { event: { data: { input: string; params: unknown } } };
     expect(event.data.input).toBe('Hello from Next.js');
     expect(event.data.params).toStrictEqual({ user_id: 'u_next', plan: 'pro' });
