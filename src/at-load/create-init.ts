@@ -113,12 +113,13 @@ function createHandle(agent: Agent, release: () => void): AgentHandle {
     identify: (identity) => agent.identify(identity),
     logout: () => agent.identify({}),
     stop: () => agent.stop(),
-    rate: (queryId, rating) => agent.rate(queryId, rating),
+    rate: (queryId, rating) => agent.ask((conversation) => conversation.rate(queryId, rating)),
     open: () => agent.open(),
     close: () => agent.close(),
     toggle: () => agent.toggle(),
     on: (event, listener) => agent.events.on(event, listener),
     reset: () => agent.reset(),
+    requestHandoff: (reason) => agent.ask((conversation) => conversation.requestHandoff(reason)),
     destroy: () => {
       if (agent.isDestroyed) return;
       release();

@@ -73,12 +73,7 @@ export function defineAgentElement(init: AgentInit): void {
     }
 
     send(input: string) {
-      this.#flush();
-      return this.#agent
-        ? this.#agent.send(input)
-        : Promise.reject(
-            new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`),
-          );
+      return this.#ask((agent) => agent.send(input));
     }
     getParams() {
       this.#flush();
@@ -100,18 +95,26 @@ export function defineAgentElement(init: AgentInit): void {
       this.#call('stop');
     }
     rate(queryId: string, rating: 'up' | 'down' | null): Promise<void> {
-      this.#flush();
-      return this.#agent
-        ? this.#agent.rate(queryId, rating)
-        : Promise.reject(
-            new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`),
-          );
+      return this.#ask((agent) => agent.rate(queryId, rating));
+    }
+    requestHandoff(reason?: string): Promise<void> {
+      return this.#ask((agent) => agent.requestHandoff(reason));
     }
     /** Listens to an event (`aicado:<event>` on this element, so it survives a change of agent); returns the function that stops. */
     on(event: string, listener: (detail: unknown) => void): () => void {
       const handler = (e: Event) => listener((e as CustomEvent).detail);
       this.addEventListener(DOM_EVENT_PREFIX + event, handler);
       return () => this.removeEventListener(DOM_EVENT_PREFIX + event, handler);
+    }
+
+    /** A call that answers: made on the running agent, or rejected with `not_initialised` while there is none. */
+    #ask<T>(call: (agent: AgentHandle) => Promise<T>): Promise<T> {
+      this.#flush();
+      return this.#agent
+        ? call(this.#agent)
+        : Promise.reject(
+            new AicadoError('not_initialised', `<${ELEMENT_TAG}> has no running agent: give it an agent-id and put it in the page`),
+          );
     }
 
     #call(method: Delegated): void {

@@ -71,6 +71,8 @@ export interface AicadoAgentElement extends HTMLElement {
   stop(): void;
   /** Rates an answer (`null` takes it back); the webhook carries the rated query's params. */
   rate(queryId: string, rating: 'up' | 'down' | null): Promise<void>;
+  /** Hands the conversation to a person (`handoff.requested`); rejects with `not_initialised` while the element has no running agent. */
+  requestHandoff(reason?: string): Promise<void>;
   /** Listens to `aicado:<event>` on this element (across changes of agent); returns the function that stops. */
   on<E extends keyof AgentEvents>(event: E, listener: (detail: AicadoEventDetail<E>) => void): () => void;
   addEventListener<K extends keyof AicadoAgentElementEventMap>(

@@ -257,7 +257,14 @@ describe('<aicado-agent>', () => {
     const script = document.createElement('script');
     const values: Record<string, string> = {};
     for (const name of ATTRIBUTE_OPTIONS)
-      values[name] = name === 'params' ? '{"user_id":"u_1"}' : name === 'suggestions' ? '["Hi"]' : `value-of-${name}`;
+      values[name] =
+        name === 'params'
+          ? '{"user_id":"u_1"}'
+          : name === 'suggestions'
+            ? '["Hi"]'
+            : name === 'handoff' || name === 'form'
+              ? 'true'
+              : `value-of-${name}`;
     for (const [name, value] of Object.entries(values)) script.dataset[name] = value;
     const fromScript = { ...optionsFromScript(script) } as Record<string, unknown>;
     delete fromScript.nonce;

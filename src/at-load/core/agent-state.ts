@@ -20,6 +20,10 @@ export type AgentEvents = {
   unread: { count: number };
   error: { error: AicadoError; queryId?: string };
   params: { params: Params };
+  /** The visitor sent the pre-chat form: the params the next queries carry (the page's and the answers). */
+  form: { params: Params };
+  /** The conversation was handed to a person; `message` is what the panel shows. */
+  handoff: { conversationId: string; reason: string | undefined; message: string };
 };
 
 /** What the widget renders. */
@@ -29,6 +33,25 @@ export interface AgentState {
   conversationId: string;
   messages: readonly ChatMessage[];
   unread: number;
+  /** The pre-chat form, while the visitor has params to give before the first query. */
+  form?: PreChatForm | undefined;
+}
+
+/** What the pre-chat form asks: each asked param the page has not set, and the consent when the definition has one. */
+export interface PreChatForm {
+  fields: readonly FormField[];
+  consent: { text: string; version: string } | undefined;
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  input: 'text' | 'email' | 'tel' | 'url' | 'number' | 'select' | 'checkbox';
+  placeholder: string | undefined;
+  required: boolean;
+  options: readonly (string | number)[] | undefined;
+  maxLength: number | undefined;
+  type: 'string' | 'number' | 'boolean';
 }
 
 export interface QueryAnswer {
@@ -44,7 +67,8 @@ export type MessageStatus = 'sending' | 'streaming' | 'retrying' | 'done' | 'sto
 
 export interface ChatMessage {
   id: string;
-  role: 'user' | 'agent';
+  /** `notice`: a line from the site, not an answer (the hand-off's message). */
+  role: 'user' | 'agent' | 'notice';
   text: string;
   queryId: string;
   status: MessageStatus;

@@ -3,7 +3,6 @@ import { checkDeclaredParams, declaredParamsError } from '../../contract/declare
 import { AicadoError, abandonedError, destroyedError } from '../../contract/errors.js';
 import { mergeParams } from '../../contract/merge-params.js';
 import { type Params, validateParams } from '../../contract/params.js';
-import type { Rating } from '../../contract/protocol.js';
 import { loadPart, type PartLoad } from '../loader/load-part.js';
 import type { QueryAnswer } from './agent-state.js';
 import { AgentView } from './agent-view.js';
@@ -71,8 +70,11 @@ export class Agent extends AgentView {
     if (this.unsaved) conversation.persist();
     // The last visit's queries first, then the messages it sent before its code came, then the calls made meanwhile.
     conversation.resumePending();
+    const early = earlyMessages(this.storage, this.options.agentId);
+    // Taken out before they are sent: each is in the conversation's stored transcript then (or kept by it again, for the pre-chat form).
+    this.#storeEarly([]);
     // Each with its id: should another tab send it too, it is the same query.
-    for (const [queryId, input, params] of earlyMessages(this.storage, this.options.agentId))
+    for (const [queryId, input, params] of early)
       if (!this.#earlyHere.has(queryId)) conversation.send(input, params, this.#signedParams, queryId).catch(() => undefined);
     for (const [run] of this.#waiting.splice(0)) {
       try {
@@ -81,8 +83,6 @@ export class Agent extends AgentView {
         console.error('[aicado]', error);
       }
     }
-    // Every early message is in the conversation's stored transcript now.
-    this.#storeEarly([]);
     return conversation;
   }
 
@@ -111,17 +111,12 @@ export class Agent extends AgentView {
     const queryId = newQueryId();
     this.#earlyHere.add(queryId);
     this.#storeEarly([...earlyMessages(this.storage, this.options.agentId), [queryId, input, params]]);
-    return this.#ask((conversation) => conversation.send(input, params, signedParams, queryId));
+    return this.ask((conversation) => conversation.send(input, params, signedParams, queryId));
   }
 
   /** Stops every answer on its way; never resent. */
   stop(): void {
     if (!this.#destroyed) this.#withConversation((conversation) => conversation.stop(), false);
-  }
-
-  /** Rates an answer (`null` takes the rating back). */
-  rate(queryId: string, rating: Rating): Promise<void> {
-    return this.#ask((conversation) => conversation.rate(queryId, rating));
   }
 
   /** Merges params for the next queries; a key set to undefined is removed. Validated before anything changes. */
@@ -234,8 +229,8 @@ export class Agent extends AgentView {
     if (load) this.conversation().catch(() => undefined);
   }
 
-  /** The answer of `call` on the conversation, loaded for it; a destroy meanwhile rejects it. */
-  #ask<T>(call: (conversation: Conversation) => Promise<T>): Promise<T> {
+  /** The answer of `call` on the conversation (`rate`, `requestHandoff`), loaded for it; a destroy meanwhile rejects it. */
+  ask<T>(call: (conversation: Conversation) => Promise<T>): Promise<T> {
     if (this.#destroyed) return Promise.reject(destroyedError());
     return new Promise((resolve, reject) =>
       this.#withConversation((conversation) => void call(conversation).then(resolve, reject), true, reject),

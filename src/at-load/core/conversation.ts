@@ -13,6 +13,7 @@ export interface Conversation {
   /** Moves to a new conversation of another user; `conversationId` when another tab made the switch. */
   switchUser(params: Params, signedParams: string | undefined, conversationId?: string): void;
   reset(): void;
+  requestHandoff(reason?: string): Promise<void>;
   resumePending(): void;
   persist(): void;
   destroy(): void;

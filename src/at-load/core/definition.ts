@@ -1,9 +1,9 @@
-import type { DeclaredParamTypes, DefinitionCheck } from '../../contract/agent-definition.js';
+import type { DefinitionCheck } from '../../contract/agent-definition.js';
 import { DECLARED_PARAM_TYPES, agentPath } from '../../contract/protocol.js';
 import type { Agent } from './agent.js';
 
 /** One request per agent and page load: later inits (an SPA's route changes, destroy and init) reuse it. */
-const requests = new Map<string, Promise<DeclaredParamTypes | undefined>>();
+const requests = new Map<string, Promise<DefinitionCheck | undefined>>();
 
 /** A definition is a few KB; a longer body is not one. */
 const MAX_BYTES = 65_536;
@@ -23,18 +23,19 @@ export const asDefinition = (value: unknown): DefinitionCheck | undefined =>
     : undefined;
 
 /**
- * The types the agent declares, from `GET {apiBase}/v1/agents/{agentId}`; undefined when the API is
+ * The agent's definition, from `GET {apiBase}/v1/agents/{agentId}`: the types it declares, read here, and
+ * what the pre-chat form asks, read by the panel's code (form-definition.ts); undefined when the API is
  * unreachable, answers an error or something that is no definition: the SDK then keeps to the rules
  * every agent shares, and the API still enforces the declared ones. The browser's HTTP cache
  * revalidates it with its ETag.
  */
-export function fetchDeclaredParamTypes(apiBase: string, agentId: string): Promise<DeclaredParamTypes | undefined> {
+export function fetchDefinition(apiBase: string, agentId: string): Promise<DefinitionCheck | undefined> {
   const url = apiBase + agentPath(agentId);
   let request = requests.get(url);
   if (!request) {
     request = fetch(url, { credentials: 'omit' })
       .then((response) => (response.ok && !(Number(response.headers.get('content-length')) > MAX_BYTES) ? response.json() : undefined))
-      .then((body) => asDefinition(body)?.params)
+      .then(asDefinition)
       .catch(() => undefined);
     requests.set(url, request);
   }
@@ -49,7 +50,7 @@ export function loadDefinitionAfterPaint(agent: Agent): () => void {
   const { apiBase, agentId } = agent.options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const frame = requestAnimationFrame(() => {
-    timer = setTimeout(() => void fetchDeclaredParamTypes(apiBase, agentId).then((declared) => declared && agent.define(declared)));
+    timer = setTimeout(() => void fetchDefinition(apiBase, agentId).then((definition) => definition && agent.define(definition.params)));
   });
   return () => {
     cancelAnimationFrame(frame);

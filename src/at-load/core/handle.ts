@@ -31,7 +31,13 @@ export interface AicadoAgent<P = Params> {
   toggle(): void;
   /** Listens to an event; returns the function that stops listening. */
   on<E extends keyof AgentEvents>(event: E, listener: (payload: AgentEvents[E]) => void): () => void;
-  /** Starts a new conversation and clears the stored transcript. */
+  /**
+   * Hands the conversation to a person: the site owner gets `handoff.requested` with the transcript and
+   * params, the conversation ends, and the panel shows the `handoff.message`. A second call for the same
+   * conversation sends nothing new. `reason`: at most 500 characters, for the person who takes over.
+   */
+  requestHandoff(reason?: string): Promise<void>;
+  /** Starts a new conversation and clears the stored transcript; the one left ends (`conversation.ended`, `reason: 'reset'`). */
   reset(): void;
   /** Removes the widget's DOM, listeners and timers; the page is as before. */
   destroy(): void;

@@ -50,6 +50,13 @@ export interface BaseInitOptions {
   avatarUrl?: string;
   /** Where the `aicado:<event>` DOM events are dispatched (they bubble to `document`); default: the widget's element. */
   eventTarget?: EventTarget;
+  /**
+   * A "Talk to a person" action in the panel (`true`, or its texts); default off. `message` is shown once
+   * the conversation has been handed over. `agent.requestHandoff()` works either way.
+   */
+  handoff?: boolean | { label?: string; message?: string };
+  /** `false`: no pre-chat form; the page collects the params the agent asks for itself. */
+  form?: boolean;
   /** `'silent'` keeps the `[aicado]` console line each final failure otherwise gets (default `'error'`). */
   logLevel?: 'error' | 'silent';
 }
@@ -60,13 +67,13 @@ const MAX_SUGGESTION_LENGTH = 120;
 
 export const DEFAULT_API_BASE = 'https://api.aicado.ai';
 
-const DEFAULTS = Object.freeze({
+const DEFAULTS = {
   apiBase: DEFAULT_API_BASE,
   mode: 'bubble',
   storage: 'local',
   open: false,
   launcher: true,
-} as const);
+} as const;
 
 type Check = (value: unknown) => boolean;
 /** An option's check and, for the error message, what is allowed. */
@@ -90,6 +97,8 @@ const oneOf = (...allowed: string[]): Rule => [
 const STRING: Rule = [isString, 'a string'];
 const BOOLEAN: Rule = [(value) => typeof value === 'boolean', 'true or false'];
 const RECORD: Rule = [isRecord, 'an object'];
+/** An object whose values are all strings (`strings`, `handoff`'s texts; an empty one means the default). */
+const isTexts: Check = (value) => isObject(value) && Object.values(value as object).every(isString);
 
 /**
  * Each option's rule; `theme.accent` is `accent` inside `theme`. Written by hand rather than with zod:
@@ -114,7 +123,7 @@ const RULES: Record<string, Rule> = {
   'theme.accent': [isString, 'a CSS colour'],
   'theme.position': oneOf('bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'),
   'theme.colorScheme': oneOf('light', 'dark', 'auto'),
-  strings: [(v) => isObject(v) && Object.values(v as object).every(isString), 'an object of strings'],
+  strings: [isTexts, 'an object of strings'],
   suggestions: [
     (v) => Array.isArray(v) && v.length <= MAX_SUGGESTIONS && v.every((s) => isText(s) && s.length <= MAX_SUGGESTION_LENGTH),
     `at most ${MAX_SUGGESTIONS} non-empty strings of at most ${MAX_SUGGESTION_LENGTH} characters`,
@@ -124,14 +133,16 @@ const RULES: Record<string, Rule> = {
   avatarUrl: [matches(/^https:\/\/\S+$/i), 'an https URL'],
   eventTarget: [(v) => isObject(v) && 'dispatchEvent' in (v as object), 'an EventTarget, such as an element'],
   logLevel: oneOf('error', 'silent'),
+  handoff: [(v) => typeof v === 'boolean' || isTexts(v), 'true, false or { label, message } (strings)'],
+  form: BOOLEAN,
 };
 
 export interface NormalizedOptions {
   agentId: string;
   apiBase: string;
-  signedParams: string | undefined;
+  signedParams?: string | undefined;
   mode: 'bubble' | 'inline';
-  container: string | HTMLElement | undefined;
+  container?: string | HTMLElement | undefined;
   /** `side`: the screen side of the launcher, from `position` and the direction. */
   theme: Required<Omit<ThemeOptions, 'accent'>> & { accent: string | undefined; side: 'left' | 'right' };
   locale: string;
@@ -148,16 +159,18 @@ export interface NormalizedOptions {
   /** The built-in table for `locale` (`tr-TR` → `tr`, `en` when there is none). */
   builtInLocale: string;
   storage: StorageKind;
-  nonce: string | undefined;
+  nonce?: string | undefined;
   open: boolean;
   context: { pageUrl: 'path' | 'full' };
   suggestions: readonly string[];
   launcher: boolean;
-  agentName: string | undefined;
-  avatarUrl: string | undefined;
-  eventTarget: EventTarget | undefined;
+  agentName?: string | undefined;
+  avatarUrl?: string | undefined;
+  eventTarget?: EventTarget | undefined;
   /** `error` or unset: each final failure is one `[aicado]` line in the console; `silent`: none. */
-  logLevel: 'error' | 'silent' | undefined;
+  logLevel?: 'error' | 'silent' | undefined;
+  handoff?: BaseInitOptions['handoff'] | undefined;
+  form?: boolean | undefined;
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */
@@ -168,7 +181,8 @@ export function normalizeOptions(input: unknown, browserLocale: string): Normali
   // Own properties only, in prototype-free objects: a key a hostile page set on Object.prototype
   // (`signedParams`, `locale`, …) is never read as an option.
   const options = Object.assign(Object.create(null), DEFAULTS, ownDefined(input)) as Record<string, unknown>;
-  for (const key of ['theme', 'strings', 'context']) if (isObject(options[key])) options[key] = ownDefined(options[key] as object);
+  for (const key of ['theme', 'strings', 'context', 'handoff'])
+    if (isObject(options[key])) options[key] = ownDefined(options[key] as object);
   const problems: string[] = [];
   if (options.agentId === undefined) problems.push('agentId is required, e.g. init({ agentId: "demo" })');
   for (const [path, [check, allowed]] of Object.entries(RULES)) {
@@ -201,17 +215,16 @@ function normalized(options: BaseInitOptions & typeof DEFAULTS, browserLocale: s
   // The logical positions mirror with the direction; the physical ones never do.
   const end = position === 'bottom-end' || position === 'bottom-right';
   const logical = position === 'bottom-end' || position === 'bottom-start';
-  return {
-    agentId: options.agentId,
+  const side: 'left' | 'right' = end !== (logical && dir === 'rtl') ? 'right' : 'left';
+  // The options as checked (own, defined, in a prototype-free object: an option left unset reads as
+  // undefined even where a hostile page set it on Object.prototype), with what is computed from them.
+  return Object.assign(options, {
     apiBase: options.apiBase.replace(/\/+$/, ''),
-    signedParams: options.signedParams,
-    mode: options.mode,
-    container: options.container,
     theme: {
       accent: options.theme?.accent,
       position,
       colorScheme: options.theme?.colorScheme ?? 'auto',
-      side: end !== (logical && dir === 'rtl') ? 'right' : 'left',
+      side,
     },
     locale,
     lang,
@@ -219,21 +232,13 @@ function normalized(options: BaseInitOptions & typeof DEFAULTS, browserLocale: s
     strings,
     stringOverrides,
     builtInLocale: builtIn,
-    storage: options.storage,
-    nonce: options.nonce,
-    open: options.open,
     context: { pageUrl: options.context?.pageUrl ?? 'path' },
     suggestions: [...(options.suggestions ?? [])],
-    launcher: options.launcher,
-    agentName: options.agentName,
-    avatarUrl: options.avatarUrl,
-    eventTarget: options.eventTarget,
-    logLevel: options.logLevel,
-  };
+  });
 }
 
+/** A value as the error names it (never undefined: unset options are not checked). */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (value === undefined) return 'nothing';
-  return typeof value === 'object' ? (value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object') : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 60));
+  return value && typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'an object') : String(value);
 }

@@ -29,6 +29,7 @@ const ARITY: Record<string, number> = {
   toggle: 0,
   on: 2,
   reset: 0,
+  requestHandoff: 1,
   destroy: 0,
 };
 

@@ -129,6 +129,10 @@ export class ChatConversation implements Conversation {
     });
   }
 
+  requestHandoff(_reason?: string): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Sends a failed query again, with the same query id and the params it was first sent with. */
   retry(queryId: string): Promise<QueryAnswer> {
     return this.queue.retry(queryId);

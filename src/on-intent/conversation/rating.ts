@@ -5,7 +5,7 @@ import type { Agent } from '../../at-load/core/agent.js';
 import type { ChatMessage } from '../../at-load/core/agent-state.js';
 
 /**
- * `agent.rate()`: shows the rating at once (`update`, which stores it), posts it with the conversation,
+ * `rate()`: shows the rating at once (`update`, which stores it), posts it with the conversation,
  * and takes it back if the API refuses it. Emits `feedback` once the API has it.
  */
 export async function rateAnswer(

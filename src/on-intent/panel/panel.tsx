@@ -28,7 +28,8 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
       .conversation()
       .then((conversation) => conversation.retry(queryId))
       .catch(() => undefined);
-  const rate = (queryId: string, rating: Rating) => void agent.rate(queryId, rating).catch(() => undefined);
+  const rate = (queryId: string, rating: Rating) =>
+    void agent.ask((conversation) => conversation.rate(queryId, rating)).catch(() => undefined);
   const working = state.messages.filter(inProgress);
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
   const announcement = working.some((message) => message.text === '') ? strings.typing : '';
