@@ -11,6 +11,10 @@ export const AGENT_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/?$/;
 export const QUERIES_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/?$/;
 /** Matches `queryActionPath`; groups: the (encoded) agent id, the query id, the action. */
 export const QUERY_ACTION_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/queries\/([^/]+)\/(stop|feedback)\/?$/;
+/** Matches `conversationActionPath`; groups: the (encoded) agent id, the conversation id, the action. */
+export const CONVERSATION_ACTION_PATH_PATTERN = /^\/v1\/agents\/([^/]+)\/conversations\/([^/]+)\/(end|handoff)\/?$/;
+/** Largest body of an end or a hand-off: a 500-character reason in any script, escaped, fits. */
+export const CONVERSATION_ACTION_MAX_BODY_BYTES = 4096;
 /** Webhook deliveries, for operators (`authorization: Bearer <webhook secret>`). */
 export const DELIVERIES_PATH = '/v1/deliveries';
 export const DELIVERIES_PAGE = Object.freeze({ defaultLimit: 100, maxLimit: 1000 });

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Params } from '../../src/contract/params.js';
 import { WEBHOOK_EVENT_TYPES, type AnswerStatus } from '../../src/contract/protocol.js';
-import { SourcesSchema, type QueryContext, type Source } from '../../src/contract/schemas.js';
+import { SourcesSchema, type Consent, type QueryContext, type Source } from '../../src/contract/schemas.js';
 import { HttpError } from './http.js';
 import type { ChatModel, ModelOutput } from './models/index.js';
 import type { WebhookOutbox } from './outbox.js';
 import type { BackendStore, StoredQuery } from './store.js';
-import { completedEventFor } from './webhook-events.js';
+import { completedEventFor, conversationDeliveryOf, formEventFor, startedEventFor } from './webhook-events.js';
 
 /** A query that passed every check: the only shape the runner accepts. */
 export interface ValidQuery {
@@ -18,6 +18,10 @@ export interface ValidQuery {
   /** Params from a valid signed-params token: vouched for by the host's server, kept apart from `params`. */
   verifiedParams?: Params;
   context: QueryContext;
+  /** The consent given in the pre-chat form; `query.completed` carries it. */
+  consent?: Consent | undefined;
+  /** The first query after the pre-chat form: `form.submitted` is committed before its `query.completed`. */
+  formSubmitted?: boolean;
 }
 
 /** A query's answer as `done` and a stop's answer carry it. */
@@ -70,7 +74,9 @@ export class QueryRunner {
 
   /**
    * Finds the state of a query_id and, when it is new, claims it in the same synchronous step, so two
-   * requests can never both run it. Throws 409 when the query_id was used for a different query.
+   * requests can never both run it. Throws 409 when the query_id was used for a different query, and
+   * when its conversation has ended: a new query_id is refused there, while an answered one is still
+   * replayed (idempotency first).
    */
   claim(query: ValidQuery): QueryState {
     const fingerprint = fingerprintOf(query);
@@ -86,6 +92,13 @@ export class QueryRunner {
     }
     if (stored) return { kind: 'stored', answer: answerOf(stored) };
     if (running) return { kind: 'running', finished: running.finished };
+    if (this.store.conversations.isEnded(query.agentId, query.conversationId)) {
+      throw new HttpError(
+        409,
+        'conversation_ended',
+        `Conversation ${query.conversationId} has ended; send the query in a new conversation (a new conversation_id, the same query_id)`,
+      );
+    }
 
     let settle: () => void = () => undefined;
     const entry: RunningQuery = {
@@ -181,6 +194,7 @@ export class QueryRunner {
     }
     const now = Date.now();
     const event = completedEventFor(query, answer, now);
+    // A query already running when its conversation ended still commits its answer and query.completed.
     this.store.completeQuery(
       {
         query_id: query.queryId,
@@ -196,6 +210,10 @@ export class QueryRunner {
         created_at: now,
       },
       { id: event.id, query_id: query.queryId, type: WEBHOOK_EVENT_TYPES.completed, body: JSON.stringify(event), created_at: now },
+      {
+        started: () => conversationDeliveryOf(startedEventFor(query, now)),
+        form: query.formSubmitted ? conversationDeliveryOf(formEventFor(query, now)) : undefined,
+      },
     );
     this.outbox.wake();
     return answer;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolveConfig, type BackendConfig, type BackendOptions } from './config/index.js';
+import { ConversationLifecycle } from './conversation-lifecycle.js';
 import { CorsPolicy } from './cors.js';
 import { guardConnections, HttpError, sendError, sendJson } from './http.js';
 import { createModel } from './models/index.js';
@@ -9,12 +10,20 @@ import { QueryRunner } from './query-runner.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createDefinitionRoute } from './routes/definition.js';
 import { createDeliveriesRoute, DELIVERY_REPLAY_PATH_PATTERN } from './routes/deliveries.js';
+import { createConversationActionsRoute } from './routes/conversation-actions.js';
 import { createQueryActionsRoute } from './routes/query-actions.js';
 import { createQueriesRoute } from './routes/queries.js';
 import { BackendStore } from './store.js';
 import type { ChatModel } from './models/index.js';
-import type { QueryAction } from '../../src/contract/protocol.js';
-import { AGENT_PATH_PATTERN, DELIVERIES_PATH, HEALTH_PATH, QUERIES_PATH_PATTERN, QUERY_ACTION_PATH_PATTERN } from './protocol.js';
+import type { ConversationAction, QueryAction } from '../../src/contract/protocol.js';
+import {
+  AGENT_PATH_PATTERN,
+  CONVERSATION_ACTION_PATH_PATTERN,
+  DELIVERIES_PATH,
+  HEALTH_PATH,
+  QUERIES_PATH_PATTERN,
+  QUERY_ACTION_PATH_PATTERN,
+} from './protocol.js';
 
 export interface RunningBackend {
   /** Base URL, e.g. `http://127.0.0.1:8787`, with the real port when `port` was 0. */
@@ -25,7 +34,7 @@ export interface RunningBackend {
   close(): Promise<void>;
 }
 
-/** Starts the reference backend: query API, SSE, idempotency, signed webhooks and a durable outbox. */
+/** Starts the reference backend: query API, SSE, idempotency, conversations, signed webhooks and a durable outbox. */
 export async function startBackend(options: BackendOptions = {}): Promise<RunningBackend> {
   const config = resolveConfig(options);
   const agents = new Map(config.agents.map((agent) => [agent.id, agent]));
@@ -49,6 +58,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     return model;
   };
   const runner = new QueryRunner(store, outbox, modelOf, config.log);
+  const lifecycle = new ConversationLifecycle({
+    store,
+    wakeOutbox: () => outbox.wake(),
+    idleMs: config.conversationIdleMinutes * 60_000,
+    log: config.log,
+  });
   // Each agent admits its own origins; routes of no agent (deliveries, health) the backend-wide ones.
   const cors = new CorsPolicy(config.allowedOrigins, config.log);
   const agentCors = new Map(config.agents.map((agent) => [agent.id, new CorsPolicy(agent.allowedOrigins, config.log)]));
@@ -65,6 +80,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     log: config.log,
   });
   const handleAction = createQueryActionsRoute({ agents: [...agents.keys()], runner, store, outbox, rateLimiter, rateLimits });
+  const handleConversationAction = createConversationActionsRoute({
+    agents: [...agents.keys()],
+    lifecycle,
+    rateLimiter,
+    perAddress: config.rateLimitPerAddress,
+  });
   const deliveries = createDeliveriesRoute({ store, agents: config.agents, wakeOutbox: () => outbox.wake() });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -72,8 +93,9 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     const url = new URL(`http://backend.invalid${req.url?.startsWith('/') ? req.url : '/'}`);
     const queries = QUERIES_PATH_PATTERN.exec(url.pathname);
     const action = QUERY_ACTION_PATH_PATTERN.exec(url.pathname);
+    const conversationAction = CONVERSATION_ACTION_PATH_PATTERN.exec(url.pathname);
     const definition = AGENT_PATH_PATTERN.exec(url.pathname);
-    const agentId = decodeSegment((queries ?? action ?? definition)?.[1] ?? '');
+    const agentId = decodeSegment((queries ?? action ?? conversationAction ?? definition)?.[1] ?? '');
     if ((agentCors.get(agentId) ?? cors).apply(req, res)) return;
     if (queries) {
       allowMethods(req, 'POST');
@@ -82,6 +104,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     if (action) {
       allowMethods(req, 'POST');
       return handleAction(req, res, agentId, decodeSegment(action[2] ?? ''), action[3] as QueryAction);
+    }
+    if (conversationAction) {
+      allowMethods(req, 'POST');
+      const [, , conversationId, name] = conversationAction;
+      return handleConversationAction(req, res, agentId, decodeSegment(conversationId ?? ''), name as ConversationAction);
     }
     if (definition) {
       allowMethods(req, 'GET');
@@ -144,6 +171,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     throw error;
   }
   outbox.start();
+  lifecycle.start();
 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -154,6 +182,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Runnin
     close: () =>
       (closing ??= (async () => {
         runner.close();
+        lifecycle.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stopped;

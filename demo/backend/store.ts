@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AnswerStatus, Rating } from '../../src/contract/protocol.js';
 import { migrate } from './store-schema.js';
+import { type ConversationDelivery, ConversationStore } from './store-conversations.js';
+import { TURNS_READ_PER_END } from './transcript.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'stopped';
 
@@ -32,10 +34,21 @@ export interface NewDelivery {
   created_at: number;
 }
 
+/**
+ * What a query's commit adds when its conversation is followed: `conversation.started` when this query
+ * starts it, then `form.submitted` when the query follows the pre-chat form, both before its `query.completed`.
+ */
+export interface QueryLifecycle {
+  started: () => ConversationDelivery;
+  form?: ConversationDelivery | undefined;
+}
+
 /** One webhook delivery; times are epoch milliseconds. */
 export interface DeliveryRow {
   id: string;
-  query_id: string;
+  /** The query it is about; null for an event of the whole conversation. */
+  query_id: string | null;
+  conversation_id: string;
   /** The agent of the query it belongs to: each attempt goes to that agent's URL, signed with its secret. */
   agent_id: string;
   type: string;
@@ -66,7 +79,7 @@ export type AttemptOutcome =
   | { status: 'dead' | 'stopped'; error: string };
 
 const DELIVERY_COLUMNS =
-  'id, query_id, agent_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at, replays';
+  'id, query_id, agent_id, conversation_id, type, body, status, attempts, last_error, next_attempt_at, delivered_at, created_at, replays';
 
 /**
  * The statement of `listDeliveries` for a token of `agentCount` agents (exported for its query-plan test).
@@ -83,10 +96,12 @@ export function listDeliveriesSql(agentCount: number): string {
 /** What `replayDelivery` found: the row made due again, or why not. */
 export type ReplayResult = { replayed: DeliveryRow } | { refused: 'unknown' | 'pending' };
 
-/** The backend's durable state in one SQLite file (WAL): completed queries and the webhook outbox. */
+/** The backend's durable state in one SQLite file (WAL): completed queries, conversations and the webhook outbox. */
 export class BackendStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Conversations: their start, idle clock, end and hand-off, with their events. */
+  readonly conversations: ConversationStore;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -99,6 +114,7 @@ export class BackendStore {
     migrate(this.db);
     // Attempts that were running when the previous process died never finished: make them due again.
     this.db.prepare('UPDATE deliveries SET in_flight = 0 WHERE in_flight = 1').run();
+    this.conversations = new ConversationStore(this.db, (sql) => this.statement(sql), TURNS_READ_PER_END);
   }
 
   getQuery(queryId: string): StoredQuery | undefined {
@@ -107,14 +123,22 @@ export class BackendStore {
     ).get(queryId);
   }
 
-  /** Writes the query result and its outbox row in one transaction: both exist, or neither. */
-  completeQuery(query: NewQuery, delivery: NewDelivery): void {
+  /**
+   * Writes the query result and its outbox rows in one transaction: all exist, or none. With `lifecycle`,
+   * the query also counts in its conversation (see `QueryLifecycle`); without it, the query alone (tools
+   * that fill the outbox directly).
+   */
+  completeQuery(query: NewQuery, delivery: NewDelivery, lifecycle?: QueryLifecycle): void {
     const insertQuery = this.statement<[NewQuery], unknown>(
       `INSERT INTO queries (query_id, agent_id, conversation_id, fingerprint, input, params, verified_params, output, status, sources, created_at)
        VALUES (@query_id, @agent_id, @conversation_id, @fingerprint, @input, @params, @verified_params, @output, @status, @sources, @created_at)`,
     );
     this.db.transaction(() => {
       insertQuery.run(query);
+      if (lifecycle) {
+        const started = this.conversations.recordQuery(query.agent_id, query.conversation_id, query.created_at);
+        this.conversations.insertDeliveries([...(started ? [lifecycle.started()] : []), ...(lifecycle.form ? [lifecycle.form] : [])]);
+      }
       this.insertDelivery(delivery);
     })();
   }
@@ -136,12 +160,14 @@ export class BackendStore {
     })();
   }
 
-  // A delivery's agent is its query's, copied from it here, so no caller can give it another.
+  // A query event's agent and conversation are its query's, copied from it here, so no caller can give others.
   private insertDelivery(delivery: NewDelivery): void {
-    this.statement<[NewDelivery], unknown>(
-      `INSERT INTO deliveries (id, query_id, agent_id, type, body, status, next_attempt_at, created_at)
-       VALUES (@id, @query_id, (SELECT agent_id FROM queries WHERE query_id = @query_id), @type, @body, 'pending', @created_at, @created_at)`,
+    const inserted = this.statement<[NewDelivery], unknown>(
+      `INSERT INTO deliveries (id, query_id, agent_id, conversation_id, type, body, status, next_attempt_at, created_at)
+       SELECT @id, @query_id, agent_id, conversation_id, @type, @body, 'pending', @created_at, @created_at
+       FROM queries WHERE query_id = @query_id`,
     ).run(delivery);
+    if (inserted.changes !== 1) throw new Error(`no stored query ${delivery.query_id} for the ${delivery.type} delivery ${delivery.id}`);
   }
 
   /**

@@ -10,6 +10,8 @@ export interface Kind<T> {
 
 /** Any text gives a number (`abc` gives NaN), so a bad value is refused by the schema, which names the option. */
 export const integer: Kind<number> = { parse: Number, format: String };
+/** Like `integer`, for values that may have a fraction. */
+export const decimal: Kind<number> = { parse: Number, format: String };
 export const text: Kind<string> = { parse: (value) => value, format: (value) => value };
 export const integers: Kind<number[]> = {
   parse: (value) =>

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { MODEL_NAMES } from '../../../src/contract/agents-file.js';
-import { AGENT_ID_PATTERN, SIGNED_PARAMS_LIMITS, WEBHOOK_SECRET_PATTERN } from '../../../src/contract/protocol.js';
-import { type Flag, flag, integer, integers, type Kind, type Merge, repeatableFlag, text } from './flag.js';
+import { AGENT_ID_PATTERN, CONVERSATION_LIMITS, SIGNED_PARAMS_LIMITS, WEBHOOK_SECRET_PATTERN } from '../../../src/contract/protocol.js';
+import { type Flag, flag, integer, integers, type Kind, type Merge, decimal, repeatableFlag, text } from './flag.js';
 
 // The backend's flags, one entry each: the parser, the usage text, the defaults, the option schema and the
 // merge with an agents file are all read from FLAGS, so a flag added here is added everywhere.
@@ -232,6 +232,17 @@ export const FLAGS = {
     kind: integer,
     schema: nonNegative,
     default: { derive: (resolved) => Math.ceil(Number(resolved.maxConnections) / 2), says: 'half of --max-connections' },
+    merge: 'backend',
+  }),
+  // Fractions are allowed, so a test can end conversations within a second (0.01 is 600 ms); a week at most.
+  conversationIdleMinutes: flag({
+    name: 'conversation-idle-minutes',
+    value: '<min>',
+    help: 'a conversation with no query for this long ends (conversation.ended, reason idle); fractions allowed',
+    allowed: 'a number of minutes above 0 and at most 10080 (a week), such as 30 or 0.5',
+    kind: decimal,
+    schema: z.number().check(z.gt(0), z.lte(7 * 24 * 60)),
+    default: { value: CONVERSATION_LIMITS.defaultIdleMinutes },
     merge: 'backend',
   }),
   rateLimit: flag({

@@ -114,6 +114,7 @@ function toApi(row: DeliveryRow) {
   return {
     id: row.id,
     query_id: row.query_id,
+    conversation_id: row.conversation_id,
     type: row.type,
     status: row.status,
     attempts: row.attempts,

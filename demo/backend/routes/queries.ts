@@ -166,6 +166,8 @@ async function readQuery(req: IncomingMessage, agent: AgentConfig): Promise<{ qu
     input: request.input,
     params: params.params,
     context: request.context ?? {},
+    ...(request.consent ? { consent: request.consent } : {}),
+    ...(request.form_submitted ? { formSubmitted: true } : {}),
   };
   return { query, signedParams: request.signed_params };
 }
