@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PublicDefinitionSchema } from '../../src/contract/agent-definition.js';
 import type { AgentEntry } from '../../src/contract/agents-file.js';
 import { verifyWebhook } from '../../src/server/index.js';
+import { completed } from '../support/webhook-events.js';
 import {
   ROOT_DIR,
   listDeliveries,
@@ -11,6 +12,7 @@ import {
   queryBody,
   readSse,
   sleep,
+  COMPLETIONS,
   startReceiver,
   startTestBackend,
   tempDir,
@@ -21,7 +23,7 @@ import {
 const DEMO_FILE = JSON.parse(readFileSync(join(ROOT_DIR, 'demo/agents.json'), 'utf8')) as { agents: Record<string, AgentEntry> };
 
 async function startDemoAgents() {
-  const receivers: Record<string, Receiver> = { demo: await startReceiver(), 'demo-inline': await startReceiver() };
+  const receivers: Record<string, Receiver> = { demo: await startReceiver(COMPLETIONS), 'demo-inline': await startReceiver(COMPLETIONS) };
   const agentEntries = Object.fromEntries(
     Object.entries(DEMO_FILE.agents).map(([id, entry]) => [id, { ...entry, webhookUrl: receivers[id]!.url }]),
   );
@@ -90,7 +92,7 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     const body = queryBody({ params });
     expect((await readSse(await postQuery(backend, body))).at(-1)?.event).toBe('done');
     const [webhook] = await receivers.demo!.waitForCount(1);
-    const event = verifyWebhook(webhook!.body, webhook!.headers, DEMO_FILE.agents.demo!.webhookSecret!);
+    const event = completed(verifyWebhook(webhook!.body, webhook!.headers, DEMO_FILE.agents.demo!.webhookSecret!));
     expect(event.data).toMatchObject({ agent_id: 'demo', query_id: body.query_id, params });
     expect(() => verifyWebhook(webhook!.body, webhook!.headers, DEMO_FILE.agents['demo-inline']!.webhookSecret!)).toThrow(/signature/);
 
@@ -162,7 +164,7 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
   });
 
   it('reads --agents-file from disk; an agent that declares no params keeps the shared rule', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const file = join(tempDir(), 'agents.json');
     writeFileSync(file, JSON.stringify({ agents: { open: { webhookUrl: receiver.url } } }));
     const backend = await startTestBackend({ agentsFile: file });

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { isPortFree, USAGE } from '../../demo/backend/config/index.js';
 import { verifyWebhook } from '../../src/server/index.js';
-import { postQuery, queryBody, readSse, startReceiver, tempDir, waitForDelivery } from './helpers.js';
+import { completed } from '../support/webhook-events.js';
+import { COMPLETIONS, postQuery, queryBody, readSse, startReceiver, tempDir, waitForDelivery } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -64,7 +65,7 @@ async function runToExit(args: string[]): Promise<{ code: number | null; output:
 describe('backend CLI', () => {
   it('prints a generated secret, resumes an in-flight delivery after kill -9, and exits cleanly on SIGTERM', async () => {
     const dataDir = tempDir();
-    const hanging = await startReceiver(() => ({ status: 200, hang: true }));
+    const hanging = await startReceiver(() => ({ status: 200, hang: true }), COMPLETIONS);
     const first = await runCli(['--data-dir', dataDir, '--webhook-url', hanging.url, '--echo-delay-ms', '1']);
     const secret = /webhook secret \(generated\): (whsec_\S+)/.exec(first.output())?.[1];
     expect(secret).toBeDefined();
@@ -82,7 +83,7 @@ describe('backend CLI', () => {
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
-    const up = await startReceiver();
+    const up = await startReceiver(COMPLETIONS);
     const second = await runCli([
       '--data-dir',
       dataDir,
@@ -103,7 +104,7 @@ describe('backend CLI', () => {
     expect(delivery.attempts).toBe(1);
     const [webhook] = up.received;
     expect(webhook!.headers['webhook-id']).toBe(hanging.received[0]!.headers['webhook-id']);
-    expect(verifyWebhook(webhook!.body, webhook!.headers, secret ?? '').data.query_id).toBe(body.query_id);
+    expect(completed(verifyWebhook(webhook!.body, webhook!.headers, secret ?? '')).data.query_id).toBe(body.query_id);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });

@@ -32,8 +32,10 @@ describe('GET /v1/deliveries', () => {
   it('pages with ?cursor=&limit=, oldest first, every row once, filters kept', async () => {
     const backend = await startTestBackend({ rateLimit: 0 });
     const ids: string[] = [];
+    // One conversation: its conversation.started (no query_id), then the seven answers.
+    const conversation = queryBody().conversation_id;
     for (let i = 0; i < 7; i++) {
-      const body = queryBody();
+      const body = queryBody({ conversation_id: conversation });
       expect((await postQuery(backend, body, { accept: 'application/json' })).status).toBe(200);
       ids.push(body.query_id);
     }
@@ -55,11 +57,11 @@ describe('GET /v1/deliveries', () => {
       cursor = body.next_cursor;
       pages++;
     }
-    expect(seen).toEqual(ids);
+    expect(seen).toEqual([null, ...ids]);
     expect(pages).toBe(3);
 
     const all = await get('');
-    expect(all.body.deliveries).toHaveLength(7); // the default page (100) holds them all
+    expect(all.body.deliveries).toHaveLength(8); // the default page (100) holds them all
     expect(all.body.next_cursor).toBeNull();
     const one = await get(`?query_id=${ids[4]}&limit=1`);
     expect(one.body.deliveries.map((delivery) => delivery.query_id)).toEqual([ids[4]]);

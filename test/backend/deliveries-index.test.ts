@@ -22,8 +22,8 @@ function seed(db: Database.Database, agent: string, count: number): void {
     ).run({ agent, count });
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @count)
-       INSERT INTO deliveries (id, query_id, agent_id, body, status, attempts, delivered_at, created_at)
-       SELECT 'evt_' || @agent || '_' || i, 'q_' || @agent || '_' || i, @agent, '{}', 'delivered', 1, i, i FROM n`,
+       INSERT INTO deliveries (id, query_id, agent_id, conversation_id, body, status, attempts, delivered_at, created_at)
+       SELECT 'evt_' || @agent || '_' || i, 'q_' || @agent || '_' || i, @agent, 'c_' || @agent || '_' || i, '{}', 'delivered', 1, i, i FROM n`,
     ).run({ agent, count });
   })();
 }
@@ -126,7 +126,7 @@ PRAGMA user_version = 2;
 `;
 
 describe('a data directory of schema 2', () => {
-  it('is upgraded in place: each delivery gets its query’s agent and no replays, rows and order kept, indexes rebuilt', () => {
+  it('is upgraded in place: each delivery gets its query’s agent and conversation and no replays, rows and order kept, indexes rebuilt', () => {
     const dataDir = tempDir();
     const db = new Database(join(dataDir, 'backend.sqlite'));
     db.exec(SCHEMA_2);
@@ -146,10 +146,18 @@ describe('a data directory of schema 2', () => {
     const store = new BackendStore(dataDir);
     const page = store.listDeliveries({ agentIds: ['a'], afterRowid: 0, limit: 10 });
     expect(
-      page.rows.map(({ id, agent_id, type, status, attempts, replays }) => ({ id, agent_id, type, status, attempts, replays })),
+      page.rows.map(({ id, agent_id, conversation_id, type, status, attempts, replays }) => ({
+        id,
+        agent_id,
+        conversation_id,
+        type,
+        status,
+        attempts,
+        replays,
+      })),
     ).toEqual([
-      { id: 'evt_a1', agent_id: 'a', type: 'query.completed', status: 'delivered', attempts: 1, replays: 0 },
-      { id: 'evt_a2', agent_id: 'a', type: 'query.feedback', status: 'pending', attempts: 0, replays: 0 },
+      { id: 'evt_a1', agent_id: 'a', conversation_id: 'c_1', type: 'query.completed', status: 'delivered', attempts: 1, replays: 0 },
+      { id: 'evt_a2', agent_id: 'a', conversation_id: 'c_1', type: 'query.feedback', status: 'pending', attempts: 0, replays: 0 },
     ]);
     expect(store.listDeliveries({ agentIds: ['a', 'b'], afterRowid: 0, limit: 10 }).rows.map((row) => row.id)).toEqual([
       'evt_b1',
@@ -169,7 +177,13 @@ describe('a data directory of schema 2', () => {
       )
       .all()
       .map((row) => row.name);
-    expect(indexes).toEqual(['deliveries_due', 'deliveries_of_agent', 'deliveries_of_query', 'deliveries_one_completion']);
+    expect(indexes).toEqual([
+      'deliveries_due',
+      'deliveries_of_agent',
+      'deliveries_of_query',
+      'deliveries_once_per_conversation',
+      'deliveries_one_completion',
+    ]);
     expect(upgraded.prepare(`SELECT name FROM sqlite_master WHERE name = 'deliveries_old'`).get()).toBeUndefined();
     upgraded.close();
   });

@@ -4,6 +4,7 @@ import { verifyWebhook } from '../../src/server/index.js';
 import {
   type ApiDelivery,
   type ReceivedWebhook,
+  COMPLETIONS,
   listDeliveries,
   postQuery,
   queryBody,
@@ -57,7 +58,7 @@ describe('POST /v1/deliveries/{id}/replay', () => {
   });
 
   it("answers 404 unknown_delivery for an unknown id and for another agent's delivery", async () => {
-    const receiver = await startReceiver(() => ({ status: 500 }));
+    const receiver = await startReceiver(() => ({ status: 500 }), COMPLETIONS);
     const backend = await startTestBackend({
       agentEntries: { a: { webhookUrl: receiver.url, webhookSecret: SECRET_A }, b: { webhookUrl: receiver.url, webhookSecret: SECRET_B } },
       retrySchedule: [],
@@ -81,7 +82,7 @@ describe('POST /v1/deliveries/{id}/replay', () => {
 
   it('answers 409 delivery_pending while a delivery waits for its next attempt, and while an attempt is in flight', async () => {
     let hang = false;
-    const receiver = await startReceiver(() => (hang ? { status: 200, hang: true } : { status: 500 }));
+    const receiver = await startReceiver(() => (hang ? { status: 200, hang: true } : { status: 500 }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [60_000] });
     const secret = backend.config.agents[0]!.webhookSecret;
 
@@ -105,7 +106,7 @@ describe('POST /v1/deliveries/{id}/replay', () => {
 
   it('sends a given-up delivery again: same webhook-id and body, fresh timestamp and signature, attempts from 0, replays counted', async () => {
     let up = false;
-    const receiver = await startReceiver(() => ({ status: up ? 200 : 500 }));
+    const receiver = await startReceiver(() => ({ status: up ? 200 : 500 }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [20, 20] });
     const secret = backend.config.agents[0]!.webhookSecret;
     const queryId = await askOnce(backend);
@@ -137,7 +138,7 @@ describe('POST /v1/deliveries/{id}/replay', () => {
 
   it('sends a stopped delivery (the receiver answered 410) again once asked', async () => {
     let gone = true;
-    const receiver = await startReceiver(() => ({ status: gone ? 410 : 200 }));
+    const receiver = await startReceiver(() => ({ status: gone ? 410 : 200 }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const queryId = await askOnce(backend);
     const stopped = await waitForDelivery(backend, queryId, (row) => row.status === 'stopped');
@@ -155,7 +156,7 @@ describe('POST /v1/deliveries/{id}/replay', () => {
       if (runs !== undefined) return { status: 200, body: JSON.stringify({ ok: true, duplicate: true }) };
       handled.set(id, 1);
       return { status: 200, body: JSON.stringify({ ok: true }) };
-    });
+    }, COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const secret = backend.config.agents[0]!.webhookSecret;
     const queryId = await askOnce(backend);

@@ -5,6 +5,7 @@ import {
   listDeliveries,
   postAction,
   postQuery,
+  QUERY_EVENTS,
   queryBody,
   readSse,
   sleep,
@@ -24,7 +25,7 @@ async function answered(backend: { url: string }, overrides: Record<string, unkn
 
 describe('feedback on an answer', () => {
   it('sends query.feedback with the params of the rated query from the store; a change sends again, the same rating once', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(QUERY_EVENTS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, signingSecret: SIGNING_SECRET });
     const params = { user_id: 'u_rated', plan: 'pro', seats: 3, beta: true, ref: null };
     const token = await signParams({ user_id: 'u_verified' }, SIGNING_SECRET, { expiresInSeconds: 300 });
@@ -64,7 +65,7 @@ describe('feedback on an answer', () => {
   });
 
   it('an unrated answer taken back (null) sends nothing', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(QUERY_EVENTS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const body = await answered(backend);
     await receiver.waitForCount(1);
@@ -76,7 +77,7 @@ describe('feedback on an answer', () => {
   });
 
   it('refuses an unknown query, another conversation or agent (404) and a bad rating (400), sending nothing', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(QUERY_EVENTS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, agents: ['demo', 'sales'] });
     const body = await answered(backend);
     const other = queryBody();
@@ -96,7 +97,7 @@ describe('feedback on an answer', () => {
   });
 
   it('uses the same durable outbox: a refused delivery is retried with the same webhook-id, and listed with its type', async () => {
-    const receiver = await startReceiver((webhook, index) => ({ status: index === 1 ? 503 : 200 }));
+    const receiver = await startReceiver((webhook, index) => ({ status: index === 1 ? 503 : 200 }), QUERY_EVENTS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const body = await answered(backend);
     await receiver.waitForCount(1);
@@ -128,7 +129,7 @@ describe('feedback on an answer', () => {
   });
 
   it('a rating survives a restart: the same rating after it sends nothing', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(QUERY_EVENTS);
     const first = await startTestBackend({ webhookUrl: receiver.url });
     const body = await answered(first);
     await postAction(first, body.query_id, 'feedback', { conversation_id: body.conversation_id, rating: 'down' });

@@ -7,6 +7,8 @@ import { onTestFinished } from 'vitest';
 import type { BackendOptions } from '../../demo/backend/config/index.js';
 import { DELIVERIES_PATH } from '../../demo/backend/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
+import type { WebhookEventType } from '../../src/contract/protocol.js';
+import { typeOf } from '../support/webhook-events.js';
 
 /** The repository root. */
 export const ROOT_DIR = resolve(import.meta.dirname, '../..');
@@ -59,18 +61,38 @@ export interface ReceiverReply {
 
 export interface Receiver {
   url: string;
+  /** The webhooks it records: all, or those of the types it was started for. */
   received: ReceivedWebhook[];
+  /** Every webhook that came, of any type, in arrival order. */
+  all: ReceivedWebhook[];
   /** Most attempts ever in progress at once for one webhook-id. */
   maxConcurrentPerId: number;
   waitForCount(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
 }
 
+/** For a test about answers: records `query.completed` only. */
+export const COMPLETIONS: ReceiverOptions = { types: ['query.completed'] };
+/** For a test about answers and their ratings. */
+export const QUERY_EVENTS: ReceiverOptions = { types: ['query.completed', 'query.feedback'] };
+
+export interface ReceiverOptions {
+  /**
+   * Only webhooks of these types are recorded in `received`, counted and answered by `reply`; the others
+   * (the lifecycle events around each query, for a test about queries) are answered 200 and kept in `all`.
+   */
+  types?: readonly WebhookEventType[];
+}
+
 /** A webhook endpoint on loopback that records every request and answers as `reply` says (default 200). */
 export async function startReceiver(
-  reply: (webhook: ReceivedWebhook, index: number) => ReceiverReply = () => ({ status: 200 }),
+  replyOrOptions: ((webhook: ReceivedWebhook, index: number) => ReceiverReply) | ReceiverOptions = () => ({ status: 200 }),
+  options: ReceiverOptions = {},
 ): Promise<Receiver> {
+  const reply = typeof replyOrOptions === 'function' ? replyOrOptions : (): ReceiverReply => ({ status: 200 });
+  const { types } = typeof replyOrOptions === 'function' ? options : replyOrOptions;
   const received: ReceivedWebhook[] = [];
+  const all: ReceivedWebhook[] = [];
   const active = new Map<string, number>();
   const receiver = { maxConcurrentPerId: 0 };
   const server = createServer((req, res) => {
@@ -82,6 +104,11 @@ export async function startReceiver(
       active.set(id, (active.get(id) ?? 0) + 1);
       receiver.maxConcurrentPerId = Math.max(receiver.maxConcurrentPerId, active.get(id) ?? 0);
       res.once('close', () => active.set(id, (active.get(id) ?? 1) - 1));
+      all.push(webhook);
+      if (types && !types.includes(typeOf(webhook))) {
+        res.writeHead(200).end();
+        return;
+      }
       received.push(webhook);
       const answer = reply(webhook, received.length - 1);
       if (answer.hang) return;
@@ -101,6 +128,7 @@ export async function startReceiver(
   return Object.assign(receiver, {
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
+    all,
     waitForCount: async (count: number, timeoutMs = 5000) => {
       await waitUntil(
         () => received.length >= count,
@@ -210,8 +238,10 @@ export async function readTimedSse(
 
 export interface ApiDelivery {
   id: string;
-  query_id: string;
-  type: 'query.completed' | 'query.feedback';
+  /** Null for an event of the whole conversation. */
+  query_id: string | null;
+  conversation_id: string;
+  type: WebhookEventType;
   status: 'pending' | 'delivered' | 'dead' | 'stopped';
   attempts: number;
   /** Times it was sent again by `POST /v1/deliveries/{id}/replay`. */

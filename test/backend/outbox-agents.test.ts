@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { completed } from '../support/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import {
   listDeliveries,
@@ -9,6 +10,7 @@ import {
   queryBody,
   readSse,
   sleep,
+  COMPLETIONS,
   startReceiver,
   startTestBackend,
   tempDir,
@@ -22,7 +24,7 @@ const SECRET_B = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 describe('webhook outbox with several agents', () => {
   it("keeps each agent's undelivered webhooks across a restart, and sends them to the URL and secret configured now", async () => {
     const dataDir = tempDir();
-    const down = await startReceiver(() => ({ status: 503 }));
+    const down = await startReceiver(() => ({ status: 503 }), COMPLETIONS);
     const entries = (a: string, b: string, secretB = SECRET_B) => ({
       a: { webhookUrl: a, webhookSecret: SECRET_A },
       b: { webhookUrl: b, webhookSecret: secretB },
@@ -35,7 +37,7 @@ describe('webhook outbox with several agents', () => {
     await first.close();
 
     // Back with a new receiver per agent and b's secret rotated: each pending row goes to its agent's endpoint now.
-    const [upA, upB] = [await startReceiver(), await startReceiver()];
+    const [upA, upB] = [await startReceiver(COMPLETIONS), await startReceiver(COMPLETIONS)];
     const rotated = 'whsec_dGhlLW5ldy1zZWNyZXQtb2YtYWdlbnQtYg==';
     const second = await startTestBackend({ dataDir, agentEntries: entries(upA.url, upB.url, rotated), retrySchedule: [300] });
     await waitForDelivery(second, forA.query_id, (d) => d.status === 'delivered');
@@ -43,15 +45,15 @@ describe('webhook outbox with several agents', () => {
     const asB = { url: second.url, config: { agents: [second.config.agents[1]!] } };
     await waitForDelivery(asB, forB.query_id, (d) => d.status === 'delivered');
     expect(await listDeliveries(second, forB.query_id)).toEqual([]);
-    expect(verifyWebhook(upA.received[0]!.body, upA.received[0]!.headers, SECRET_A).data.query_id).toBe(forA.query_id);
-    expect(verifyWebhook(upB.received[0]!.body, upB.received[0]!.headers, rotated).data.query_id).toBe(forB.query_id);
+    expect(completed(verifyWebhook(upA.received[0]!.body, upA.received[0]!.headers, SECRET_A)).data.query_id).toBe(forA.query_id);
+    expect(completed(verifyWebhook(upB.received[0]!.body, upB.received[0]!.headers, rotated)).data.query_id).toBe(forB.query_id);
     await sleep(100);
     expect([upA.received.length, upB.received.length]).toEqual([1, 1]);
   });
 
   it('a delivery of an agent no longer served is dead, with the reason', async () => {
     const dataDir = tempDir();
-    const down = await startReceiver(() => ({ status: 503 }));
+    const down = await startReceiver(() => ({ status: 503 }), COMPLETIONS);
     const first = await startTestBackend({ dataDir, agentEntries: { gone: { webhookUrl: down.url } }, retrySchedule: [200] });
     const body = queryBody();
     await readSse(await postQuery(first, body, { agent: 'gone' }));

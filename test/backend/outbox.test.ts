@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/server/index.js';
 import { completed } from '../support/webhook-events.js';
-import { postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, tempDir, waitForDelivery } from './helpers.js';
+import { COMPLETIONS, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, tempDir, waitForDelivery } from './helpers.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -14,7 +14,7 @@ async function completeQuery(backend: { url: string }): Promise<string> {
 
 describe('webhook outbox', () => {
   it('retries a 500 with the same webhook-id and body, a fresh timestamp and signature, until delivered', async () => {
-    const receiver = await startReceiver((_webhook, index) => (index === 0 ? { status: 500, body: 'boom' } : { status: 200 }));
+    const receiver = await startReceiver((_webhook, index) => (index === 0 ? { status: 500, body: 'boom' } : { status: 200 }), COMPLETIONS);
     // ≥ 1 s between attempts even with -20 % jitter, so they carry different Unix-second timestamps.
     const backend = await startTestBackend({ webhookUrl: receiver.url, webhookSecret: SECRET, retrySchedule: [1300] });
     const queryId = await completeQuery(backend);
@@ -35,7 +35,7 @@ describe('webhook outbox', () => {
   });
 
   it('records the failure of a pending delivery', async () => {
-    const receiver = await startReceiver(() => ({ status: 503, body: 'down for maintenance' }));
+    const receiver = await startReceiver(() => ({ status: 503, body: 'down for maintenance' }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [60_000] });
     const queryId = await completeQuery(backend);
     const delivery = await waitForDelivery(backend, queryId, (d) => d.attempts === 1);
@@ -47,7 +47,7 @@ describe('webhook outbox', () => {
   });
 
   it('stops on 410 Gone and never tries again', async () => {
-    const receiver = await startReceiver(() => ({ status: 410 }));
+    const receiver = await startReceiver(() => ({ status: 410 }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [10, 10] });
     const queryId = await completeQuery(backend);
     const delivery = await waitForDelivery(backend, queryId, (d) => d.status === 'stopped');
@@ -58,7 +58,7 @@ describe('webhook outbox', () => {
   });
 
   it('marks a delivery dead after the last scheduled retry; redirects count as failures', async () => {
-    const receiver = await startReceiver(() => ({ status: 302, headers: { location: 'http://127.0.0.1:9/elsewhere' } }));
+    const receiver = await startReceiver(() => ({ status: 302, headers: { location: 'http://127.0.0.1:9/elsewhere' } }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [10, 10] });
     const queryId = await completeQuery(backend);
     const delivery = await waitForDelivery(backend, queryId, (d) => d.status === 'dead');
@@ -69,8 +69,9 @@ describe('webhook outbox', () => {
   });
 
   it('honours a retry-after longer than the schedule', async () => {
-    const receiver = await startReceiver((_webhook, index) =>
-      index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 },
+    const receiver = await startReceiver(
+      (_webhook, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 }),
+      COMPLETIONS,
     );
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [10] });
     const queryId = await completeQuery(backend);
@@ -80,7 +81,7 @@ describe('webhook outbox', () => {
   });
 
   it('times out a hanging receiver, never overlaps attempts of one row, and retries', async () => {
-    const receiver = await startReceiver((_webhook, index) => (index === 0 ? { status: 200, hang: true } : { status: 200 }));
+    const receiver = await startReceiver((_webhook, index) => (index === 0 ? { status: 200, hang: true } : { status: 200 }), COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, retrySchedule: [10], deliveryTimeoutMs: 150 });
     const queryId = await completeQuery(backend);
     const delivery = await waitForDelivery(backend, queryId, (d) => d.status === 'delivered');
@@ -91,7 +92,7 @@ describe('webhook outbox', () => {
   });
 
   it('retries network errors', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const url = receiver.url;
     await receiver.close(); // nothing listens there any more
     const backend = await startTestBackend({ webhookUrl: url, retrySchedule: [60_000] });
@@ -103,14 +104,14 @@ describe('webhook outbox', () => {
 
   it('keeps undelivered webhooks and answers across a restart on the same data dir', async () => {
     const dataDir = tempDir();
-    const down = await startReceiver(() => ({ status: 500 }));
+    const down = await startReceiver(() => ({ status: 500 }), COMPLETIONS);
     const first = await startTestBackend({ dataDir, webhookUrl: down.url, webhookSecret: SECRET, retrySchedule: [300] });
     const body = queryBody();
     const answer = (await (await postQuery(first, body, { accept: 'application/json' })).json()) as { output: string };
     await waitForDelivery(first, body.query_id, (d) => d.attempts === 1);
     await first.close();
 
-    const up = await startReceiver();
+    const up = await startReceiver(COMPLETIONS);
     const second = await startTestBackend({ dataDir, webhookUrl: up.url, webhookSecret: SECRET, retrySchedule: [300] });
     const delivery = await waitForDelivery(second, body.query_id, (d) => d.status === 'delivered');
     expect(delivery.attempts).toBe(2);
@@ -129,13 +130,13 @@ describe('webhook outbox', () => {
 
   it('gives an attempt cut short by close back to the queue, uncounted', async () => {
     const dataDir = tempDir();
-    const hanging = await startReceiver(() => ({ status: 200, hang: true }));
+    const hanging = await startReceiver(() => ({ status: 200, hang: true }), COMPLETIONS);
     const first = await startTestBackend({ dataDir, webhookUrl: hanging.url, deliveryTimeoutMs: 10_000 });
     const queryId = await completeQuery(first);
     await hanging.waitForCount(1);
     await first.close();
 
-    const up = await startReceiver();
+    const up = await startReceiver(COMPLETIONS);
     const second = await startTestBackend({ dataDir, webhookUrl: up.url });
     const delivery = await waitForDelivery(second, queryId, (d) => d.status === 'delivered');
     expect(delivery.attempts).toBe(1);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { completed } from '../support/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import {
   badKey,
@@ -18,7 +19,7 @@ import {
   validValue,
   withViolations,
 } from '../e2e/support/params-arbitraries.js';
-import { postQuery, queryBody, startReceiver, startTestBackend, type TestBackend } from './helpers.js';
+import { COMPLETIONS, postQuery, queryBody, startReceiver, startTestBackend, type TestBackend } from './helpers.js';
 
 // Every run is a real HTTP request to the in-process backend (JSON mode, echo without delay).
 const RUNS = { seed: PROPERTY_SEED, numRuns: 1000 } as const;
@@ -65,7 +66,7 @@ describe('params over the real query endpoint, property-based', () => {
   it(
     'any valid params object reaches the signed webhook unchanged: same keys, order, values and JSON types',
     async () => {
-      const receiver = await startReceiver();
+      const receiver = await startReceiver(COMPLETIONS);
       const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 0, rateLimit: 0 });
       const sent = new Map<string, string>(); // query_id → the params' JSON as sent
       await fc.assert(
@@ -82,7 +83,7 @@ describe('params over the real query endpoint, property-based', () => {
       await receiver.waitForCount(sent.size, 20_000);
       const seen = new Set<string>();
       for (const webhook of receiver.received) {
-        const event = verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret);
+        const event = completed(verifyWebhook(webhook.body, webhook.headers, backend.config.agents[0]!.webhookSecret));
         const expected = sent.get(event.data.query_id);
         expect(expected, `webhook for an unknown query ${event.data.query_id}`).toBeDefined();
         expect(JSON.stringify(event.data.params)).toBe(expected);

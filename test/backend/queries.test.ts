@@ -3,7 +3,17 @@ import { checkParams } from '../../src/contract/params.js';
 import type { QueryCompletedEvent } from '../../src/contract/schemas.js';
 import { completed } from '../support/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
-import { listDeliveries, postQuery, queryBody, readSse, sleep, startReceiver, startTestBackend, waitForDelivery } from './helpers.js';
+import {
+  COMPLETIONS,
+  listDeliveries,
+  postQuery,
+  queryBody,
+  readSse,
+  sleep,
+  startReceiver,
+  startTestBackend,
+  waitForDelivery,
+} from './helpers.js';
 
 const PARAMS = { user_id: 'u_42', plan: 'pro', count: 3, ratio: 1.5, beta: true, opted_out: false, ref: null, empty: '' };
 
@@ -48,7 +58,7 @@ describe('query API', () => {
   });
 
   it('signs a webhook that verifyWebhook accepts, carrying params with their JSON types and the context', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const body = queryBody({ params: PARAMS });
     const done = (await readSse(await postQuery(backend, body))).at(-1)?.data as { output: string };
@@ -100,7 +110,7 @@ describe('query API', () => {
   });
 
   it('runs a query_id once: the retry replays the stored answer as one delta, with one webhook', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const body = queryBody();
     const first = await readSse(await postQuery(backend, body));
@@ -116,11 +126,11 @@ describe('query API', () => {
     await waitForDelivery(backend, body.query_id, (delivery) => delivery.status === 'delivered');
     await sleep(100);
     expect(receiver.received).toHaveLength(1);
-    expect(await listDeliveries(backend)).toHaveLength(1);
+    expect((await listDeliveries(backend)).map((delivery) => delivery.type)).toEqual(['conversation.started', 'query.completed']);
   });
 
   it('makes a concurrent duplicate wait for the running query instead of running it again', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 15 });
     const body = queryBody();
     const [a, b] = await Promise.all([postQuery(backend, body), sleep(5).then(() => postQuery(backend, body))]);
@@ -133,11 +143,11 @@ describe('query API', () => {
     await receiver.waitForCount(1);
     await sleep(100);
     expect(receiver.received).toHaveLength(1);
-    expect(await listDeliveries(backend)).toHaveLength(1);
+    expect((await listDeliveries(backend)).map((delivery) => delivery.type)).toEqual(['conversation.started', 'query.completed']);
   });
 
   it('finishes a query whose client left mid-stream, so the retry replays it with one webhook', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 20 });
     const body = queryBody({ params: PARAMS });
     const controller = new AbortController();

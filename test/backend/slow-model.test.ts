@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, parseFlags, resolveConfig } from '../../demo/backend/config/index.js';
 import { STATUS_TEXT_MAX_LENGTH } from '../../src/contract/protocol.js';
-import { postQuery, queryBody, readTimedSse, sleep, startReceiver, startTestBackend } from './helpers.js';
+import { postQuery, queryBody, readTimedSse, sleep, COMPLETIONS, startReceiver, startTestBackend } from './helpers.js';
 
 /** The SDK's idle watchdog: a stream silent this long is given up and retried. */
 const CLIENT_IDLE_WATCHDOG_MS = 30_000;
@@ -20,7 +20,7 @@ describe('a slow model', () => {
   });
 
   it('sends a status event and heartbeats while the first token is slow, to the first request and a waiting duplicate', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({
       webhookUrl: receiver.url,
       firstTokenDelayMs: FIRST_TOKEN_MS,

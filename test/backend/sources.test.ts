@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { SourcesSchema } from '../../src/contract/schemas.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { completed } from '../support/webhook-events.js';
-import { postQuery, queryBody, readSse, startReceiver, startTestBackend } from './helpers.js';
+import { postQuery, queryBody, readSse, COMPLETIONS, startReceiver, startTestBackend } from './helpers.js';
 
 describe('sources of an answer', () => {
   it('the echo model cites the URLs of the input; done and the webhook carry the same sources; bad ones are dropped', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const input =
       'Compare [<img src=x onerror=alert(1)> Guide](https://example.com/guide) with https://docs.example.org/a?b=1 and [bad](javascript:alert(1))';

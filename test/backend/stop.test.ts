@@ -9,6 +9,7 @@ import {
   readSse,
   readTimedSse,
   sleep,
+  COMPLETIONS,
   startReceiver,
   startTestBackend,
   waitForDelivery,
@@ -23,7 +24,7 @@ const textOf = (events: readonly { event: string; data: unknown }[]) =>
 
 describe('stopping an answer', () => {
   it('stops the model mid-stream: the stream ends with the partial text, and one webhook says "stopped" with it', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 40 });
     const params = { user_id: 'u_stop', plan: 'pro' };
     const body = queryBody({ params, input: 'Tell me a long story about ten different things, please' });
@@ -56,7 +57,7 @@ describe('stopping an answer', () => {
   });
 
   it('replays a stopped answer for its query_id, and a second stop changes nothing', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, firstTokenDelayMs: 5000 });
     const body = queryBody();
     const streaming = postQuery(backend, body).then(readSse);
@@ -77,7 +78,7 @@ describe('stopping an answer', () => {
   });
 
   it('a stop after the answer completed answers the completed answer and sends no second webhook', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url });
     const body = queryBody();
     const done = (await readSse(await postQuery(backend, body))).at(-1)?.data as { output: string };
@@ -122,7 +123,7 @@ describe('stopping an answer', () => {
   });
 
   it('a dropped connection is not a stop: the model runs on and the webhook says "completed"', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(COMPLETIONS);
     const backend = await startTestBackend({ webhookUrl: receiver.url, deltaDelayMs: 20 });
     const body = queryBody();
     const controller = new AbortController();

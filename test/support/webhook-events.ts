@@ -1,4 +1,5 @@
-import type { QueryCompletedEvent, QueryFeedbackEvent, WebhookEvent } from '../../src/contract/schemas.js';
+import type { WebhookEventType } from '../../src/contract/protocol.js';
+import type { QueryCompletedEvent, QueryFeedbackEvent, WebhookEvent, WebhookEventOf } from '../../src/contract/schemas.js';
 
 /** Narrows a verified webhook to `query.completed`, as a receiver does; any other type fails the test. */
 export function completed(event: WebhookEvent): QueryCompletedEvent {
@@ -10,4 +11,20 @@ export function completed(event: WebhookEvent): QueryCompletedEvent {
 export function feedback(event: WebhookEvent): QueryFeedbackEvent {
   if (event.type !== 'query.feedback') throw new Error(`expected a query.feedback event, got ${event.type}`);
   return event;
+}
+
+/** Narrows a verified webhook to the given type; any other type fails the test. */
+export function eventOf<T extends WebhookEventType>(type: T, event: WebhookEvent): WebhookEventOf<T> {
+  if (event.type !== type) throw new Error(`expected a ${type} event, got ${event.type}`);
+  return event as WebhookEventOf<T>;
+}
+
+/** The `type` of a received webhook, read from its body (unverified: for sorting what came, not for trusting it). */
+export function typeOf(webhook: { body: string }): WebhookEventType {
+  return (JSON.parse(webhook.body) as { type: WebhookEventType }).type;
+}
+
+/** The received webhooks of one type, in the order they came. */
+export function ofType<W extends { body: string }>(received: readonly W[], type: WebhookEventType): W[] {
+  return received.filter((webhook) => typeOf(webhook) === type);
 }
