@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
 import { startRecordingProxy } from './support/http.js';
+import { completed, ofType, waitForType } from '../support/webhook-events.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 /** The pages talk to the backend through this proxy, which counts what reaches the backend. */
@@ -56,7 +57,8 @@ function sitePage(path: string, init: Record<string, unknown> = {}): string {
 function recordQueries(context: BrowserContext) {
   const posts: { queryId: string; conversationId: string; tab: Page | null }[] = [];
   context.on('request', (request) => {
-    if (request.method() !== 'POST' || !request.url().startsWith(`${proxy.url}/v1/agents/`)) return;
+    // Queries only: the SDK also tells the API when it leaves a conversation (POST …/conversations/{id}/end).
+    if (request.method() !== 'POST' || !request.url().startsWith(`${proxy.url}/v1/agents/`) || !request.url().endsWith('/queries')) return;
     const body = JSON.parse(request.postData() ?? '{}') as { query_id: string; conversation_id: string };
     posts.push({ queryId: body.query_id, conversationId: body.conversation_id, tab: request.frame().page() });
   });
@@ -107,8 +109,8 @@ const userCount = (tab: Page) => tab.locator('aicado-embed .msg.user').count();
 /** The verified webhook of one query, once it has arrived. */
 async function webhookFor(queryId: string) {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 25))) {
-    const event = loop.receiver.received
-      .map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret))
+    const event = ofType(loop.receiver.received, 'query.completed')
+      .map((w) => completed(shipped.verifyWebhook(w.body, w.headers, loop.secret)))
       .find((e) => e.data.query_id === queryId);
     if (event) return event;
   }
@@ -146,7 +148,9 @@ describe.each([
       [posts[1]!.queryId, 'b'],
     ]);
     expect(new Set(posts.map((post) => post.conversationId)).size).toBe(1);
-    const events = (await loop.receiver.waitFor(2)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
+    const events = (await waitForType(loop.receiver, 'query.completed', 2)).map((w) =>
+      shipped.verifyWebhook(w.body, w.headers, loop.secret),
+    );
     expect(events.map((event) => event.data.conversation_id)).toEqual([posts[0]!.conversationId, posts[0]!.conversationId]);
     await context.close();
   });
@@ -177,15 +181,15 @@ describe.each([
     await setOffline(context, false);
     await Promise.all([a.goto(url), b.goto(url)]); // both tabs load at once, each finding the query pending
     for (const tab of [a, b]) await answerBubble(tab, 'Pending in two tabs').waitFor({ timeout: 15_000 });
-    const [webhook] = await loop.receiver.waitFor(1);
+    const [webhook] = await waitForType(loop.receiver, 'query.completed', 1);
     // Room for a second request or webhook to show up, had a second tab resumed the query too.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const [{ queryId } = { queryId: '' }] = posts();
     expect(posts()).toEqual([{ queryId, idempotencyKey: queryId }]);
-    const event = shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret);
+    const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
     expect(event.data.query_id).toBe(queryId);
     expect(event.data.params).toStrictEqual(PARAMS);
-    expect(loop.receiver.received).toHaveLength(1);
+    expect(ofType(loop.receiver.received, 'query.completed')).toHaveLength(1);
     for (const tab of [a, b]) expect(await answerBubble(tab, 'Pending in two tabs').count()).toBe(1);
     await context.close();
   });
@@ -203,11 +207,11 @@ describe('one conversation across tabs', () => {
     await userBubble(a, 'Queued while offline').waitFor({ timeout: 1_000 });
     await setOffline(context, false);
     for (const tab of [a, b]) await answerBubble(tab, 'Queued while offline').waitFor({ timeout: 15_000 });
-    await loop.receiver.waitFor(1);
+    await waitForType(loop.receiver, 'query.completed', 1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(posts.map((post) => post.tab)).toEqual([b]);
     expect(reached().map((post) => post.queryId)).toEqual([posts[0]!.queryId]);
-    expect(loop.receiver.received).toHaveLength(1);
+    expect(ofType(loop.receiver.received, 'query.completed')).toHaveLength(1);
     await context.close();
   });
 

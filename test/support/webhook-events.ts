@@ -28,3 +28,22 @@ export function typeOf(webhook: { body: string }): WebhookEventType {
 export function ofType<W extends { body: string }>(received: readonly W[], type: WebhookEventType): W[] {
   return received.filter((webhook) => typeOf(webhook) === type);
 }
+
+/**
+ * Waits until `count` webhooks of `type` have come to a receiver that records every request, and returns
+ * them in the order they came: a test about answers counts answers, whatever lifecycle events came beside.
+ */
+export async function waitForType<W extends { body: string }>(
+  receiver: { received: readonly W[] },
+  type: WebhookEventType,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<W[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = ofType(receiver.received, type);
+    if (found.length >= count) return found.slice(0, count);
+    if (Date.now() > deadline) throw new Error(`expected ${count} ${type} webhook(s), got ${found.length} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
