@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from 'aicado-embed/server';
-import { AnswerStore, type StoredAnswer } from './answers.js';
+import { type ReceivedEvent, ReceivedEventStore } from './received-events.js';
 import { createDeliveryRoutes } from './deliveries.js';
 import { toFetchRequest } from './node-request.js';
 
@@ -30,10 +30,10 @@ export interface HostOptions {
 
 /** The site owner's app: serves the demo page and receives Aicado webhooks into its own SQLite table. */
 export async function startHost(options: HostOptions) {
-  const answers = new AnswerStore(options.dataDir);
+  const events = new ReceivedEventStore(options.dataDir);
   const watchers = new Set<ServerResponse>();
-  const publish = (answer: StoredAnswer) => {
-    for (const watcher of watchers) watcher.write(`event: answer\ndata: ${JSON.stringify(answer)}\n\n`);
+  const publish = (event: ReceivedEvent) => {
+    for (const watcher of watchers) watcher.write(`event: webhook\ndata: ${JSON.stringify(event)}\n\n`);
   };
   // One route per agent, each verified with that agent's own secret.
   const webhookRoutes = new Map(
@@ -41,8 +41,9 @@ export async function startHost(options: HostOptions) {
       `/webhooks/${agentId}`,
       createWebhookHandler({
         secret,
-        store: answers,
-        onEvent: (event, request) => publish(answers.save(request.headers.get('webhook-id') ?? event.id, event)),
+        store: events,
+        // Every type, as it arrives: the page shows each one.
+        onEvent: (event, request) => publish(events.save(request.headers.get('webhook-id') ?? event.id, event)),
       }),
     ]),
   );
@@ -60,9 +61,9 @@ export async function startHost(options: HostOptions) {
         const response = await webhookRoutes.get(path)!(await toFetchRequest(req, 'http://host.invalid'));
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(await response.text());
-      } else if (path === '/api/answers') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answers.latest()));
-      } else if (path === '/api/answers/stream') {
+      } else if (path === '/api/events') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(events.latest()));
+      } else if (path === '/api/events/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
         res.write(': connected\n\n');
         watchers.add(res);
@@ -86,7 +87,7 @@ export async function startHost(options: HostOptions) {
       server.listen(options.port, options.host, done);
     });
   } catch (error) {
-    answers.close();
+    events.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -96,7 +97,7 @@ export async function startHost(options: HostOptions) {
       for (const watcher of watchers) watcher.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
-      answers.close();
+      events.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
-import { AnswerStore } from '../../demo/host/answers.js';
+import { ReceivedEventStore } from '../../demo/host/received-events.js';
 import { startHost } from '../../demo/host/server.js';
 import { parseAgentsFile } from '../../src/contract/agents-file.js';
 import { axeViolations } from './support/axe.js';
@@ -125,7 +125,7 @@ describe('the demo page lists its deliveries', () => {
     expect(await cellText(page, dead.id, 4)).toBe('1');
     expect(await cellText(page, dead.id, 5)).toBe('1');
     expect(await row.getByRole('button').count()).toBe(0);
-    await page.locator('#answers tr', { hasText: 'Sent while the host app is down' }).waitFor();
+    await page.locator('#events tr[data-type="query.completed"]', { hasText: 'Sent while the host app is down' }).waitFor();
 
     // The page holds no secret: not in its HTML, its scripts, or what the host app hands it.
     const texts = await Promise.all(
@@ -143,9 +143,9 @@ describe('the demo page lists its deliveries', () => {
     const queryId = await ask('Handled once');
     await expect.poll(async () => (await deliveryOf(queryId))?.status, { timeout: 10_000 }).toBe('delivered');
     const { id } = (await deliveryOf(queryId))!;
-    // The host app publishes each answer it handles to this stream: a duplicate must publish nothing.
+    // The host app publishes each webhook it handles to this stream: a duplicate must publish nothing.
     const watching = new AbortController();
-    const stream = await fetch(`${host!.url}/api/answers/stream`, { signal: watching.signal });
+    const stream = await fetch(`${host!.url}/api/events/stream`, { signal: watching.signal });
     let published = '';
     const reading = (async () => {
       for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) published += Buffer.from(chunk).toString('utf8');
@@ -160,9 +160,9 @@ describe('the demo page lists its deliveries', () => {
     watching.abort();
     await reading;
     expect(published).toContain(': connected');
-    expect(published).not.toContain('event: answer'); // onEvent did not run
-    const answers = (await fetch(`${host!.url}/api/answers`).then((r) => r.json())) as { query_id: string }[];
-    expect(answers.filter((answer) => answer.query_id === queryId)).toHaveLength(1);
+    expect(published).not.toContain('event: webhook'); // onEvent did not run
+    const events = (await fetch(`${host!.url}/api/events`).then((r) => r.json())) as { query_id: string | null }[];
+    expect(events.filter((event) => event.query_id === queryId)).toHaveLength(1);
 
     // The host app's replay route is the page's alone: another origin, or no JSON, is refused.
     const refusals: Record<string, string>[] = [
@@ -176,10 +176,10 @@ describe('the demo page lists its deliveries', () => {
   });
 });
 
-describe("the host app's answer store, as createWebhookHandler's dedupe store", () => {
-  it('claims an id once, says busy while it is held and done once its answer is stored', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aicado-host-answers-'));
-    const store = new AnswerStore(dir);
+describe("the host app's event store, as createWebhookHandler's dedupe store", () => {
+  it('claims an id once, says busy while it is held and done once its event is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aicado-host-events-'));
+    const store = new ReceivedEventStore(dir);
     try {
       expect(await store.claim('msg_1', 60_000)).toBe('claimed');
       expect(await store.claim('msg_1', 60_000)).toBe('busy');
@@ -190,7 +190,7 @@ describe("the host app's answer store, as createWebhookHandler's dedupe store", 
         id: 'evt_1',
         created_at: new Date().toISOString(),
         data: { agent_id: 'demo', query_id: 'q_1', conversation_id: 'c_1', input: 'hi', output: 'hello', params: { user_id: 'u_1' } },
-      } as unknown as Parameters<AnswerStore['save']>[1]);
+      } as unknown as Parameters<ReceivedEventStore['save']>[1]);
       await store.complete('msg_1');
       expect(await store.claim('msg_1', 60_000)).toBe('done');
       expect(await store.claim('msg_2', 1)).toBe('claimed');

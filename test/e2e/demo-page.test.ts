@@ -46,7 +46,7 @@ async function applyParams(page: Page, params: unknown): Promise<string> {
 describe.each([1280, 390])('at %i px', (width) => {
   it('the webhook table says it is empty until the first webhook arrives', async () => {
     const page = await openDemo(width);
-    await expect.poll(() => page.locator('#answers').innerText()).toMatch(/No webhooks yet/);
+    await expect.poll(() => page.locator('#events').innerText()).toMatch(/No webhooks yet/);
     await page.close();
   });
 
@@ -97,7 +97,7 @@ describe('at 390 px, with a webhook received', () => {
     const input = page.locator('#chat aicado-embed textarea');
     await input.fill('Where is my order?');
     await input.press('Enter');
-    const row = page.locator('#answers tr', { hasText: 'Where is my order?' }).first();
+    const row = page.locator('#events tr', { hasText: 'Where is my order?' }).first();
     await row.waitFor({ timeout: 15_000 });
 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -128,7 +128,7 @@ describe.each([
     const input = page.locator('#chat aicado-embed textarea');
     await input.fill('Where is my order?');
     await input.press('Enter');
-    await page.locator('#answers tr', { hasText: 'Where is my order?' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('#events tr', { hasText: 'Where is my order?' }).first().waitFor({ timeout: 15_000 });
     await page.click('#deliveries-refresh');
     await page.locator('#deliveries tr:not(.empty)').first().waitFor({ timeout: 15_000 });
     const launcher = page.locator('body > aicado-embed .launcher');
@@ -139,7 +139,7 @@ describe.each([
     const atEnd = () =>
       page.evaluate((l) => {
         window.scrollTo(0, document.documentElement.scrollHeight);
-        const rows = [...document.querySelectorAll('#answers tr, #deliveries tr')].map((tr) => tr.getBoundingClientRect());
+        const rows = [...document.querySelectorAll('#events tr, #deliveries tr')].map((tr) => tr.getBoundingClientRect());
         return {
           lastRowOnScreen: rows.at(-1)!.bottom <= window.innerHeight,
           overlaps: rows

@@ -116,5 +116,5 @@ async function replayDelivery(delivery, button) {
 }
 
 document.getElementById('deliveries-refresh').addEventListener('click', refresh);
-new EventSource('/api/answers/stream').addEventListener('answer', () => refresh());
+new EventSource('/api/events/stream').addEventListener('webhook', () => refresh());
 refresh();
