@@ -7,7 +7,7 @@ import { ROOT, startBackend, type BackendProcess } from './support/backend.js';
 import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, waitForType } from '../support/webhook-events.js';
 
 // What the widget shows while the agent works, each promised behaviour a test, on the built script-tag bundle
 // in Chromium against the reference backend. A second backend thinks 5 s before its first token.
@@ -159,7 +159,7 @@ describe('hostile text and links', () => {
       ['_blank', 'noopener noreferrer'],
     ]);
     expect(await inWidget(p, '.sources').getAttribute('aria-label')).toBe('Sources');
-    const [webhook] = await loop.receiver.waitFor(1);
+    const [webhook] = await waitForType(loop.receiver, 'query.completed', 1);
     const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
     expect(event.data.sources).toEqual(shown);
 

@@ -4,7 +4,7 @@ import { axeViolations } from './support/axe.js';
 import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
-import { completed, feedback } from '../support/webhook-events.js';
+import { completed, feedback, ofType, QUERY_EVENT_TYPES, waitForType } from '../support/webhook-events.js';
 
 // Answer actions and feedback that reach the webhook, each promised behaviour a test, on the
 // built script-tag bundle in Chromium against the reference backend. Deltas come every 120 ms, so that
@@ -36,8 +36,11 @@ function page(path: string, options: Record<string, unknown>, calls = ''): strin
   return `${loop.site.url}${path}`;
 }
 
+/** The first `count` webhooks about queries (answers and ratings), verified. */
 const events = async (count: number) =>
-  (await loop.receiver.waitFor(count)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
+  (await waitForType(loop.receiver, QUERY_EVENT_TYPES, count)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
+/** The webhooks about queries received so far. */
+const queryEvents = () => ofType(loop.receiver.received, QUERY_EVENT_TYPES);
 const lastQueryId = (p: Page) => p.evaluate(() => (window as unknown as { __responses: string[] }).__responses.at(-1) ?? '');
 const idle = (p: Page) => p.waitForFunction(() => !document.querySelector('aicado-embed')?.shadowRoot?.querySelector('[aria-busy="true"]'));
 /** The agent's last answer as the visitor sees it: its markdown blocks' text. */
@@ -118,7 +121,7 @@ describe('stop', () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(stopped.data.output.trim()).toBe(shown.trim());
     expect(stopped.data.output).not.toContain('Params received');
-    expect(loop.receiver.received).toHaveLength(1);
+    expect(queryEvents()).toHaveLength(1);
 
     // After a reload the stopped answer is shown as it was and the query is not sent again.
     const queries: string[] = [];
@@ -130,7 +133,7 @@ describe('stop', () => {
     expect((await shownText(p)).trim()).toBe(stopped.data.output.trim());
     await p.waitForTimeout(500);
     expect(queries).toEqual([]);
-    expect(loop.receiver.received).toHaveLength(1);
+    expect(queryEvents()).toHaveLength(1);
     await p.close();
   });
 });
@@ -182,7 +185,7 @@ describe('feedback', () => {
     }, loop.backend.url);
     expect(forged).toEqual([404, 'unknown_query']);
     await p.waitForTimeout(500);
-    expect(loop.receiver.received).toHaveLength(3);
+    expect(queryEvents()).toHaveLength(3);
     await p.close();
   });
 });

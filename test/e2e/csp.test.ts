@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { startLoop } from './support/fixture.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, waitForType } from '../support/webhook-events.js';
 import { SCRIPT_TAG } from './support/script-tag.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
@@ -64,7 +64,7 @@ describe('under a strict Content-Security-Policy', () => {
     // The composer grows through CSSOM on input, which CSP allows: typing once more exercises it.
     await input.fill('a\nb\nc');
 
-    const [webhook] = await loop.receiver.waitFor(1);
+    const [webhook] = await waitForType(loop.receiver, 'query.completed', 1);
     const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
     expect(event.data.input).toBe('Hello under CSP');
     expect(event.data.params).toStrictEqual(params);

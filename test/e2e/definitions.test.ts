@@ -10,7 +10,7 @@ import { shipped } from './support/dist.js';
 import { DIST, queuePage } from './support/fixture.js';
 import { startStaticServer } from './support/http.js';
 import { startReceiver } from './support/receiver.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, ofType, waitForType } from '../support/webhook-events.js';
 
 // The agents of demo/agents.json on the built script tag: the definition is asked for after the
 // launcher has painted, once per page load, and then a typo or a wrong type is refused in the page,
@@ -138,7 +138,7 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
   });
 
   it('a query sent before the definition arrives is refused by the backend, naming the key; nothing is delivered', async () => {
-    const delivered = receivers.demo!.received.length;
+    const delivered = ofType(receivers.demo!.received, 'query.completed').length;
     const { page, requests } = await openPage(
       `
       Aicado('init', { agentId: 'demo', apiBase: '${backend.url}', params: { user_Id: 'u_42' } });
@@ -166,7 +166,7 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
     ]);
     expect(requests).toContain('POST /v1/agents/demo/queries');
     await page.waitForTimeout(300);
-    expect(receivers.demo!.received).toHaveLength(delivered);
+    expect(ofType(receivers.demo!.received, 'query.completed')).toHaveLength(delivered);
     await page.close();
   });
 
@@ -179,7 +179,7 @@ describe('agent definitions in the browser (demo/agents.json, built script tag)'
     await page.evaluate(() =>
       (window as unknown as { Aicado: (...args: unknown[]) => Promise<unknown> }).Aicado('send', 'Where is my order?'),
     );
-    const [webhook] = await receivers.demo!.waitFor(1);
+    const [webhook] = await waitForType(receivers.demo!, 'query.completed', 1);
     const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, secretOf('demo')));
     expect(event.data).toMatchObject({ agent_id: 'demo', input: 'Where is my order?', params });
     expect(() => shipped.verifyWebhook(webhook!.body, webhook!.headers, secretOf('demo-inline'))).toThrow();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { startLoop } from './support/fixture.js';
+import { waitForType } from '../support/webhook-events.js';
 
 // <aicado-agent> in a plain HTML page, from the built aicado-embed/element and the SDK it imports
 // (an import map resolves `aicado-embed`, as a bundler would), against the reference backend.
@@ -33,7 +34,7 @@ function elementPage(body: string, script = ''): string {
 }
 
 async function verifiedWebhook(index: number) {
-  const received = await loop.receiver.waitFor(index + 1);
+  const received = await waitForType(loop.receiver, 'query.completed', index + 1);
   return shipped.verifyWebhook(received[index]!.body, received[index]!.headers, loop.secret);
 }
 

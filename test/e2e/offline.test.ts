@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
 import { startRecordingProxy } from './support/http.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, ofType, waitForType } from '../support/webhook-events.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 /** The page talks to the backend through this proxy, which counts what reaches the backend. */
@@ -70,7 +70,7 @@ async function expectExactlyOneAnswerAndWebhook(page: Page, text: string, queryI
   const answers = page.locator('aicado-embed .msg.agent', { hasText: `You said: "${text}"` });
   await answers.first().waitFor({ timeout: 15_000 });
   await page.waitForFunction(() => !document.querySelector('aicado-embed')?.shadowRoot?.querySelector('[aria-busy="true"]'));
-  await loop.receiver.waitFor(1);
+  await waitForType(loop.receiver, 'query.completed', 1);
   // The outbox marks the delivery once the receiver has answered: wait for that, not for a fixed time.
   const deliveryStatuses = async () => {
     const response = await fetch(`${loop.backend.url}/v1/deliveries?query_id=${queryId}`, {
@@ -82,8 +82,9 @@ async function expectExactlyOneAnswerAndWebhook(page: Page, text: string, queryI
   await page.waitForTimeout(800); // room for a duplicate answer or webhook to show up
   expect(await answers.count()).toBe(1);
   expect(await page.locator('aicado-embed .msg.user', { hasText: text }).count()).toBe(1);
-  expect(loop.receiver.received).toHaveLength(1);
-  const event = completed(shipped.verifyWebhook(loop.receiver.received[0]!.body, loop.receiver.received[0]!.headers, loop.secret));
+  expect(ofType(loop.receiver.received, 'query.completed')).toHaveLength(1);
+  const [webhook] = ofType(loop.receiver.received, 'query.completed');
+  const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
   expect(event.data.query_id).toBe(queryId);
   expect(event.data.input).toBe(text);
   expect(event.data.params).toStrictEqual({ user_id: 'u_offline', plan: 'pro' });

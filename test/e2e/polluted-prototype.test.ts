@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completed } from '../support/webhook-events.js';
+import { completed, waitForType } from '../support/webhook-events.js';
 import { recordConsole } from './support/browser.js';
 import { shipped } from './support/dist.js';
 import { startLoop } from './support/fixture.js';
@@ -74,7 +74,7 @@ ${body.replaceAll('API_BASE', loop.backend.url)}</main></body></html>`,
         .waitFor({ timeout: 15_000 });
       // The element was defined too (its part loaded on a page that has one), and its agent is on the page.
       await page.locator('aicado-embed[data-agent-id="shop"]').getByRole('textbox').waitFor({ timeout: 15_000 });
-      const [webhook] = await loop.receiver.waitFor(1);
+      const [webhook] = await waitForType(loop.receiver, 'query.completed', 1);
       const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
       expect(event.data.params).toStrictEqual(params);
       expect(pageErrors).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
+import { waitForType } from '../support/webhook-events.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
 
@@ -71,7 +72,9 @@ describe('two agents on one page', () => {
     const salesPanel = (await widget(page, 'sales').locator('section.panel').boundingBox())!;
     for (const launcher of [salesLauncher, supportLauncher]) expect(overlap(salesPanel, launcher)).toBe(false);
 
-    const events = (await loop.receiver.waitFor(2)).map((w) => shipped.verifyWebhook(w.body, w.headers, loop.secret));
+    const events = (await waitForType(loop.receiver, 'query.completed', 2)).map((w) =>
+      shipped.verifyWebhook(w.body, w.headers, loop.secret),
+    );
     const completed = events.flatMap((event) => (event.type === 'query.completed' ? [event.data] : []));
     const byAgent = Object.fromEntries(completed.map((data) => [data.agent_id, data]));
     expect(Object.keys(byAgent).sort()).toEqual(['sales', 'support']);

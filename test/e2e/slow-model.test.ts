@@ -3,7 +3,7 @@ import { startBackend, type BackendProcess } from './support/backend.js';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
 import { startRecordingProxy } from './support/http.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, ofType, waitForType } from '../support/webhook-events.js';
 
 // A model that thinks 45 s before its first token (tool calls, reasoning), longer than the SDK's 30 s idle
 // watchdog: the backend's heartbeats keep the one request alive. On the built bundle in Chromium.
@@ -57,14 +57,15 @@ describe('a model 45 s from its first token', () => {
       .locator('aicado-embed .msg.agent', { hasText: 'You said: "think for a long time"' })
       .waitFor({ timeout: FIRST_TOKEN_MS + 20_000 });
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(FIRST_TOKEN_MS - 1000);
-    await loop.receiver.waitFor(1);
+    await waitForType(loop.receiver, 'query.completed', 1);
 
     const posts = proxy.forwarded.filter((request) => request.method === 'POST' && request.path.endsWith('/queries'));
     expect(posts).toHaveLength(1);
     expect(await page.evaluate(() => (window as unknown as { __events: string[] }).__events)).toEqual(['query:', 'response:']);
     expect(await page.evaluate(() => (window as unknown as { __notices: string[] }).__notices)).toEqual([]);
-    expect(loop.receiver.received).toHaveLength(1);
-    const event = completed(shipped.verifyWebhook(loop.receiver.received[0]!.body, loop.receiver.received[0]!.headers, loop.secret));
+    expect(ofType(loop.receiver.received, 'query.completed')).toHaveLength(1);
+    const [webhook] = ofType(loop.receiver.received, 'query.completed');
+    const event = completed(shipped.verifyWebhook(webhook!.body, webhook!.headers, loop.secret));
     expect(event.data.input).toBe('think for a long time');
     expect(event.data.params).toStrictEqual({ user_id: 'u_slow' });
     await page.close();

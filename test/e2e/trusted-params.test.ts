@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { queuePage, startLoop } from './support/fixture.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, ofType, waitForType } from '../support/webhook-events.js';
 
 const SIGNING_SECRET = 'sk_e2e_signing_secret_0123456789';
 let loop: Awaited<ReturnType<typeof startLoop>>;
@@ -42,7 +42,9 @@ async function answered(page: Page, text: string): Promise<void> {
 }
 
 const events = async (count: number) =>
-  (await loop.receiver.waitFor(count)).map((webhook) => completed(shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret)));
+  (await waitForType(loop.receiver, 'query.completed', count)).map((webhook) =>
+    completed(shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret)),
+  );
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
@@ -109,7 +111,9 @@ describe('trusted (signed) params', () => {
       await page.close();
     }
     await settle();
-    const inputs = loop.receiver.received.map((w) => (JSON.parse(w.body) as { data: { input: string } }).data.input);
+    const inputs = ofType(loop.receiver.received, 'query.completed').map(
+      (w) => (JSON.parse(w.body) as { data: { input: string } }).data.input,
+    );
     expect(inputs).toEqual(['refused expired']);
   });
 });
@@ -167,7 +171,9 @@ describe('user switching', () => {
     await type(page, 'bob online question');
     await answered(page, 'bob online question');
     await settle();
-    const inputs = loop.receiver.received.map((w) => (JSON.parse(w.body) as { data: { input: string } }).data.input);
+    const inputs = ofType(loop.receiver.received, 'query.completed').map(
+      (w) => (JSON.parse(w.body) as { data: { input: string } }).data.input,
+    );
     expect(inputs).toEqual(['bob online question']);
     await page.close();
   });

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { shipped } from './support/dist.js';
 import { recordConsole } from './support/browser.js';
 import { queuePage, startLoop } from './support/fixture.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, waitForType } from '../support/webhook-events.js';
 import { SCRIPT_TAG } from './support/script-tag.js';
 
 let loop: Awaited<ReturnType<typeof startLoop>>;
@@ -35,7 +35,7 @@ function backendRequests(page: Page): string[] {
 }
 
 async function verifiedWebhooks(count: number) {
-  const received = await loop.receiver.waitFor(count);
+  const received = await waitForType(loop.receiver, 'query.completed', count);
   return received.map((webhook) => completed(shipped.verifyWebhook(webhook.body, webhook.headers, loop.secret)));
 }
 

@@ -24,10 +24,14 @@ export function typeOf(webhook: { body: string }): WebhookEventType {
   return (JSON.parse(webhook.body) as { type: WebhookEventType }).type;
 }
 
-/** The received webhooks of one type, in the order they came. */
-export function ofType<W extends { body: string }>(received: readonly W[], type: WebhookEventType): W[] {
-  return received.filter((webhook) => typeOf(webhook) === type);
+/** The received webhooks of a type (or of any of several), in the order they came. */
+export function ofType<W extends { body: string }>(received: readonly W[], type: WebhookEventType | readonly WebhookEventType[]): W[] {
+  const types: readonly WebhookEventType[] = typeof type === 'string' ? [type] : type;
+  return received.filter((webhook) => types.includes(typeOf(webhook)));
 }
+
+/** The events of one query: its answer and its ratings (a test about them leaves the lifecycle events aside). */
+export const QUERY_EVENT_TYPES: readonly WebhookEventType[] = ['query.completed', 'query.feedback'];
 
 /**
  * Waits until `count` webhooks of `type` have come to a receiver that records every request, and returns
@@ -35,7 +39,7 @@ export function ofType<W extends { body: string }>(received: readonly W[], type:
  */
 export async function waitForType<W extends { body: string }>(
   receiver: { received: readonly W[] },
-  type: WebhookEventType,
+  type: WebhookEventType | readonly WebhookEventType[],
   count: number,
   timeoutMs = 15_000,
 ): Promise<W[]> {
@@ -43,7 +47,7 @@ export async function waitForType<W extends { body: string }>(
   for (;;) {
     const found = ofType(receiver.received, type);
     if (found.length >= count) return found.slice(0, count);
-    if (Date.now() > deadline) throw new Error(`expected ${count} ${type} webhook(s), got ${found.length} after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`expected ${count} ${String(type)} webhook(s), got ${found.length} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
