@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -7,47 +7,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { isPortFree, USAGE } from '../../demo/backend/config/index.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { completed } from '../support/webhook-events.js';
+import { runCli } from './backend-process.js';
 import { COMPLETIONS, postQuery, queryBody, readSse, startReceiver, tempDir, waitForDelivery } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface CliProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Runs `demo/backend/cli.ts` as `npm run backend` would, and waits for its "listening" line. */
-async function runCli(args: string[]): Promise<CliProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/backend/cli.ts', '--port', '0', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend did not start:\n${output}`)), 15_000);
-    const check = () => {
-      const match = /aicado backend listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    void exited.then(() => reject(new Error(`backend exited:\n${output}`)));
-  });
-  return { child, url, output: () => output, exited };
-}
 
 /** Runs `demo/backend/cli.ts` with the arguments and waits for it to exit. */
 async function runToExit(args: string[]): Promise<{ code: number | null; output: string }> {

@@ -7,7 +7,9 @@ import { onTestFinished } from 'vitest';
 import type { BackendOptions } from '../../demo/backend/config/index.js';
 import { DELIVERIES_PATH } from '../../demo/backend/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
-import type { WebhookEventType } from '../../src/contract/protocol.js';
+import { type ConversationAction, conversationActionPath, type WebhookEventType } from '../../src/contract/protocol.js';
+import type { WebhookEvent } from '../../src/contract/schemas.js';
+import { verifyWebhook } from '../../src/server/index.js';
 import { typeOf } from '../support/webhook-events.js';
 
 /** The repository root. */
@@ -324,4 +326,24 @@ export function postAction(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+}
+
+/** POSTs an action on a whole conversation (`end` or `handoff`), as the SDK does, to the path the SDK builds. */
+export function postConversationAction(
+  backend: { url: string },
+  conversationId: string,
+  action: ConversationAction,
+  body: unknown,
+  agent = 'demo',
+): Promise<Response> {
+  return fetch(`${backend.url}${conversationActionPath(agent, conversationId, action)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Every webhook a receiver got, verified with the secret (a bad signature fails the test), in arrival order. */
+export function verifiedEvents(receiver: { received: readonly ReceivedWebhook[] }, secret: string): WebhookEvent[] {
+  return receiver.received.map((webhook) => verifyWebhook(webhook.body, webhook.headers, secret));
 }
