@@ -28,6 +28,8 @@ const en: PanelStrings = {
   rateDown: 'Not helpful',
   sources: 'Sources',
   suggestions: 'Suggested questions',
+  handoff: 'Talk to a person',
+  handoffDone: 'A person from our team will follow up.',
 };
 
 /**

@@ -29,6 +29,9 @@ export interface WidgetStrings {
   suggestions: string;
   /** `{n}`: answers that came while the panel was closed. */
   unread: string;
+  /** The hand-off action (option `handoff`), and what the panel shows once the conversation was handed over. */
+  handoff: string;
+  handoffDone: string;
 }
 
 /** The texts the launcher shows before the panel's code arrives, in every built-in locale. */

@@ -96,6 +96,7 @@ function fakeHost() {
     onAnswer: vi.fn((_queryId: string, _answer: QueryAnswer) => undefined),
     onFailure: vi.fn((_queryId: string, _error: AicadoError) => undefined),
     onChange: vi.fn(() => undefined),
+    conversationEnded: vi.fn((_ended: string) => 'c_newconversation'),
     exclusive: <T>(queryId: string, task: () => Promise<T>, abandoned: () => boolean, resumed: boolean) =>
       lock(queryId, task, abandoned, resumed) as Promise<T | undefined>,
     settledElsewhere: vi.fn((_queryId: string, _resumed: boolean): QueryAnswer | AicadoError | undefined => undefined),
@@ -142,6 +143,36 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
+});
+
+describe('QueryQueue: a conversation the API ended', () => {
+  it('moves the query once to the conversation the host starts, with the same query id, at once', async () => {
+    const { host, sent, reply } = fakeHost();
+    const ended = new AicadoError('conversation_ended', 'This conversation has ended', { status: 409 });
+    reply(fail(ended), ok('moved'));
+    const queue = new QueryQueue(host);
+    const r = request();
+    const first = r.conversation_id;
+    const run = queue.add(r);
+    await expect(run).resolves.toMatchObject({ queryId: r.query_id, output: 'moved' });
+    expect(sent.map((s) => [s.query_id, s.conversation_id])).toEqual([
+      [r.query_id, first],
+      [r.query_id, 'c_newconversation'],
+    ]);
+    expect(host.conversationEnded).toHaveBeenCalledWith(first);
+    expect(host.onFailure).not.toHaveBeenCalled();
+  });
+
+  it('fails for good when the new conversation is refused as ended too (moved once, never in a loop)', async () => {
+    const { host, sent, reply } = fakeHost();
+    const ended = () => new AicadoError('conversation_ended', 'This conversation has ended', { status: 409 });
+    reply(fail(ended()), fail(ended()));
+    const queue = new QueryQueue(host);
+    const run = queue.add(request());
+    await expect(run).rejects.toMatchObject({ code: 'conversation_ended' });
+    expect(sent).toHaveLength(2);
+    expect(host.onFailure).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('QueryQueue: one query and its attempts', () => {

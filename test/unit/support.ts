@@ -18,10 +18,13 @@ export function stubDefinition(reply: Reply): void {
 /**
  * Stubs `fetch` with a scripted query API; each query takes the next reply (the last one repeats). A GET
  * (the agent's definition, asked for after the launcher has painted) gets the `stubDefinition` reply and
- * is recorded apart, in `definitionRequests`, so `requests` and `fetchMock` see queries only.
+ * is recorded apart, in `definitionRequests`, so `requests` and `fetchMock` see queries only; so is a
+ * conversation's `…/end` or `…/handoff` (in `conversationRequests`, with its init, answered by `conversationReply`, default 200 `{}`).
  */
 export function stubQueryApi(...replies: Reply[]) {
   const requests: RecordedRequest[] = [];
+  const conversationRequests: (RecordedRequest & { init: RequestInit })[] = [];
+  const conversation = { reply: { status: 200, body: {} } as { status: number; body: unknown } };
   const definitionRequests: { url: string; init: RequestInit | undefined }[] = [];
   const definition = definitionReply;
   definitionReply = { status: 404, body: { error: { code: 'unknown_agent', message: 'no definition in this test' } } };
@@ -51,6 +54,11 @@ export function stubQueryApi(...replies: Reply[]) {
     });
   });
   const dispatch = async (url: string, init?: RequestInit) => {
+    if (/\/conversations\/[^/]+\/(end|handoff)$/.test(url)) {
+      conversationRequests.push({ url, headers: {}, body: JSON.parse(String(init?.body)) as Record<string, unknown>, init: init ?? {} });
+      const { status, body } = conversation.reply;
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    }
     if ((init?.method ?? 'GET') !== 'GET') return fetchMock(url, init as RequestInit);
     definitionRequests.push({ url, init });
     if (definition instanceof Error) throw definition;
@@ -61,7 +69,7 @@ export function stubQueryApi(...replies: Reply[]) {
     });
   };
   vi.stubGlobal('fetch', vi.fn(dispatch));
-  return { requests, fetchMock, definitionRequests };
+  return { requests, fetchMock, definitionRequests, conversationRequests, conversation };
 }
 
 /** The panel arrives with the lazy part (a dynamic import) after init: waits until it is rendered. */

@@ -20,8 +20,6 @@ export type AgentEvents = {
   unread: { count: number };
   error: { error: AicadoError; queryId?: string };
   params: { params: Params };
-  /** The visitor sent the pre-chat form: the params the next queries carry (the page's and the answers). */
-  form: { params: Params };
   /** The conversation was handed to a person; `message` is what the panel shows. */
   handoff: { conversationId: string; reason: string | undefined; message: string };
 };
@@ -33,25 +31,6 @@ export interface AgentState {
   conversationId: string;
   messages: readonly ChatMessage[];
   unread: number;
-  /** The pre-chat form, while the visitor has params to give before the first query. */
-  form?: PreChatForm | undefined;
-}
-
-/** What the pre-chat form asks: each asked param the page has not set, and the consent when the definition has one. */
-export interface PreChatForm {
-  fields: readonly FormField[];
-  consent: { text: string; version: string } | undefined;
-}
-
-export interface FormField {
-  name: string;
-  label: string;
-  input: 'text' | 'email' | 'tel' | 'url' | 'number' | 'select' | 'checkbox';
-  placeholder: string | undefined;
-  required: boolean;
-  options: readonly (string | number)[] | undefined;
-  maxLength: number | undefined;
-  type: 'string' | 'number' | 'boolean';
 }
 
 export interface QueryAnswer {

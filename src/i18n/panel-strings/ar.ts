@@ -24,4 +24,6 @@ export const strings: PanelStrings = {
   rateDown: 'غير مفيد',
   sources: 'المصادر',
   suggestions: 'أسئلة مقترحة',
+  handoff: 'التحدث إلى شخص',
+  handoffDone: 'سيتواصل معك أحد أعضاء فريقنا.',
 };

@@ -24,4 +24,6 @@ export const strings: PanelStrings = {
   rateDown: 'Faydalı değil',
   sources: 'Kaynaklar',
   suggestions: 'Önerilen sorular',
+  handoff: 'Bir kişiyle görüşün',
+  handoffDone: 'Ekibimizden biri size dönüş yapacak.',
 };

@@ -15,6 +15,7 @@ import { rateAnswer } from './rating.js';
 import { createQueryRequest } from './request.js';
 import { SharedConversation } from './shared-conversation.js';
 import type { StoredConversation } from './transcript.js';
+import { endConversation, handOff } from './handoff.js';
 
 /**
  * One agent's conversation: its transcript, its unanswered queries ({@link QueryQueue}) and the copy the
@@ -60,6 +61,8 @@ export class ChatConversation implements Conversation {
   switchUser(params: Params, signedParams: string | undefined, conversationId?: string): void {
     if (this.#destroyed) return;
     const id = conversationId ?? newConversationId();
+    // The tab that made the switch tells the API that the conversation it leaves is over.
+    if (!conversationId) endConversation(this, 'user_switched');
     this.#abandonQueries();
     this.shared.switchUser(identityOf(params, signedParams), conversationId ? undefined : { params, signedParams, conversationId: id });
     this.agent.update({ conversationId: id, messages: [] }, 'show');
@@ -129,8 +132,16 @@ export class ChatConversation implements Conversation {
     });
   }
 
-  requestHandoff(_reason?: string): Promise<void> {
-    return Promise.resolve();
+  /** Hands the conversation to a person: `handoff.requested`, then the panel shows the site's message (handoff.ts). */
+  requestHandoff(reason?: string): Promise<void> {
+    if (this.#destroyed) return Promise.reject(destroyedError());
+    return handOff(this, reason).catch((error: AicadoError) => {
+      if (!this.#destroyed) {
+        this.report(error);
+        this.agent.events.emit('error', { error });
+      }
+      throw error;
+    });
   }
 
   /** Sends a failed query again, with the same query id and the params it was first sent with. */
@@ -149,6 +160,7 @@ export class ChatConversation implements Conversation {
   /** Starts a new conversation: pending queries are abandoned and the stored transcript is cleared. */
   reset(): void {
     if (this.#destroyed) return;
+    endConversation(this, 'reset');
     this.#abandonQueries();
     this.shared.clear();
     this.agent.update({ conversationId: newConversationId(), messages: [] }, 'show');

@@ -37,6 +37,8 @@ export interface QueryQueueHost {
   onRetrying(queryId: string): void;
   onAnswer(queryId: string, answer: QueryAnswer): void;
   onFailure(queryId: string, error: AicadoError): void;
+  /** The API ended the query's conversation (409 `conversation_ended`): the id of the conversation to send it in now. */
+  conversationEnded(conversationId: string): string;
   /** The stored part of the queue changed. */
   onChange(): void;
   /**
@@ -190,6 +192,8 @@ export class QueryQueue {
   async #attemptsInThisTab(request: QueryRequest, abandoned: () => boolean): Promise<QueryAnswer> {
     const { host } = this;
     const queryId = request.query_id;
+    // A query for a conversation the API ended moves, once, to a new conversation, with the same query id.
+    let moved = false;
     for (let attempt = 0; ; attempt++) {
       try {
         if (abandoned()) throw new AicadoError('aborted', 'The query was abandoned');
@@ -223,6 +227,12 @@ export class QueryQueue {
           throw abandonedError(cause);
         }
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
+        if (error.code === 'conversation_ended' && !moved) {
+          moved = true;
+          request.conversation_id = host.conversationEnded(request.conversation_id);
+          host.onChange();
+          continue;
+        }
         if (isRetryable(error) && attempt + 1 < QUERY_RETRY.maxAttempts) {
           host.onRetrying(queryId);
           await host.scope.sleep(queryRetryDelay(attempt, error.retryAfterMs));

@@ -3,6 +3,7 @@ import type { ChatMessage, QueryAnswer } from '../../at-load/core/agent-state.js
 import type { AicadoError } from '../../contract/errors.js';
 import { postQueryAction } from '../transport/actions.js';
 import { attemptQuery } from './attempt.js';
+import { newConversationId } from '../../contract/ids.js';
 import { inProgress } from './in-progress.js';
 import type { CancellationScope } from './cancellation-scope.js';
 import type { QueryQueueHost, QueryTransport } from './query-queue.js';
@@ -69,6 +70,11 @@ export function queueHost(conversation: QueueOwner, transport = TRANSPORT): Quer
       conversation.report(error);
       conversation.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
       agent.events.emit('error', { error, queryId });
+    },
+    conversationEnded: (ended) => {
+      // The first query to hear it starts the new conversation (the transcript stays shown); the others follow into it.
+      if (agent.state.conversationId === ended) agent.update({ conversationId: newConversationId() });
+      return agent.state.conversationId;
     },
     onChange: () => conversation.persist(),
     exclusive: (queryId, task, abandoned, resumed) =>

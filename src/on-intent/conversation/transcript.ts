@@ -127,7 +127,7 @@ function isChatMessage(value: unknown): value is ChatMessage {
     typeof m.id === 'string' &&
     typeof m.text === 'string' &&
     typeof m.queryId === 'string' &&
-    (m.role === 'user' || m.role === 'agent') &&
+    (m.role === 'user' || m.role === 'agent' || m.role === 'notice') &&
     STATUSES.has(m.status) &&
     (m.rev === undefined || typeof m.rev === 'number')
   );

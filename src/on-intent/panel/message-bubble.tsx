@@ -21,6 +21,13 @@ export interface MessageBubbleProps {
  */
 export function MessageBubble({ message, working, options, onRetry, onRate }: MessageBubbleProps) {
   const { strings, locale, agentName, avatarUrl } = options;
+  if (message.role === 'notice') {
+    return (
+      <div class="msg notice" role="note">
+        {message.text}
+      </div>
+    );
+  }
   if (message.role === 'user') {
     return (
       <div class="msg user" dir="auto">

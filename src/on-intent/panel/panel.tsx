@@ -6,6 +6,7 @@ import { inProgress } from '../conversation/in-progress.js';
 import { Composer } from './composer.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './message-list.js';
+import { handoffNotice } from '../conversation/handoff.js';
 
 interface ChatPanelProps {
   agent: Agent;
@@ -31,6 +32,8 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   const rate = (queryId: string, rating: Rating) =>
     void agent.ask((conversation) => conversation.rate(queryId, rating)).catch(() => undefined);
   const working = state.messages.filter(inProgress);
+  const { handoff } = agent.options;
+  const handOff = () => void agent.ask((conversation) => conversation.requestHandoff()).catch(() => undefined);
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
   const announcement = working.some((message) => message.text === '') ? strings.typing : '';
 
@@ -57,6 +60,12 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
         )}
       </div>
       <MessageList messages={state.messages} options={agent.options} onSend={send} onRetry={retry} onRate={rate} />
+      {/* The hand-off action, until the conversation shown was handed over (its notice is the last word). */}
+      {handoff && !handoffNotice({ state }) && (
+        <button type="button" class="chip handoff" onClick={handOff}>
+          {(typeof handoff === 'object' && handoff.label) || strings.handoff}
+        </button>
+      )}
       <div class="sr announcer" aria-live="polite">
         {announcement}
       </div>

@@ -58,6 +58,8 @@ opacity:0;transform:translateY(12px) scale(.98);visibility:hidden;transition:opa
 .action:hover{background:rgba(127,127,127,.18)}\
 .action svg{width:16px;height:16px;fill:currentColor}\
 .action[aria-pressed=true]{color:var(--accent);background:rgba(127,127,127,.18)}\
+.msg.notice{align-self:center;text-align:center;border:1px solid var(--border)}\
+.handoff{margin:0 10px 8px;align-self:flex-end}\
 .count{font-size:12px;color:var(--muted);padding:0 12px 6px;text-align:end;background:var(--bg)}\
 @media ${FULL_SCREEN_QUERY}{.root.bubble .panel{top:var(--aicado-vt,0px);bottom:auto;left:0;right:0;width:auto;height:var(--aicado-vh,100dvh);border-radius:0;border:0;padding:0 env(safe-area-inset-right,0px) 0 env(safe-area-inset-left,0px)}\
 .bubble .header{padding-top:calc(12px + env(safe-area-inset-top,0px))}.bubble .composer{padding-bottom:calc(10px + env(safe-area-inset-bottom,0px))}.bubble.is-open .launcher{display:none}}\

@@ -1,0 +1,37 @@
+import type { ChatConversation } from './chat-conversation.js';
+import { AicadoError } from '../../contract/errors.js';
+import { type ClientEndReason, HANDOFF_REASON_MAX_LENGTH } from '../../contract/protocol.js';
+import { postConversationAction } from '../transport/actions.js';
+
+/** The notice that the conversation shown was handed over (also when another tab asked): the panel shows it, a second request finds it. */
+export const handoffNotice = ({ state }: Pick<ChatConversation, 'state'>) =>
+  state.messages.find((m) => m.id === `handoff:${state.conversationId}`);
+
+/**
+ * `requestHandoff()`: the API sends `handoff.requested` and ends the conversation; the panel then shows
+ * the site's message and `handoff` is emitted. A second request for the same conversation sends nothing.
+ */
+export async function handOff(conversation: ChatConversation, reason: string | undefined): Promise<void> {
+  if (reason !== undefined && !(typeof reason === 'string' && reason.length <= HANDOFF_REASON_MAX_LENGTH))
+    throw new AicadoError('invalid_input', `requestHandoff() takes no reason or one of at most ${HANDOFF_REASON_MAX_LENGTH} characters`);
+  const { agent, state } = conversation;
+  const { apiBase, agentId, handoff, strings } = agent.options;
+  const { conversationId } = state;
+  if (handoffNotice(conversation)) return;
+  await postConversationAction(apiBase, agentId, conversationId, 'handoff', { reason });
+  const message = (typeof handoff === 'object' && handoff.message) || strings.handoffDone;
+  if (conversation.isDestroyed || handoffNotice(conversation)) return;
+  const notice = { id: `handoff:${conversationId}`, role: 'notice', text: message, queryId: '', status: 'done', at: Date.now() } as const;
+  agent.update({ messages: [...conversation.state.messages, notice] });
+  agent.events.emit('handoff', { conversationId, reason, message });
+}
+
+/**
+ * Tells the API that the SDK leaves the conversation shown (`reset`, a switch of user): the site owner
+ * gets `conversation.ended` now, not after the idle time. With `keepalive` (a page being left still
+ * sends it); idempotent; not sent for a conversation the visitor never wrote in.
+ */
+export function endConversation({ agent, state }: ChatConversation, reason: ClientEndReason): void {
+  if (state.messages.some((m) => m.role === 'user'))
+    postConversationAction(agent.options.apiBase, agent.options.agentId, state.conversationId, 'end', { reason }).catch(() => undefined);
+}
