@@ -258,13 +258,7 @@ describe('<aicado-agent>', () => {
     const values: Record<string, string> = {};
     for (const name of ATTRIBUTE_OPTIONS)
       values[name] =
-        name === 'params'
-          ? '{"user_id":"u_1"}'
-          : name === 'suggestions'
-            ? '["Hi"]'
-            : name === 'handoff' || name === 'form'
-              ? 'true'
-              : `value-of-${name}`;
+        name === 'params' ? '{"user_id":"u_1"}' : name === 'suggestions' ? '["Hi"]' : name === 'handoff' ? 'true' : `value-of-${name}`;
     for (const [name, value] of Object.entries(values)) script.dataset[name] = value;
     const fromScript = { ...optionsFromScript(script) } as Record<string, unknown>;
     delete fromScript.nonce;

@@ -55,8 +55,6 @@ export interface BaseInitOptions {
    * the conversation has been handed over. `agent.requestHandoff()` works either way.
    */
   handoff?: boolean | { label?: string; message?: string };
-  /** `false`: no pre-chat form; the page collects the params the agent asks for itself. */
-  form?: boolean;
   /** `'silent'` keeps the `[aicado]` console line each final failure otherwise gets (default `'error'`). */
   logLevel?: 'error' | 'silent';
 }
@@ -134,7 +132,6 @@ const RULES: Record<string, Rule> = {
   eventTarget: [(v) => isObject(v) && 'dispatchEvent' in (v as object), 'an EventTarget, such as an element'],
   logLevel: oneOf('error', 'silent'),
   handoff: [(v) => typeof v === 'boolean' || isTexts(v), 'true, false or { label, message } (strings)'],
-  form: BOOLEAN,
 };
 
 export interface NormalizedOptions {
@@ -170,7 +167,6 @@ export interface NormalizedOptions {
   /** `error` or unset: each final failure is one `[aicado]` line in the console; `silent`: none. */
   logLevel?: 'error' | 'silent' | undefined;
   handoff?: BaseInitOptions['handoff'] | undefined;
-  form?: boolean | undefined;
 }
 
 /** Applies defaults and checks every option in one place; downstream code only sees the normalised shape. */

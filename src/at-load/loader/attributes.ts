@@ -25,7 +25,6 @@ export const ATTRIBUTE_OPTIONS = [
   'avatarUrl',
   'logLevel',
   'handoff',
-  'form',
 ];
 
 /** `launcher="none"` hides the launcher; any other value goes on as written, for the options check to name. */
@@ -56,11 +55,10 @@ export function optionsFromAttributes(read: (name: string) => string | undefined
   );
   if (accent || position || colorScheme) options.theme = { accent, position, colorScheme };
   options.params = json(options.params as string | undefined, paramsAttribute, '{"user_id":"u_42"}');
-  // JSON too: `data-handoff="true"` or its texts as an object, `data-form="false"`.
+  // JSON too: `data-handoff="true"`, or its texts as an object.
   for (const [name, example] of [
     ['suggestions', '["Where is my order?"]'],
     ['handoff', 'true'],
-    ['form', 'false'],
   ] as const)
     options[name] = json(options[name] as string | undefined, paramsAttribute.replace('params', name), example);
   options.launcher = launcherOption(options.launcher as string | undefined);
