@@ -48,7 +48,9 @@ export function withTranscript<E extends TranscriptEvent>(
   const back: TranscriptTurn[] = [];
   let next = 0;
   let last = all.length - 1;
-  for (let fromFront = true; next <= last; fromFront = !fromFront) {
+  // `truncated: true` is a byte shorter than `false`: all read turns could fit now, but one must be left out.
+  const keepAtMost = turns.last.length ? all.length : all.length - 1;
+  for (let fromFront = true; front.length + back.length < keepAtMost; fromFront = !fromFront) {
     const turn = all[fromFront ? next : last] as TranscriptTurn;
     const cost = bytesOf(turn) + (front.length + back.length > 0 ? 1 : 0);
     if (cost > budget) break;
