@@ -7,7 +7,7 @@ import { fetchDeliveries, startBackend, type BackendProcess } from './support/ba
 import { shipped } from './support/dist.js';
 import { newWebhookSecret } from './support/fixture.js';
 import { startRestartableReceiver } from './support/restartable-receiver.js';
-import { completed } from '../support/webhook-events.js';
+import { completed, ofType } from '../support/webhook-events.js';
 
 const N = 60;
 // Waits between delivery attempts: short, and long enough a list that no webhook gives up during the test.
@@ -16,7 +16,8 @@ const DELIVERY_TIMEOUT_MS = 300;
 
 interface Delivery {
   id: string;
-  query_id: string;
+  query_id: string | null;
+  type: string;
   status: string;
   attempts: number;
   last_error: string | null;
@@ -36,8 +37,9 @@ async function waitUntil(what: string, check: () => boolean | Promise<boolean>, 
   }
 }
 
+/** The answers' deliveries: each query here starts its own conversation, whose conversation.started goes beside it. */
 async function deliveries(backend: BackendProcess): Promise<Delivery[]> {
-  return fetchDeliveries<Delivery>(backend);
+  return (await fetchDeliveries<Delivery>(backend)).filter((row) => row.type === 'query.completed');
 }
 
 /** Distinct params per query, every JSON type. */
@@ -139,7 +141,13 @@ describe('webhooks survive a failing, hanging, vanished receiver and a killed ba
       15_000,
     );
 
-    const attempts = receiver.attempts;
+    // Every conversation's start went through the same chaos, and arrived too.
+    const starts = (await fetchDeliveries<Delivery>(backend)).filter((row) => row.type === 'conversation.started');
+    expect(starts).toHaveLength(N);
+    await waitUntil('every conversation.started delivered', async () =>
+      (await fetchDeliveries<Delivery>(backend)).every((row) => row.status === 'delivered'),
+    );
+    const attempts = ofType(receiver.attempts, 'query.completed');
     const bodiesById = new Map<string, Set<string>>();
     for (const attempt of attempts) {
       const event = shipped.verifyWebhook(attempt.body, attempt.headers, secret); // every attempt, every phase
