@@ -15,7 +15,7 @@ export interface ConversationLifecycleOptions {
 const MAX_CHECK_INTERVAL_MS = 60_000;
 /** Shortest wait, so a conversation that cannot be ended is not looked at in a busy loop. */
 const MIN_CHECK_INTERVAL_MS = 10;
-/** Idle conversations ended per transaction; a backlog (after a long stop) is ended in several. */
+/** Idle conversations ended per look; a backlog (after a long stop) is ended in several. */
 const IDLE_BATCH = 100;
 
 /**
@@ -69,7 +69,7 @@ export class ConversationLifecycle {
     clearTimeout(this.timer);
   }
 
-  /** Ends every conversation idle at this moment, then sleeps until the next can be, a minute at most. */
+  /** Ends conversations idle at this moment, then sleeps until the next can be, a minute at most. */
   private check(): void {
     if (this.closed) return;
     const { store, idleMs, log } = this.options;
@@ -86,30 +86,28 @@ export class ConversationLifecycle {
     this.timer.unref?.();
   }
 
+  /**
+   * Ends one batch of the conversations idle at `now`. A full batch leaves more idle ones, so the next
+   * look comes at once (after the requests waiting meanwhile): a backlog after a long stop is ended in steps.
+   */
   private endIdle(now: number): void {
     const { store, idleMs } = this.options;
     const since = now - idleMs;
-    let total = 0;
-    for (;;) {
-      const idle = store.conversations.idleSince(since, IDLE_BATCH);
-      let ended = 0;
-      for (const row of idle) {
-        const conversation = { agentId: row.agent_id, conversationId: row.conversation_id };
-        // It ended when its idle time ran out, also when the backend notices later (after a restart).
-        const endedAt = row.last_query_at + idleMs;
-        const result = store.conversations.end(
-          row.agent_id,
-          row.conversation_id,
-          'idle',
-          endedAt,
-          (ending) => [conversationDeliveryOf(endedEventFor(conversation, ending, 'idle', endedAt, now))],
-          since,
-        );
-        if (result === 'ended') ended++;
-      }
-      total += ended;
-      if (idle.length < IDLE_BATCH || ended === 0) break;
+    let ended = 0;
+    for (const row of store.conversations.idleSince(since, IDLE_BATCH)) {
+      const conversation = { agentId: row.agent_id, conversationId: row.conversation_id };
+      // It ended when its idle time ran out, also when the backend notices later (after a restart).
+      const endedAt = row.last_query_at + idleMs;
+      const result = store.conversations.end(
+        row.agent_id,
+        row.conversation_id,
+        'idle',
+        endedAt,
+        (ending) => [conversationDeliveryOf(endedEventFor(conversation, ending, 'idle', endedAt, now))],
+        since,
+      );
+      if (result === 'ended') ended++;
     }
-    if (total) this.options.wakeOutbox();
+    if (ended) this.options.wakeOutbox();
   }
 }

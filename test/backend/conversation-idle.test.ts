@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { BackendStore } from '../../demo/backend/store.js';
 import { FlagValueError, parseFlags } from '../../demo/backend/config/index.js';
 import { CONVERSATION_LIMITS } from '../../src/contract/protocol.js';
 import { eventOf, ofType, typeOf } from '../support/webhook-events.js';
@@ -92,6 +95,27 @@ describe('a conversation with no query for the idle time', () => {
     );
     expect(ended.map((event) => event.data.conversation_id).sort()).toEqual(conversations.map((body) => body.conversation_id).sort());
     for (const event of ended) expect(['idle', 'reset']).toContain(event.data.reason);
+  });
+
+  it('ends a backlog of 250 conversations left idle while the backend was stopped, each once, in batches', async () => {
+    const dataDir = tempDir();
+    new BackendStore(dataDir).close();
+    const db = new Database(join(dataDir, 'backend.sqlite'));
+    const longAgo = Date.now() - 60 * 60_000;
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)
+       INSERT INTO conversations (agent_id, conversation_id, started_at, last_query_at) SELECT 'demo', printf('c_backlog%04d', i), @at, @at + i FROM n`,
+    ).run({ at: longAgo });
+    db.close();
+    const receiver = await startReceiver();
+    await startTestBackend({ webhookUrl: receiver.url, dataDir, conversationIdleMinutes: 30 });
+    await receiver.waitForCount(250, 10_000);
+    await sleep(300);
+    const ended = receiver.received.map(
+      (webhook) => JSON.parse(webhook.body) as { type: string; data: { conversation_id: string; reason: string } },
+    );
+    expect(new Set(ended.map((event) => event.data.conversation_id)).size).toBe(250);
+    expect(ended.every((event) => event.type === 'conversation.ended' && event.data.reason === 'idle')).toBe(true);
   });
 
   it('ends once after a kill -9: a conversation whose idle time passed while the backend was down ends when it starts again', async () => {
