@@ -1,17 +1,25 @@
-import type { ChatConversation } from './chat-conversation.js';
+import type { Agent } from '../../at-load/core/agent.js';
+import type { AgentState } from '../../at-load/core/agent-state.js';
 import { AicadoError } from '../../contract/errors.js';
 import { type ClientEndReason, HANDOFF_REASON_MAX_LENGTH } from '../../contract/protocol.js';
 import { postConversationAction } from '../transport/actions.js';
 
+/** What the hand-off and the end use of a conversation (chat-conversation.ts). */
+interface ConversationShown {
+  readonly agent: Agent;
+  readonly state: AgentState;
+  readonly isDestroyed: boolean;
+}
+
 /** The notice that the conversation shown was handed over (also when another tab asked): the panel shows it, a second request finds it. */
-export const handoffNotice = ({ state }: Pick<ChatConversation, 'state'>) =>
+export const handoffNotice = ({ state }: Pick<ConversationShown, 'state'>) =>
   state.messages.find((m) => m.id === `handoff:${state.conversationId}`);
 
 /**
  * `requestHandoff()`: the API sends `handoff.requested` and ends the conversation; the panel then shows
  * the site's message and `handoff` is emitted. A second request for the same conversation sends nothing.
  */
-export async function handOff(conversation: ChatConversation, reason: string | undefined): Promise<void> {
+export async function handOff(conversation: ConversationShown, reason: string | undefined): Promise<void> {
   if (reason !== undefined && !(typeof reason === 'string' && reason.length <= HANDOFF_REASON_MAX_LENGTH))
     throw new AicadoError('invalid_input', `requestHandoff() takes no reason or one of at most ${HANDOFF_REASON_MAX_LENGTH} characters`);
   const { agent, state } = conversation;
@@ -31,7 +39,7 @@ export async function handOff(conversation: ChatConversation, reason: string | u
  * gets `conversation.ended` now, not after the idle time. With `keepalive` (a page being left still
  * sends it); idempotent; not sent for a conversation the visitor never wrote in.
  */
-export function endConversation({ agent, state }: ChatConversation, reason: ClientEndReason): void {
+export function endConversation({ agent, state }: ConversationShown, reason: ClientEndReason): void {
   if (state.messages.some((m) => m.role === 'user'))
     postConversationAction(agent.options.apiBase, agent.options.agentId, state.conversationId, 'end', { reason }).catch(() => undefined);
 }
