@@ -182,8 +182,8 @@ export function viteConfig(target: BuildTarget, plugins: Plugin[] = []): InlineC
           entryFileNames: target.files[format],
           chunkFileNames: target.chunkFile && ((chunk) => target.chunkFile!(format, chunk.facadeModuleId)),
           banner: target.banner,
-          // A minified target is minified by Terser (above), whose output this must leave as it is; any
-          // other target has only its dead code dropped, names and lines kept as written.
+          // A minified target is minified again here, after Terser (above); any other has only its dead code
+          // dropped, names and lines kept as written.
           minify: target.minify || 'dce-only',
         })),
       },
