@@ -152,14 +152,14 @@ export function postJsonQuery(baseUrl: string, queryId: string, conversationId: 
 }
 
 /** Every delivery row, following the pages of `GET /v1/deliveries` with the webhook secret. */
-export async function allDeliveries(baseUrl: string, secret: string): Promise<{ id: string; status: string }[]> {
-  const rows: { id: string; status: string }[] = [];
+export async function allDeliveries(baseUrl: string, secret: string): Promise<{ id: string; status: string; type: string }[]> {
+  const rows: { id: string; status: string; type: string }[] = [];
   let cursor: string | null = '';
   while (cursor !== null) {
     const search = new URLSearchParams({ limit: String(DELIVERIES_PAGE.maxLimit), ...(cursor ? { cursor } : {}) });
     const response = await fetch(`${baseUrl}${DELIVERIES_PATH}?${search}`, { headers: { authorization: `Bearer ${secret}` } });
     if (!response.ok) throw new Error(`GET ${DELIVERIES_PATH} answered ${response.status}`);
-    const page = (await response.json()) as { deliveries: { id: string; status: string }[]; next_cursor: string | null };
+    const page = (await response.json()) as { deliveries: { id: string; status: string; type: string }[]; next_cursor: string | null };
     rows.push(...page.deliveries);
     cursor = page.next_cursor;
   }
