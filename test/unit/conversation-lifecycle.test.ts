@@ -80,6 +80,9 @@ describe('requestHandoff()', () => {
     });
     expect(handoffs).toEqual([{ conversationId, reason: 'wants a refund', message: 'Our team will email you.' }]);
     expect(stored().messages.at(-1)).toMatchObject({ role: 'notice', text: 'Our team will email you.' });
+    // The API ended that conversation: the next message goes to a new one, the transcript stays shown.
+    expect(stored().conversationId).not.toBe(conversationId);
+    expect(stored().messages.map((m) => m.role)).toEqual(['user', 'agent', 'notice']);
     await agent.requestHandoff();
     expect(api.conversationRequests).toHaveLength(1);
     expect(handoffs).toHaveLength(1);

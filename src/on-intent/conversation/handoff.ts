@@ -2,6 +2,7 @@ import type { Agent } from '../../at-load/core/agent.js';
 import type { AgentState } from '../../at-load/core/agent-state.js';
 import { AicadoError } from '../../contract/errors.js';
 import { type ClientEndReason, HANDOFF_REASON_MAX_LENGTH } from '../../contract/protocol.js';
+import { newConversationId } from '../../contract/ids.js';
 import { postConversationAction } from '../transport/actions.js';
 
 /** What the hand-off and the end use of a conversation (chat-conversation.ts). */
@@ -11,13 +12,13 @@ interface ConversationShown {
   readonly isDestroyed: boolean;
 }
 
-/** The notice that the conversation shown was handed over (also when another tab asked): the panel shows it, a second request finds it. */
-export const handoffNotice = ({ state }: Pick<ConversationShown, 'state'>) =>
-  state.messages.find((m) => m.id === `handoff:${state.conversationId}`);
+/** Whether the last word is the notice of a hand-off (also one another tab asked for): until the visitor writes again, there is nothing to hand over. */
+export const handedOver = ({ state }: Pick<ConversationShown, 'state'>): boolean => !!state.messages.at(-1)?.id.startsWith('handoff:');
 
 /**
  * `requestHandoff()`: the API sends `handoff.requested` and ends the conversation; the panel then shows
- * the site's message and `handoff` is emitted. A second request for the same conversation sends nothing.
+ * the site's message, `handoff` is emitted, and the next message starts a new conversation (the transcript
+ * stays shown). A second request before the visitor writes again sends nothing.
  */
 export async function handOff(conversation: ConversationShown, reason: string | undefined): Promise<void> {
   if (reason !== undefined && !(typeof reason === 'string' && reason.length <= HANDOFF_REASON_MAX_LENGTH))
@@ -25,12 +26,13 @@ export async function handOff(conversation: ConversationShown, reason: string | 
   const { agent, state } = conversation;
   const { apiBase, agentId, handoff, strings } = agent.options;
   const { conversationId } = state;
-  if (handoffNotice(conversation)) return;
+  if (handedOver(conversation)) return;
   await postConversationAction(apiBase, agentId, conversationId, 'handoff', { reason });
   const message = (typeof handoff === 'object' && handoff.message) || strings.handoffDone;
-  if (conversation.isDestroyed || handoffNotice(conversation)) return;
+  if (conversation.isDestroyed || handedOver(conversation)) return;
   const notice = { id: `handoff:${conversationId}`, role: 'notice', text: message, queryId: '', status: 'done', at: Date.now() } as const;
-  agent.update({ messages: [...conversation.state.messages, notice] });
+  // The API ended this conversation: the next message goes to a new one.
+  agent.update({ conversationId: newConversationId(), messages: [...conversation.state.messages, notice] });
   agent.events.emit('handoff', { conversationId, reason, message });
 }
 

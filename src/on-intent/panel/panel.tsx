@@ -6,7 +6,7 @@ import { inProgress } from '../conversation/in-progress.js';
 import { Composer } from './composer.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './message-list.js';
-import { handoffNotice } from '../conversation/handoff.js';
+import { handedOver } from '../conversation/handoff.js';
 
 interface ChatPanelProps {
   agent: Agent;
@@ -60,8 +60,8 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
         )}
       </div>
       <MessageList messages={state.messages} options={agent.options} onSend={send} onRetry={retry} onRate={rate} />
-      {/* The hand-off action, until the conversation shown was handed over (its notice is the last word). */}
-      {handoff && !handoffNotice({ state }) && (
+      {/* The hand-off action, unless the last word is a hand-off's notice. */}
+      {handoff && !handedOver({ state }) && (
         <button type="button" class="chip handoff" onClick={handOff}>
           {(typeof handoff === 'object' && handoff.label) || strings.handoff}
         </button>
