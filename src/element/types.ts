@@ -43,6 +43,8 @@ export interface AicadoAgentAttributes {
   'avatar-url'?: string;
   /** `silent` keeps the `[aicado]` console line each final failure otherwise gets. */
   'log-level'?: 'error' | 'silent';
+  /** `true` adds "Talk to a person" to the panel; or its texts as JSON: `handoff='{"label":"…","message":"…"}'`. */
+  handoff?: string;
 }
 
 /** What frameworks set on `<aicado-agent>`: the attributes, and the `params` / `signedParams` properties. */

@@ -14,6 +14,11 @@ const stop = element.on('response', (detail) => detail.output.length + detail.ag
 stop();
 element.addEventListener('aicado:error', (event) => event.detail.error.code);
 document.addEventListener('aicado:delta', (event) => event.detail.text);
+void typed.requestHandoff('wants a refund');
+element.on('handoff', (detail) => detail.message.length + detail.conversationId.length);
+document.addEventListener('aicado:handoff', (event) => event.detail.message);
+// @ts-expect-error a reason is a string
+void typed.requestHandoff(42);
 
 // Restricted keys, in any letter case, are compile-time errors; so are values of the wrong type.
 // @ts-expect-error a_id is restricted
