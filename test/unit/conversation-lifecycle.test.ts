@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { init, type AgentEvents, type AicadoAgent, type InitOptions } from '../../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { AgentEvents, AicadoAgent, InitOptions } from '../../src/index.js';
+import { base, startedAgents } from './started-agents.js';
 import { panelMounted, stubQueryApi } from './support.js';
 
 // The SDK's side of a conversation's lifecycle: it tells the API when it leaves a conversation, hands one
 // to a person, and moves a query the API refuses as `conversation_ended` to a new conversation, once.
 
-const base = { agentId: 'demo', apiBase: 'http://api.test', storage: 'local' as const };
-let agents: AicadoAgent[] = [];
-const start = (options: Partial<InitOptions> = {}) => {
-  const agent = init({ ...base, ...options });
-  agents.push(agent);
-  return agent;
-};
+const startAgent = startedAgents();
+const start = (options: Partial<InitOptions> = {}) => startAgent({ ...base, storage: 'local', ...options });
 function record<E extends keyof AgentEvents>(agent: AicadoAgent, event: E): AgentEvents[E][] {
   const seen: AgentEvents[E][] = [];
   agent.on(event, (payload) => seen.push(payload));
@@ -23,14 +19,6 @@ const stored = () =>
     messages: { id: string; role: string; text: string }[];
   };
 const ended = { status: 409, body: { error: { code: 'conversation_ended', message: 'This conversation has ended' } } };
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  for (const agent of agents) agent.destroy();
-  agents = [];
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
 
 describe('leaving a conversation', () => {
   it('reset() ends the conversation it leaves with POST …/end { reason: "reset" }, sent with keepalive', async () => {
