@@ -14,7 +14,8 @@ export const queryActionPath = (agentId: string, queryId: string, action: QueryA
   `${queriesPath(agentId)}/${encodeURIComponent(queryId)}/${action}`;
 
 /** What the SDK or the visitor does with a whole conversation: end it (it leaves), or ask for a person. */
-export type ConversationAction = 'end' | 'handoff';
+export const CONVERSATION_ACTIONS = /* @__PURE__ */ Object.freeze({ end: 'end', handoff: 'handoff' } as const);
+export type ConversationAction = (typeof CONVERSATION_ACTIONS)[keyof typeof CONVERSATION_ACTIONS];
 /** `POST {apiBase}/v1/agents/{agentId}/conversations/{conversation_id}/{end | handoff}`. */
 export const conversationActionPath = (agentId: string, conversationId: string, action: ConversationAction): string =>
   `${agentPath(agentId)}/conversations/${encodeURIComponent(conversationId)}/${action}`;
