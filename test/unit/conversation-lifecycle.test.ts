@@ -101,6 +101,52 @@ describe('requestHandoff()', () => {
   });
 });
 
+describe('after a hand-off', () => {
+  it('an answer given before it is rated in its own conversation, not the new one', async () => {
+    const api = stubQueryApi({ deltas: ['hi'] }, { status: 200, body: {} });
+    const agent = start();
+    const { queryId } = await agent.send('hello');
+    const handedOff = stored().conversationId;
+    await agent.requestHandoff();
+    expect(stored().conversationId).not.toBe(handedOff);
+    await agent.rate(queryId, 'down');
+    expect(api.requests[1]).toMatchObject({
+      url: expect.stringContaining(`/queries/${queryId}/feedback`),
+      body: { conversation_id: handedOff },
+    });
+  });
+
+  it('asked for before the panel ever mounted, the notice still says the default message', async () => {
+    stubQueryApi({ deltas: ['hi'] });
+    const agent = start();
+    const handoffs = record(agent, 'handoff');
+    await agent.send('hello');
+    await agent.requestHandoff();
+    expect(handoffs[0]!.message).toBe('A person from our team will follow up.');
+    expect(stored().messages.at(-1)).toMatchObject({ role: 'notice', text: 'A person from our team will follow up.' });
+  });
+
+  it('a reset while the hand-off is on its way: the new conversation gets no notice of it', async () => {
+    const api = stubQueryApi({ deltas: ['hi'] });
+    let answer!: () => void;
+    api.conversation.reply = { status: 200, body: {} };
+    const agent = start();
+    await agent.send('hello');
+    const fetchMock = globalThis.fetch as unknown as ReturnType<typeof vi.fn>;
+    const original = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) => {
+      if (String(url).endsWith('/handoff')) await new Promise<void>((resolve) => (answer = resolve));
+      return original(url, init);
+    });
+    const handing = agent.requestHandoff();
+    await vi.waitFor(() => expect(answer).toBeTypeOf('function'));
+    agent.reset();
+    answer();
+    await handing;
+    expect(stored().messages).toEqual([]);
+  });
+});
+
 describe('a conversation the API ended', () => {
   it('moves the query to a new conversation, once, with the same query id, and the answer arrives', async () => {
     const api = stubQueryApi(ended, { deltas: ['moved'] });

@@ -96,7 +96,7 @@ function fakeHost() {
     onAnswer: vi.fn((_queryId: string, _answer: QueryAnswer) => undefined),
     onFailure: vi.fn((_queryId: string, _error: AicadoError) => undefined),
     onChange: vi.fn(() => undefined),
-    conversationEnded: vi.fn((_ended: string) => 'c_newconversation'),
+    conversationEnded: vi.fn((_queryId: string, _ended: string) => 'c_newconversation'),
     exclusive: <T>(queryId: string, task: () => Promise<T>, abandoned: () => boolean, resumed: boolean) =>
       lock(queryId, task, abandoned, resumed) as Promise<T | undefined>,
     settledElsewhere: vi.fn((_queryId: string, _resumed: boolean): QueryAnswer | AicadoError | undefined => undefined),
@@ -159,7 +159,7 @@ describe('QueryQueue: a conversation the API ended', () => {
       [r.query_id, first],
       [r.query_id, 'c_newconversation'],
     ]);
-    expect(host.conversationEnded).toHaveBeenCalledWith(first);
+    expect(host.conversationEnded).toHaveBeenCalledWith(r.query_id, first);
     expect(host.onFailure).not.toHaveBeenCalled();
   });
 

@@ -60,6 +60,8 @@ export interface ChatMessage {
   progress?: string | undefined;
   sources?: Source[] | undefined;
   rating?: 'up' | 'down' | undefined;
+  /** The conversation its query was sent in, when the one shown has moved on since (a hand-off, an ended conversation). */
+  conversationId?: string | undefined;
   /** Counts the changes made to the message: where two tabs hold different copies, the higher one is newer. */
   rev?: number | undefined;
 }

@@ -3,6 +3,7 @@ import type { AgentState } from '../../at-load/core/agent-state.js';
 import { AicadoError } from '../../contract/errors.js';
 import { type ClientEndReason, HANDOFF_REASON_MAX_LENGTH } from '../../contract/protocol.js';
 import { newConversationId } from '../../contract/ids.js';
+import { completeStrings } from '../../i18n/locales.js';
 import { postConversationAction } from '../transport/actions.js';
 
 /** What the hand-off and the end use of a conversation (chat-conversation.ts). */
@@ -28,11 +29,18 @@ export async function handOff(conversation: ConversationShown, reason: string | 
   const { conversationId } = state;
   if (handedOver(conversation)) return;
   await postConversationAction(apiBase, agentId, conversationId, 'handoff', { reason });
+  // The panel's texts complete the strings when it mounts; a page may hand over before that.
+  if (!strings.handoffDone) completeStrings(agent.options);
   const message = (typeof handoff === 'object' && handoff.message) || strings.handoffDone;
-  if (conversation.isDestroyed || handedOver(conversation)) return;
+  // Shown only in the conversation it was asked for (not after a reset or a switch of user meanwhile).
+  const { messages } = conversation.state;
+  if (conversation.isDestroyed || handedOver(conversation) || conversation.state.conversationId !== conversationId) return;
   const notice = { id: `handoff:${conversationId}`, role: 'notice', text: message, queryId: '', status: 'done', at: Date.now() } as const;
-  // The API ended this conversation: the next message goes to a new one.
-  agent.update({ conversationId: newConversationId(), messages: [...conversation.state.messages, notice] });
+  // The API ended this conversation: the next message goes to a new one; the answers shown are rated in theirs.
+  agent.update({
+    conversationId: newConversationId(),
+    messages: [...messages.map((m) => (m.role === 'agent' && !m.conversationId ? { ...m, conversationId } : m)), notice],
+  });
   agent.events.emit('handoff', { conversationId, reason, message });
 }
 
@@ -42,6 +50,8 @@ export async function handOff(conversation: ConversationShown, reason: string | 
  * sends it); idempotent; not sent for a conversation the visitor never wrote in.
  */
 export function endConversation({ agent, state }: ConversationShown, reason: ClientEndReason): void {
-  if (state.messages.some((m) => m.role === 'user'))
+  // What the visitor wrote after the last hand-off, which ended the conversation before.
+  const { messages } = state;
+  if (messages.slice(messages.map((m) => m.role).lastIndexOf('notice') + 1).some((m) => m.role === 'user'))
     postConversationAction(agent.options.apiBase, agent.options.agentId, state.conversationId, 'end', { reason }).catch(() => undefined);
 }

@@ -38,7 +38,7 @@ export interface QueryQueueHost {
   onAnswer(queryId: string, answer: QueryAnswer): void;
   onFailure(queryId: string, error: AicadoError): void;
   /** The API ended the query's conversation (409 `conversation_ended`): the id of the conversation to send it in now. */
-  conversationEnded(conversationId: string): string;
+  conversationEnded(queryId: string, conversationId: string): string;
   /** The stored part of the queue changed. */
   onChange(): void;
   /**
@@ -229,7 +229,7 @@ export class QueryQueue {
         const error = isAicadoError(cause) ? cause : new AicadoError('network', String(cause), { cause });
         if (error.code === 'conversation_ended' && !moved) {
           moved = true;
-          request.conversation_id = host.conversationEnded(request.conversation_id);
+          request.conversation_id = host.conversationEnded(queryId, request.conversation_id);
           host.onChange();
           continue;
         }

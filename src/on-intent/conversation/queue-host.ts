@@ -71,10 +71,13 @@ export function queueHost(conversation: QueueOwner, transport = TRANSPORT): Quer
       conversation.updateMessage(queryId, { status: 'failed', error: error.message, errorCode: error.code });
       agent.events.emit('error', { error, queryId });
     },
-    conversationEnded: (ended) => {
+    conversationEnded: (queryId, ended) => {
       // The first query to hear it starts the new conversation (the transcript stays shown); the others follow into it.
       if (agent.state.conversationId === ended) agent.update({ conversationId: newConversationId() });
-      return agent.state.conversationId;
+      const { conversationId } = agent.state;
+      // Its answer is rated in the conversation it is answered in.
+      conversation.updateMessage(queryId, { conversationId });
+      return conversationId;
     },
     onChange: () => conversation.persist(),
     exclusive: (queryId, task, abandoned, resumed) =>

@@ -33,7 +33,11 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
     void agent.ask((conversation) => conversation.rate(queryId, rating)).catch(() => undefined);
   const working = state.messages.filter(inProgress);
   const { handoff } = agent.options;
-  const handOff = () => void agent.ask((conversation) => conversation.requestHandoff()).catch(() => undefined);
+  // The button goes once the hand-off is done: the focus moves to the composer, not to the page.
+  const handOff = () =>
+    void agent
+      .ask((conversation) => conversation.requestHandoff())
+      .then(() => inputRef.current?.focus(), () => undefined);
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
   const announcement = working.some((message) => message.text === '') ? strings.typing : '';
 
