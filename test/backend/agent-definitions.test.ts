@@ -144,6 +144,13 @@ describe('agents defined in an agents file (demo/agents.json)', () => {
     const backend = await startTestBackend({ agentsFile: file });
     const served = PublicDefinitionSchema.parse(await (await fetch(`${backend.url}/v1/agents/shop`)).json());
     expect(served).toEqual({ agent_id: 'shop', name: 'shop', params, consent });
+    // A hand-made query that skips the form and leaves out the asked, required email is refused, naming it.
+    const skipped = await postQuery(backend, queryBody({ params: { company: 'Acme', plan: 'pro' } }), { agent: 'shop' });
+    expect(skipped.status).toBe(400);
+    expect(await errorOf(skipped)).toMatchObject({
+      code: 'invalid_param_type',
+      issues: [{ key: 'email', code: 'invalid_param_type', message: '"email" is required (string), got nothing' }],
+    });
 
     const bad = join(tempDir(), 'agents.json');
     writeFileSync(
