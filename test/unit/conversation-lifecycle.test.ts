@@ -127,21 +127,20 @@ describe('after a hand-off', () => {
   });
 
   it('a reset while the hand-off is on its way: the new conversation gets no notice of it', async () => {
-    const api = stubQueryApi({ deltas: ['hi'] });
-    let answer!: () => void;
-    api.conversation.reply = { status: 200, body: {} };
+    stubQueryApi({ deltas: ['hi'] });
+    let answer: (() => void) | undefined;
     const agent = start();
     await agent.send('hello');
-    const fetchMock = globalThis.fetch as unknown as ReturnType<typeof vi.fn>;
-    const original = fetchMock.getMockImplementation()!;
-    fetchMock.mockImplementation(async (url: string, init?: RequestInit) => {
-      if (String(url).endsWith('/handoff')) await new Promise<void>((resolve) => (answer = resolve));
-      return original(url, init);
+    // The stubbed API, with the hand-off's answer held back until the test lets it go.
+    const stubbed = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (url.endsWith('/handoff')) await new Promise<void>((resolve) => (answer = resolve));
+      return stubbed(url, init);
     });
     const handing = agent.requestHandoff();
     await vi.waitFor(() => expect(answer).toBeTypeOf('function'));
     agent.reset();
-    answer();
+    answer?.();
     await handing;
     expect(stored().messages).toEqual([]);
   });
