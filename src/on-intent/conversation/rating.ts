@@ -22,7 +22,10 @@ export async function rateAnswer(
   update(queryId, { rating: rating ?? undefined });
   try {
     const { apiBase, agentId } = agent.options;
-    await postQueryAction(apiBase, agentId, queryId, QUERY_ACTIONS.feedback, { conversation_id: message.conversationId ?? agent.state.conversationId, rating });
+    await postQueryAction(apiBase, agentId, queryId, QUERY_ACTIONS.feedback, {
+      conversation_id: message.conversationId ?? agent.state.conversationId,
+      rating,
+    });
   } catch (error) {
     update(queryId, { rating: previous });
     throw error;

@@ -37,7 +37,10 @@ export function ChatPanel({ agent, state, panelId, inputRef, onClose }: ChatPane
   const handOff = () =>
     void agent
       .ask((conversation) => conversation.requestHandoff())
-      .then(() => inputRef.current?.focus(), () => undefined);
+      .then(
+        () => inputRef.current?.focus(),
+        () => undefined,
+      );
   // Said once per wait, politely; the status line that follows is shown, not announced over it.
   const announcement = working.some((message) => message.text === '') ? strings.typing : '';
 
