@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { Webhook } from 'standardwebhooks';
-import type { QueryCompletedEvent } from '../src/contract/schemas.js';
+import type { QueryCompletedEvent } from '../src/contract/webhook-events.js';
 import { createMemoryDedupeStore, createWebhookHandler, type WebhookDedupeStore } from '../src/server/index.js';
 import { createPostgresDedupeStore } from '../src/server/postgres/index.js';
 import { createRedisDedupeStore } from '../src/server/redis/index.js';

@@ -1,5 +1,5 @@
 import { CONVERSATION_LIMITS, RATINGS } from '../../src/contract/protocol.js';
-import type { TranscriptTurn } from '../../src/contract/schemas.js';
+import type { TranscriptTurn } from '../../src/contract/webhook-events.js';
 import type { StoredTurn, StoredTurns } from './store-conversations.js';
 
 /**

@@ -9,7 +9,7 @@ import type {
   QueryCompletedEvent,
   QueryFeedbackEvent,
   WebhookEvent,
-} from '../../src/contract/schemas.js';
+} from '../../src/contract/webhook-events.js';
 import type { Answer, ValidQuery } from './query-runner.js';
 import type { ConversationDelivery, EndingConversation } from './store-conversations.js';
 import { withTranscript } from './transcript.js';

@@ -1,6 +1,6 @@
 // The names of the wire protocol between the SDK, the Aicado API and the site owner's webhook receiver:
 // paths, headers, event names, limits and error codes. The shapes of bodies and events are the zod
-// schemas in `schemas.ts`. This file imports nothing, so the browser bundle takes names from it freely.
+// schemas in `schemas.ts` and `webhook-events.ts`. This file imports nothing, so the browser bundle takes names from it freely.
 
 /** Path of an agent's public definition: `GET {apiBase}/v1/agents/{agentId}` (name and declared params). */
 export const agentPath = (agentId: string): string => `/v1/agents/${encodeURIComponent(agentId)}`;

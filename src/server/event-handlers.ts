@@ -1,5 +1,5 @@
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../contract/protocol.js';
-import type { WebhookEvent, WebhookEventOf } from '../contract/schemas.js';
+import type { WebhookEvent, WebhookEventOf } from '../contract/webhook-events.js';
 import { WebhookVerificationError } from './errors.js';
 import { describe } from './webhook-input.js';
 

@@ -1,5 +1,5 @@
 import { WEBHOOK_HEADERS, type AicadoErrorCode } from '../contract/protocol.js';
-import type { WebhookEvent } from '../contract/schemas.js';
+import type { WebhookEvent } from '../contract/webhook-events.js';
 import { isWebhookVerificationError, WebhookVerificationError } from './errors.js';
 import { BodyReadError, discard, readBodyCapped } from './read-body.js';
 import { type ClaimResult, claimResultOf, dedupeStoreOf, type WebhookDedupeStore } from './dedupe-store.js';

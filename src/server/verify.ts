@@ -1,5 +1,5 @@
 import { WEBHOOK_EVENT_TYPES } from '../contract/protocol.js';
-import { WebhookEventSchema, type WebhookEvent } from '../contract/schemas.js';
+import { WebhookEventSchema, type WebhookEvent } from '../contract/webhook-events.js';
 import { WebhookVerificationError } from './errors.js';
 import { bodyText, readWebhookHeaders, signerFor, toleranceOf, type WebhookBody, type WebhookHeaders } from './webhook-input.js';
 

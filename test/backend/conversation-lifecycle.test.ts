@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { WebhookEventSchema } from '../../src/contract/schemas.js';
+import { WebhookEventSchema } from '../../src/contract/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { eventOf, ofType, typeOf } from '../support/webhook-events.js';
 import {

@@ -8,7 +8,7 @@ import type { BackendOptions } from '../../demo/backend/config/index.js';
 import { DELIVERIES_PATH } from '../../demo/backend/protocol.js';
 import { startBackend, type RunningBackend } from '../../demo/backend/server.js';
 import { type ConversationAction, conversationActionPath, type WebhookEventType } from '../../src/contract/protocol.js';
-import type { WebhookEvent } from '../../src/contract/schemas.js';
+import type { WebhookEvent } from '../../src/contract/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { typeOf } from '../support/webhook-events.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkParams } from '../../src/contract/params.js';
-import type { QueryCompletedEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent } from '../../src/contract/webhook-events.js';
 import { completed } from '../support/webhook-events.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import {

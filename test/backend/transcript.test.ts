@@ -5,7 +5,7 @@ import { BackendStore } from '../../demo/backend/store.js';
 import type { StoredTurn } from '../../demo/backend/store-conversations.js';
 import { bytesOf, TURNS_READ_PER_END, withTranscript } from '../../demo/backend/transcript.js';
 import { CONVERSATION_LIMITS } from '../../src/contract/protocol.js';
-import type { ConversationEndedEvent } from '../../src/contract/schemas.js';
+import type { ConversationEndedEvent } from '../../src/contract/webhook-events.js';
 import { eventOf, ofType } from '../support/webhook-events.js';
 import {
   postAction,

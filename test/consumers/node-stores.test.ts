@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_TYPE } from '../../src/contract/protocol.js';
-import type { QueryCompletedEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent } from '../../src/contract/webhook-events.js';
 import { newWebhookSecret } from '../e2e/support/fixture.js';
 import { type PostgresServer, startPostgres } from '../support/postgres-server.js';
 import { type RedisServer, startRedis } from '../support/redis-server.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import type { WebhookEvent } from '../../src/contract/schemas.js';
+import type { WebhookEvent } from '../../src/contract/webhook-events.js';
 import { axeViolations } from './support/axe.js';
 import { recordConsole } from './support/browser.js';
 import { startLoop } from './support/fixture.js';

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookEventType } from '../../src/contract/protocol.js';
-import type { QueryCompletedEvent, WebhookEventOf } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent, WebhookEventOf } from '../../src/contract/webhook-events.js';
 import { isWebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

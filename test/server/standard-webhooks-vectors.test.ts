@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { QueryCompletedEvent, WebhookEvent } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent, WebhookEvent } from '../../src/contract/webhook-events.js';
 import { isWebhookVerificationError, verifyWebhook, type WebhookVerificationErrorCode } from '../../src/server/index.js';
 import { codeOf } from './fixtures.js';
 

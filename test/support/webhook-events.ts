@@ -1,5 +1,5 @@
 import type { WebhookEventType } from '../../src/contract/protocol.js';
-import type { QueryCompletedEvent, QueryFeedbackEvent, WebhookEvent, WebhookEventOf } from '../../src/contract/schemas.js';
+import type { QueryCompletedEvent, QueryFeedbackEvent, WebhookEvent, WebhookEventOf } from '../../src/contract/webhook-events.js';
 
 /** Narrows a verified webhook to `query.completed`, as a receiver does; any other type fails the test. */
 export function completed(event: WebhookEvent): QueryCompletedEvent {
