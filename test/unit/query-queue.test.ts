@@ -4,7 +4,8 @@ import { AicadoError } from '../../src/contract/errors.js';
 import type { QueryRequest } from '../../src/contract/schemas.js';
 import type { AttemptOptions } from '../../src/on-intent/conversation/attempt.js';
 import { CancellationScope } from '../../src/on-intent/conversation/cancellation-scope.js';
-import { QueryQueue, type QueryQueueHost, TAKEOVER_DELAY_MS } from '../../src/on-intent/conversation/query-queue.js';
+import { QueryQueue, TAKEOVER_DELAY_MS } from '../../src/on-intent/conversation/query-queue.js';
+import type { QueryQueueHost } from '../../src/on-intent/conversation/query-queue-host.js';
 import { QUERY_RETRY } from '../../src/on-intent/conversation/query-retry.js';
 
 const API = 'http://api.test';

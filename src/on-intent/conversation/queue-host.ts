@@ -6,7 +6,7 @@ import { attemptQuery } from './attempt.js';
 import { newConversationId } from '../../contract/ids.js';
 import { inProgress } from './in-progress.js';
 import type { CancellationScope } from './cancellation-scope.js';
-import type { QueryQueueHost, QueryTransport } from './query-queue.js';
+import type { QueryQueueHost, QueryTransport } from './query-queue-host.js';
 import type { SharedConversation } from './shared-conversation.js';
 
 const TRANSPORT: QueryTransport = { attemptQuery, postQueryAction };
