@@ -30,9 +30,8 @@ export type ClientEndReason = (typeof CLIENT_END_REASONS)[number];
 /** Longest reason a hand-off may give (`requestHandoff(reason)`). */
 export const HANDOFF_REASON_MAX_LENGTH = 500;
 
-/** Bounds of the conversation lifecycle: a hand-off's reason, and the body of `conversation.ended` / `handoff.requested`. */
+/** Bounds of the conversation lifecycle: the body of `conversation.ended` / `handoff.requested`, and the idle time. */
 export const CONVERSATION_LIMITS = /* @__PURE__ */ Object.freeze({
-  maxHandoffReasonLength: HANDOFF_REASON_MAX_LENGTH,
   /** A webhook carrying a transcript stays this small: turns beyond it are left out from the middle (`truncated: true`). */
   maxTranscriptEventBytes: 256 * 1024,
   /** Default minutes without a query after which the backend ends a conversation (`--conversation-idle-minutes`). */

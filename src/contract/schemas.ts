@@ -6,8 +6,8 @@ import {
   ANSWER_STATUSES,
   CLIENT_END_REASONS,
   CONVERSATION_ID_PATTERN,
-  CONVERSATION_LIMITS,
   FORM_LIMITS,
+  HANDOFF_REASON_MAX_LENGTH,
   QUERY_ID_PATTERN,
   QUERY_LIMITS,
   RATINGS,
@@ -124,6 +124,6 @@ export type EndRequest = z.infer<typeof EndRequestSchema>;
 
 /** Body of `POST …/conversations/{conversation_id}/handoff`: the visitor's or the page's reason, if any. */
 export const HandoffRequestSchema = z.object({
-  reason: z.optional(z.string().check(z.maxLength(CONVERSATION_LIMITS.maxHandoffReasonLength))),
+  reason: z.optional(z.string().check(z.maxLength(HANDOFF_REASON_MAX_LENGTH))),
 });
 export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
